@@ -1,0 +1,1 @@
+"""One notebook + one kernel: run, queue, interrupt, restart; typed events."""

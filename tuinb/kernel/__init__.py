@@ -1,0 +1,1 @@
+"""The Jupyter wire protocol on pyzmq + asyncio: kernelspecs, launching, clients."""

@@ -1,0 +1,1 @@
+"""The notebook document: cells, outputs, load/save, undo (no UI, no zmq)."""
