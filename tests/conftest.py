@@ -1,0 +1,22 @@
+"""Every test runs with private data, config and Jupyter runtime folders."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Point tuinb's and Jupyter's per-user folders at a fresh temporary folder."""
+    root = tmp_path_factory.mktemp("home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TUINB_DATA_DIR", str(root / "tuinb-data"))
+        patch.setenv("TUINB_CONFIG_FILE", str(root / "tuinb-config.toml"))
+        patch.setenv("JUPYTER_RUNTIME_DIR", str(root / "jupyter-runtime"))
+        yield root
