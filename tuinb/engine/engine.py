@@ -1,0 +1,313 @@
+"""The engine: one notebook model and one kernel; a run queue; a stream of events."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+from collections import deque
+from collections.abc import AsyncIterator, Iterable
+from typing import Any, cast
+
+from tuinb.engine.events import (
+    CellFinished,
+    CellQueued,
+    CellStarted,
+    EngineEvent,
+    KernelDied,
+    KernelStarted,
+    KernelStartFailed,
+    KernelState,
+    KernelStatusChanged,
+    OutputsChanged,
+)
+from tuinb.engine.protocols import ClientLike, KernelBackend, MessageLike, NotebookLike
+from tuinb.engine.router import Execution, Router
+
+log = logging.getLogger(__name__)
+
+INTERRUPT_GRACE = 10.0
+"""Seconds a timed-out cell gets to end after the kernel is interrupted."""
+
+
+class EngineError(Exception):
+    """A request the engine cannot carry out now; str(err) is one sentence for the user."""
+
+
+class Engine:
+    """Runs the cells of one notebook on one kernel and reports what happened.
+
+    Results are written into the notebook model; `events()` tells a consumer
+    which cells to re-render. Everything runs on the caller's asyncio loop.
+    """
+
+    def __init__(
+        self,
+        notebook: NotebookLike,
+        backend: KernelBackend,
+        *,
+        record_timing: bool = True,
+        stop_on_error: bool = True,
+        allow_stdin: bool = True,
+        start_timeout: float = 60,
+    ) -> None:
+        self.notebook = notebook
+        """The model the results go into."""
+        self.backend = backend
+        """The kernel (a `tuinb.kernel.KernelManager` or a test fake)."""
+        self.stop_on_error = stop_on_error
+        """Drop the rest of the queue (as `aborted`) when a queued cell fails."""
+        self.allow_stdin = allow_stdin
+        """Let code call `input()`; if False it raises StdinNotImplementedError, as in nbclient."""
+        self.start_timeout = start_timeout
+        """Seconds the kernel gets to answer its handshake on start and restart."""
+        self.kernel_state: KernelState = "starting"
+        """The kernel's state as last reported."""
+        self.language_info: dict[str, Any] = {}
+        """From the last kernel_info_reply (empty until the kernel started)."""
+        self._router = Router(notebook, record_timing=record_timing)
+        self._events: asyncio.Queue[EngineEvent | None] = asyncio.Queue()
+        self._queue: deque[str] = deque()
+        self._client: ClientLike | None = None
+        self._pump_task: asyncio.Task[None] | None = None
+        self._death_task: asyncio.Task[None] | None = None
+        self._runner_task: asyncio.Task[None] | None = None
+        self._closed = False
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def record_timing(self) -> bool:
+        """Write JupyterLab/nbclient-style `metadata.execution` timestamps on executed cells."""
+        return self._router.record_timing
+
+    @property
+    def queued(self) -> list[str]:
+        """Ids of the cells waiting in the queue, in order."""
+        return list(self._queue)
+
+    @property
+    def running(self) -> list[str]:
+        """Ids of the cells whose execution is in flight."""
+        return [execution.cell_id for execution in self._router.executions()]
+
+    @property
+    def is_alive(self) -> bool:
+        """True once started, until the kernel dies or is shut down."""
+        return self._client is not None and self.kernel_state not in ("dead", "shutdown")
+
+    def _emit(self, event: EngineEvent) -> None:
+        if not self._closed:
+            self._events.put_nowait(event)
+
+    def _set_state(self, state: KernelState) -> None:
+        if state != self.kernel_state:
+            self.kernel_state = state
+            self._emit(KernelStatusChanged(state))
+
+    async def events(self) -> AsyncIterator[EngineEvent]:
+        """Every event, in order, until `shutdown()`. Meant for one consumer."""
+        while True:
+            event = await self._events.get()
+            if event is None:
+                return
+            yield event
+
+    # ------------------------------------------------------------- lifecycle
+
+    async def start(self) -> None:
+        """Start the kernel; raises the backend's error (after `KernelStartFailed`)."""
+        self._emit(KernelStatusChanged("starting"))
+        try:
+            client = await self.backend.start(timeout=self.start_timeout)
+        except Exception as exc:
+            self._emit(KernelStartFailed(str(exc)))
+            self._set_state("dead")
+            raise
+        await self._connected(cast(ClientLike, client))
+
+    async def _connected(self, client: ClientLike) -> None:
+        self._client = client
+        self._pump_task = asyncio.create_task(self._pump(client), name="tuinb-engine-pump")
+        self._death_task = asyncio.create_task(self._watch_death(), name="tuinb-engine-death")
+        try:
+            reply = await client.kernel_info()
+        except Exception as exc:  # a kernel that is slow to answer still runs code
+            log.warning("kernel_info failed: %s", exc)
+        else:
+            info = getattr(getattr(reply, "content", None), "language_info", None)
+            self.language_info = dict(info) if isinstance(info, dict) else {}
+        self._set_state("idle")
+        self._emit(KernelStarted(dict(self.language_info)))
+
+    async def _pump(self, client: ClientLike) -> None:
+        async for raw in client.messages():
+            message = cast(MessageLike, raw)
+            if message.msg_type == "status" and message.channel == "iopub":
+                state = getattr(message.content, "execution_state", None)
+                if state in ("busy", "idle") and self.kernel_state in ("busy", "idle"):
+                    self._set_state(cast(KernelState, state))
+            try:
+                events = self._router.route(message)
+            except Exception:  # one odd message must not stop the pump
+                log.exception("could not apply a %s message", message.msg_type)
+                continue
+            for event in events:
+                self._emit(event)
+
+    async def _watch_death(self) -> None:
+        reason = await self.backend.wait_for_death()
+        if self._closed:
+            return
+        self._client = None
+        self._set_state("dead")
+        self._emit(KernelDied(reason))
+        self._end_all(running_ename="DeadKernelError", running_evalue=reason)
+
+    def _end_all(self, *, running_ename: str, running_evalue: str) -> None:
+        """Finish every running execution as `error` and every queued cell as `aborted`."""
+        self._abort_queue()
+        for execution in self._router.executions():
+            self._router.forget(execution)
+            event = execution.finish("error", ename=running_ename, evalue=running_evalue)
+            if event is not None:
+                self._emit(event)
+
+    def _abort_queue(self) -> None:
+        while self._queue:
+            self._emit(CellFinished(self._queue.popleft(), "aborted"))
+
+    async def _stop_tasks(self) -> None:
+        tasks = [t for t in (self._death_task, self._pump_task) if t is not None]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._death_task = self._pump_task = None
+
+    async def interrupt(self) -> None:
+        """Interrupt the kernel (the running cell gets KeyboardInterrupt; the queue stops)."""
+        if self.is_alive:
+            await self.backend.interrupt()
+
+    async def restart(self) -> None:
+        """Restart the kernel: running cells end as `error`, queued ones as `aborted`."""
+        self._set_state("restarting")
+        await self._stop_tasks()
+        self._client = None
+        self._end_all(running_ename="KernelRestarted", running_evalue="the kernel was restarted")
+        try:
+            client = await self.backend.restart(timeout=self.start_timeout)
+        except Exception as exc:
+            self._emit(KernelStartFailed(str(exc)))
+            self._set_state("dead")
+            raise
+        await self._connected(cast(ClientLike, client))
+
+    async def provide_input(self, value: str) -> None:
+        """Answer the pending `InputRequested` with `value`."""
+        if self._client is None:
+            raise EngineError("The kernel is not running: start it again and re-run the cell.")
+        await self._client.input_reply(value)
+
+    async def shutdown(self) -> None:
+        """Stop the kernel; end running/queued cells; end `events()`. Idempotent."""
+        if self._closed:
+            return
+        self._end_all(running_ename="KernelShutdown", running_evalue="the kernel was shut down")
+        if self._runner_task is not None:
+            self._runner_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._runner_task
+        await self._stop_tasks()
+        try:
+            await self.backend.shutdown()
+        finally:
+            self._client = None
+            self._set_state("shutdown")
+            self._closed = True
+            self._events.put_nowait(None)
+
+    # ------------------------------------------------------------- execution
+
+    def run_cell(self, cell_id: str) -> None:
+        """Queue one cell (see `run_cells`)."""
+        self.run_cells([cell_id])
+
+    def run_cells(self, cell_ids: Iterable[str]) -> None:
+        """Queue cells to run in order; non-code cells are skipped.
+
+        Returns at once; progress arrives as events. If a cell fails and
+        `stop_on_error` is set, the cells still queued end as `aborted`.
+        """
+        for cell_id in cell_ids:
+            cell = self.notebook.cell(cell_id)
+            if cell.cell_type != "code" or cell_id in self._queue:
+                continue
+            self._queue.append(cell_id)
+            self._emit(CellQueued(cell_id))
+        if self._queue and (self._runner_task is None or self._runner_task.done()):
+            self._runner_task = asyncio.create_task(self._run_queue(), name="tuinb-engine-queue")
+
+    def cancel_queue(self) -> None:
+        """Drop every queued (not yet running) cell, as `aborted`."""
+        self._abort_queue()
+
+    async def _run_queue(self) -> None:
+        while self._queue:
+            cell_id = self._queue.popleft()
+            result = await self.execute_cell(cell_id, stop_on_error=self.stop_on_error)
+            if result.status != "ok" and self.stop_on_error:
+                self._abort_queue()
+
+    async def execute_cell(
+        self, cell_id: str, *, stop_on_error: bool = True, time_limit: float | None = None
+    ) -> CellFinished:
+        """Run one cell now (outside the queue) and wait until it is finished.
+
+        With `time_limit` (seconds), a cell still running then is interrupted and
+        ends as `error` with ename `CellTimeoutError`. The returned event is
+        also emitted (except a timeout's rewording of it).
+        """
+        cell = self.notebook.cell(cell_id)
+        client = self._client
+        if client is None or not self.is_alive:
+            event = CellFinished(cell_id, "aborted")
+            self._emit(event)
+            return event
+        self._emit(CellStarted(cell_id))
+        self.notebook.clear_cell_output(cell_id, wait=False)
+        self._emit(OutputsChanged(cell_id))
+        try:
+            msg_id = await client.execute(
+                cell.source, allow_stdin=self.allow_stdin, stop_on_error=stop_on_error
+            )
+        except Exception as exc:  # e.g. the kernel died between two cells
+            event = CellFinished(cell_id, "error", ename=type(exc).__name__, evalue=str(exc))
+            self._emit(event)
+            return event
+        execution = Execution(cell_id, msg_id)
+        self._router.add(execution)
+        if time_limit is None:
+            return await execution.done
+        try:
+            return await asyncio.wait_for(asyncio.shield(execution.done), time_limit)
+        except TimeoutError:
+            pass
+        return await self._time_out(execution, time_limit)
+
+    async def _time_out(self, execution: Execution, limit: float) -> CellFinished:
+        message = f"the cell did not finish within {limit:g} seconds and was interrupted"
+        with contextlib.suppress(Exception):
+            await self.backend.interrupt()
+        try:
+            result = await asyncio.wait_for(asyncio.shield(execution.done), INTERRUPT_GRACE)
+        except TimeoutError:
+            self._router.forget(execution)
+            event = execution.finish("error", ename="CellTimeoutError", evalue=message)
+            if event is not None:
+                self._emit(event)
+            return await execution.done
+        return dataclasses.replace(result, status="error", ename="CellTimeoutError", evalue=message)

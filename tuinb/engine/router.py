@@ -1,0 +1,235 @@
+"""Routes kernel messages to the cell whose request is their parent.
+
+The router applies each message to the notebook model (the source of truth)
+and returns the events it implies. An execution is finished when it has both
+its `execute_reply` (shell) and the iopub `status: idle` with the same parent,
+in either order; then the router forgets it. Messages whose parent it does not
+know are ignored, except `update_display_data`, which targets a display id
+anywhere in the notebook rather than a cell.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from tuinb.engine.events import (
+    CellFinished,
+    CellStatus,
+    EngineEvent,
+    InputRequested,
+    OutputsChanged,
+)
+from tuinb.engine.protocols import MessageLike, NotebookLike
+
+_OUTPUT_TYPES = frozenset({"stream", "display_data", "execute_result", "error"})
+
+
+@dataclass
+class Execution:
+    """One execute_request in flight, from send to finish."""
+
+    cell_id: str
+    msg_id: str
+    started: float = field(default_factory=time.monotonic)
+    """`time.monotonic()` when the request was sent."""
+    reply_status: str | None = None
+    execution_count: int | None = None
+    ename: str | None = None
+    evalue: str | None = None
+    idle: bool = False
+    done: asyncio.Future[CellFinished] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
+    """Resolved with the `CellFinished` event when the execution ends."""
+
+    def finish(
+        self, status: CellStatus, *, ename: str | None = None, evalue: str | None = None
+    ) -> CellFinished | None:
+        """Resolve `done` (once) and return the event, or None if already finished."""
+        if self.done.done():
+            return None
+        event = CellFinished(
+            self.cell_id,
+            status,
+            execution_count=self.execution_count,
+            duration=time.monotonic() - self.started,
+            ename=ename if ename is not None else self.ename,
+            evalue=evalue if evalue is not None else self.evalue,
+        )
+        self.done.set_result(event)
+        return event
+
+
+def message_time(header: dict[str, Any]) -> str | None:
+    """The header's `date` as nbclient and JupyterLab store it (ISO 8601, UTC, `Z`)."""
+    date = header.get("date")
+    if isinstance(date, dt.datetime):
+        if date.tzinfo is not None:
+            date = date.astimezone(dt.UTC).replace(tzinfo=None)
+        return date.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if isinstance(date, str) and date:
+        return date
+    return None
+
+
+def _as_dict(value: Any) -> dict[str, Any]:
+    return dict(value) if isinstance(value, dict) else {}
+
+
+class Router:
+    """Maps parent msg_ids to executions and applies messages to the model."""
+
+    def __init__(self, notebook: NotebookLike, *, record_timing: bool = True) -> None:
+        self.notebook = notebook
+        self.record_timing = record_timing
+        """Write `metadata.execution` timestamps on each executed cell."""
+        self._by_msg_id: dict[str, Execution] = {}
+
+    def __len__(self) -> int:
+        return len(self._by_msg_id)
+
+    def executions(self) -> list[Execution]:
+        """Executions in flight, oldest first."""
+        return list(self._by_msg_id.values())
+
+    def add(self, execution: Execution) -> None:
+        """Track an execution whose request was just sent."""
+        self._by_msg_id[execution.msg_id] = execution
+        if self.record_timing:
+            self.notebook.cell(execution.cell_id).metadata["execution"] = {}
+
+    def forget(self, execution: Execution) -> None:
+        """Stop routing messages to `execution`."""
+        self._by_msg_id.pop(execution.msg_id, None)
+
+    def _timing(self, execution: Execution, key: str, message: MessageLike) -> None:
+        if not self.record_timing:
+            return
+        stamp = message_time(message.header)
+        if stamp is None:
+            return
+        cell = self.notebook.cell(execution.cell_id)
+        timing = cell.metadata.setdefault("execution", {})
+        if isinstance(timing, dict):
+            timing[key] = stamp
+
+    def route(self, message: MessageLike) -> list[EngineEvent]:
+        """Apply one message to the model; return the events it implies."""
+        msg_type = message.msg_type
+        content = message.content
+        if msg_type == "update_display_data":
+            transient = _as_dict(getattr(content, "transient", None))
+            display_id = transient.get("display_id")
+            if not isinstance(display_id, str):
+                return []
+            changed = self.notebook.update_display(
+                display_id, _as_dict(content.data), _as_dict(content.metadata)
+            )
+            return [OutputsChanged(cell_id) for cell_id in changed]
+        parent = message.parent_id
+        execution = self._by_msg_id.get(parent) if parent else None
+        if execution is None:
+            return []
+        cell_id = execution.cell_id
+        if msg_type == "status":
+            state = content.execution_state
+            if state == "busy":
+                self._timing(execution, "iopub.status.busy", message)
+            elif state == "idle":
+                self._timing(execution, "iopub.status.idle", message)
+                execution.idle = True
+                return self._maybe_finish(execution)
+            return []
+        if msg_type == "execute_input":
+            self._timing(execution, "iopub.execute_input", message)
+            count = getattr(content, "execution_count", None)
+            if isinstance(count, int):
+                execution.execution_count = count
+                self.notebook.set_execution_count(cell_id, count)
+                return [OutputsChanged(cell_id)]
+            return []
+        if msg_type in _OUTPUT_TYPES:
+            self.notebook.append_output(cell_id, _output_dict(msg_type, content))
+            if msg_type == "error" and execution.ename is None:
+                execution.ename = str(content.ename)
+                execution.evalue = str(content.evalue)
+            return [OutputsChanged(cell_id)]
+        if msg_type == "clear_output":
+            self.notebook.clear_cell_output(cell_id, wait=bool(content.wait))
+            return [OutputsChanged(cell_id)]
+        if msg_type == "input_request":
+            return [InputRequested(cell_id, str(content.prompt), bool(content.password))]
+        if msg_type == "execute_reply":
+            return self._on_reply(execution, message)
+        return []
+
+    def _on_reply(self, execution: Execution, message: MessageLike) -> list[EngineEvent]:
+        content = message.content
+        if self.record_timing:
+            started = message.metadata.get("started") if message.metadata else None
+            if isinstance(started, str | dt.datetime):
+                stamp = message_time({"date": started})
+                if stamp is not None:
+                    cell = self.notebook.cell(execution.cell_id)
+                    cell.metadata.setdefault("execution", {})["shell.execute_reply.started"] = stamp
+            self._timing(execution, "shell.execute_reply", message)
+        status = str(getattr(content, "status", "ok"))
+        execution.reply_status = status
+        events: list[EngineEvent] = []
+        count = getattr(content, "execution_count", None)
+        if isinstance(count, int) and status != "aborted" and count != execution.execution_count:
+            execution.execution_count = count
+            self.notebook.set_execution_count(execution.cell_id, count)
+            events.append(OutputsChanged(execution.cell_id))
+        if status == "error" and execution.ename is None:
+            execution.ename = _str_or_none(getattr(content, "ename", None))
+            execution.evalue = _str_or_none(getattr(content, "evalue", None))
+        if status == "aborted":
+            # An aborted request may never get its own idle: it is over now.
+            execution.idle = True
+        events.extend(self._maybe_finish(execution))
+        return events
+
+    def _maybe_finish(self, execution: Execution) -> list[EngineEvent]:
+        if execution.reply_status is None or not execution.idle:
+            return []
+        self.forget(execution)
+        status: CellStatus
+        if execution.reply_status == "ok":
+            status = "ok"
+        elif execution.reply_status == "aborted":
+            status = "aborted"
+        else:
+            status = "error"
+        event = execution.finish(status)
+        return [event] if event is not None else []
+
+
+def _str_or_none(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _output_dict(msg_type: str, content: Any) -> dict[str, Any]:
+    """The nbformat v4 output dict for an iopub output message."""
+    if msg_type == "stream":
+        return {"output_type": "stream", "name": str(content.name), "text": str(content.text)}
+    if msg_type == "error":
+        return {
+            "output_type": "error",
+            "ename": str(content.ename),
+            "evalue": str(content.evalue),
+            "traceback": [str(line) for line in (content.traceback or [])],
+        }
+    output: dict[str, Any] = {"output_type": msg_type}
+    if msg_type == "execute_result":
+        output["execution_count"] = content.execution_count
+    output["data"] = _as_dict(content.data)
+    output["metadata"] = _as_dict(content.metadata)
+    transient = _as_dict(getattr(content, "transient", None))
+    if transient:
+        output["transient"] = transient
+    return output
