@@ -288,6 +288,10 @@ class Engine:
             event = CellFinished(cell_id, "error", ename=type(exc).__name__, evalue=str(exc))
             self._emit(event)
             return event
+        if self._client is not client:  # restarted, died or shut down meanwhile
+            event = CellFinished(cell_id, "error", ename="KernelRestarted", evalue="")
+            self._emit(event)
+            return event
         execution = Execution(cell_id, msg_id)
         self._router.add(execution)
         if time_limit is None:

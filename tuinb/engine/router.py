@@ -226,9 +226,9 @@ def _output_dict(msg_type: str, content: Any) -> dict[str, Any]:
         }
     output: dict[str, Any] = {"output_type": msg_type}
     if msg_type == "execute_result":
-        output["execution_count"] = content.execution_count
-    output["data"] = _as_dict(content.data)
-    output["metadata"] = _as_dict(content.metadata)
+        output["execution_count"] = getattr(content, "execution_count", None)
+    output["data"] = _as_dict(getattr(content, "data", None))
+    output["metadata"] = _as_dict(getattr(content, "metadata", None))
     transient = _as_dict(getattr(content, "transient", None))
     if transient:
         output["transient"] = transient
