@@ -1,1 +1,28 @@
-"""The notebook document: cells, outputs, load/save, undo (no UI, no zmq)."""
+"""The notebook document: cells, outputs, load/save, undo (no UI, no zmq).
+
+Everything other layers need is importable from here. Importing this package
+does not import nbformat: `load`, `save` and `dumps` import it on first use.
+"""
+
+from __future__ import annotations
+
+from tuinb.model.cell import Cell, CellType
+from tuinb.model.diskstate import DiskStamp, changed_on_disk, stamp
+from tuinb.model.document import Notebook
+from tuinb.model.errors import NotebookError, NotebookReadError, NotebookSaveError
+from tuinb.model.nbio import dumps, load, save
+
+__all__ = [
+    "Cell",
+    "CellType",
+    "DiskStamp",
+    "Notebook",
+    "NotebookError",
+    "NotebookReadError",
+    "NotebookSaveError",
+    "changed_on_disk",
+    "dumps",
+    "load",
+    "save",
+    "stamp",
+]

@@ -1,0 +1,54 @@
+"""Noticing that a notebook's file changed on disk since tuinb loaded or saved it."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tuinb.model.core import NotebookCore
+
+
+@dataclass(frozen=True)
+class DiskStamp:
+    """What a file looked like at one moment."""
+
+    mtime_ns: int
+    """Modification time in nanoseconds."""
+    size: int
+    """Size in bytes."""
+    sha256: str
+    """Hex digest of the content (mtime alone misses fast or clock-skewed writes)."""
+
+
+def stamp(path: Path) -> DiskStamp | None:
+    """The file's current stamp; None if it is missing or cannot be read."""
+    try:
+        info = path.stat()
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+    return DiskStamp(mtime_ns=info.st_mtime_ns, size=info.st_size, sha256=digest)
+
+
+def changed_on_disk(notebook: NotebookCore) -> bool:
+    """True if the notebook's file differs from what was loaded or last saved.
+
+    A file that was deleted counts as changed; a notebook never saved
+    (no path or no stamp) has nothing to compare and is not changed. A file
+    whose mtime moved but whose bytes are the same is not changed; an
+    unchanged mtime and size is trusted without reading the file.
+    """
+    if notebook.path is None or notebook.disk_stamp is None:
+        return False
+    before = notebook.disk_stamp
+    try:
+        info = notebook.path.stat()
+    except OSError:
+        return True
+    if (info.st_mtime_ns, info.st_size) == (before.mtime_ns, before.size):
+        return False  # cheap path: nothing touched it
+    now = stamp(notebook.path)
+    return now is None or now.sha256 != before.sha256

@@ -1,0 +1,219 @@
+"""Reading and writing notebook files: the only module that imports nbformat.
+
+nbformat is imported on first use, not when this module is imported, so
+opening tuinb does not pay for it (see PITFALLS.md: ~0.1-1.3 s).
+
+Faithful to the file: ``load`` does what ``nbformat.read(path, as_version=4)``
+does (parse, upgrade v1-v3 to v4, validate, repair what validation repairs),
+and ``dumps`` produces what ``nbformat.writes`` produces for that notebook
+(plus the trailing newline ``nbformat.write`` adds). So load-then-save of a
+notebook that nbformat wrote gives the same bytes back, and any other file is
+saved exactly as ``nbformat.write(nbformat.read(...))`` would save it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import json
+import os
+import stat
+import tempfile
+import warnings
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from tuinb.model.diskstate import stamp
+from tuinb.model.document import Notebook
+from tuinb.model.errors import NotebookReadError, NotebookSaveError
+
+_MAX_REASON = 160
+
+
+def _nbformat() -> ModuleType:
+    import nbformat  # lazy on purpose
+
+    return nbformat
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    line = text[0] if text else type(error).__name__
+    return line if len(line) <= _MAX_REASON else line[: _MAX_REASON - 3] + "..."
+
+
+def _read_text(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise NotebookReadError(f"Cannot open {path}: no such file.", path) from None
+    except IsADirectoryError:
+        raise NotebookReadError(f"Cannot open {path}: it is a folder, not a file.", path) from None
+    except PermissionError:
+        raise NotebookReadError(
+            f"Cannot open {path}: permission denied; check the file's permissions.", path
+        ) from None
+    except OSError as err:
+        raise NotebookReadError(f"Cannot open {path}: {err.strerror or err}.", path) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise NotebookReadError(
+            f"Cannot open {path}: it is not UTF-8 text (bad byte at offset {err.start});"
+            " notebooks must be saved as UTF-8.",
+            path,
+        ) from None
+
+
+def _parse(text: str, path: Path) -> tuple[Any, list[str]]:
+    """nbformat.reads(text, as_version=4), without its logging, with clear errors."""
+    try:
+        data = json.loads(text)
+    except ValueError as err:
+        raise NotebookReadError(
+            f"Cannot open {path}: it is not valid JSON ({err}).", path
+        ) from None
+    if not isinstance(data, dict) or "nbformat" not in data:
+        raise NotebookReadError(
+            f'Cannot open {path}: it is JSON but not a notebook (no "nbformat" field).', path
+        )
+    nbformat = _nbformat()
+    major = data["nbformat"]
+    if not isinstance(major, int) or isinstance(major, bool) or major not in nbformat.versions:
+        supported = ", ".join(str(v) for v in sorted(nbformat.versions))
+        raise NotebookReadError(
+            f"Cannot open {path}: nbformat version {major!r} is not supported"
+            f" (tuinb reads versions {supported}).",
+            path,
+        )
+    problems: list[str] = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                node = nbformat.versions[major].to_notebook_json(
+                    data, minor=data.get("nbformat_minor", 0)
+                )
+            except AttributeError as err:
+                raise ValueError(f"it is missing the key {err}") from None
+            node = nbformat.convert(node, 4)
+            try:
+                nbformat.validate(node)
+            except nbformat.ValidationError as err:
+                problems.append(f"not valid nbformat: {_first_line(err)}")
+        problems[:0] = [_first_line(w.message) for w in caught]  # type: ignore[arg-type]
+    except NotebookReadError:
+        raise
+    except Exception as err:  # nbformat raises many kinds for broken files
+        raise NotebookReadError(
+            f"Cannot open {path}: it is not a valid notebook ({_first_line(err)}).", path
+        ) from None
+    return node, problems
+
+
+def _plain(value: Any) -> Any:
+    """NotebookNode trees as plain dicts and lists."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def load(path: Path | str) -> Notebook:
+    """Read a notebook of any nbformat version as v4; raises NotebookReadError.
+
+    Problems nbformat tolerates (schema violations, missing or duplicate cell
+    ids that it repairs) are listed in ``Notebook.warnings``.
+    """
+    path = Path(path)
+    text = _read_text(path)
+    node, problems = _parse(text, path)
+    notebook = Notebook.from_dict(_plain(node), path=path, warnings=problems)
+    notebook.disk_stamp = stamp(path)
+    return notebook
+
+
+def dumps(notebook: Notebook) -> str:
+    """The file text: what ``nbformat.write`` writes for this notebook."""
+    nbformat = _nbformat()
+    node = nbformat.from_dict(notebook.to_dict())
+    text: str = nbformat.versions[4].writes_json(node)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` atomically, keeping its permission bits.
+
+    The text goes to a temporary file in the same folder, which is flushed,
+    fsynced and renamed over the target. On any failure the temporary file
+    is removed, the old file is untouched, and NotebookSaveError says why.
+    """
+    path = Path(path)
+    data = text.encode("utf-8")
+    try:
+        mode: int | None = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = None
+    except OSError as err:
+        raise NotebookSaveError(_save_message(path, err), path) from None
+    folder = path.parent
+    temp: Path | None = None
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tuinb-tmp", dir=folder)
+        temp = Path(temp_name)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is None:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        temp.chmod(mode)
+        temp.replace(path)
+        temp = None
+    except OSError as err:
+        raise NotebookSaveError(_save_message(path, err), path) from None
+    finally:
+        if temp is not None:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def _save_message(path: Path, err: OSError) -> str:
+    reasons = {
+        errno.ENOSPC: "the disk is full; free some space and save again",
+        errno.EDQUOT: "the disk quota is exceeded; free some space and save again",
+        errno.EACCES: "permission denied; save under another name or fix the permissions",
+        errno.EPERM: "permission denied; save under another name or fix the permissions",
+        errno.EROFS: "the file system is read-only; save under another name elsewhere",
+        errno.ENOENT: "its folder does not exist; save under another name",
+    }
+    reason = reasons.get(err.errno or 0, f"{err.strerror or err}; the old file is unchanged")
+    return f"Could not save {path}: {reason}."
+
+
+def save(notebook: Notebook, path: Path | str | None = None) -> None:
+    """Write the notebook atomically to ``path`` (default: ``notebook.path``).
+
+    On success ``notebook.path`` is set and the notebook is marked saved.
+    Raises NotebookSaveError, leaving any existing file untouched.
+    """
+    target = Path(path) if path is not None else notebook.path
+    if target is None:
+        raise NotebookSaveError(
+            "Could not save the notebook: it has no file name yet; use save as."
+        )
+    text = dumps(notebook)
+    write_atomic(target, text)
+    notebook.path = target
+    notebook.disk_stamp = stamp(target)
+    notebook.mark_saved()
