@@ -1,12 +1,73 @@
-"""Start the editor for a path (imported lazily by the CLI)."""
+"""Start the editor for a path (imported lazily by the CLI).
+
+The notebook is read before Textual is imported, so a bad path is refused
+in one sentence at once, with exit code 2 and nothing written.
+"""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tuinb.model import Notebook
+
+UNTITLED = "Untitled"
+
+
+def next_untitled(folder: Path) -> Path:
+    """The first free ``Untitled.ipynb``, ``Untitled1.ipynb``, ... in a folder."""
+    number = 0
+    while True:
+        name = f"{UNTITLED}{number or ''}.ipynb"
+        candidate = folder / name
+        if not candidate.exists():
+            return candidate
+        number += 1
+
+
+class OpenError(Exception):
+    """The path cannot be opened; ``str()`` is the one sentence to show."""
+
+
+def open_notebook(path: Path | None) -> Notebook:
+    """The notebook to edit: loaded, or new (created on first save) for a missing path."""
+    from tuinb.model import Notebook, NotebookError, load
+
+    if path is None:
+        path = next_untitled(Path.cwd())
+    path = path.expanduser()
+    if path.is_dir():
+        raise OpenError(f"{path} is a folder; give the path of a notebook (.ipynb) file.")
+    if not path.exists():
+        if path.is_symlink():
+            raise OpenError(f"{path} is a broken symbolic link; fix it or choose another path.")
+        parent = path.parent if str(path.parent) else Path()
+        if not parent.is_dir():
+            raise OpenError(
+                f"Cannot create {path}: the folder {parent} does not exist; create it first."
+            )
+        notebook = Notebook.new()
+        notebook.path = path
+        return notebook
+    try:
+        return load(path)
+    except NotebookError as err:
+        raise OpenError(str(err)) from err
 
 
 def open_editor(path: Path | None, *, kernel: str | None) -> int:
     """Open the editor on `path`; returns the exit code."""
-    sys.stderr.write("tuinb: the editor is not available yet.\n")
-    return 2
+    try:
+        notebook = open_notebook(path)
+    except OpenError as err:
+        sys.stderr.write(f"tuinb: {err}\n")
+        return 2
+    from tuinb.ui.app import TuinbApp
+
+    app = TuinbApp(notebook, kernel_name=kernel)
+    result = app.run()
+    if app.return_code not in (None, 0):
+        return app.return_code
+    return result or 0

@@ -1,0 +1,83 @@
+"""`tuinb PATH` start-up: which paths are refused, and how new notebooks are named."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tuinb.ui.launch import OpenError, next_untitled, open_notebook
+
+
+def run_tuinb(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run the CLI in a subprocess without a terminal."""
+    return subprocess.run(
+        [sys.executable, "-m", "tuinb", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_untitled_names_skip_existing_files(tmp_path: Path) -> None:
+    assert next_untitled(tmp_path) == tmp_path / "Untitled.ipynb"
+    (tmp_path / "Untitled.ipynb").write_text("{}")
+    (tmp_path / "Untitled1.ipynb").write_text("{}")
+    assert next_untitled(tmp_path) == tmp_path / "Untitled2.ipynb"
+
+
+def test_missing_path_is_a_new_notebook_not_yet_written(tmp_path: Path) -> None:
+    target = tmp_path / "new.ipynb"
+    notebook = open_notebook(target)
+    assert notebook.path == target
+    assert len(notebook.cells) == 1
+    assert not target.exists()
+
+
+def test_no_argument_picks_the_next_untitled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "Untitled.ipynb").write_text("{}")
+    notebook = open_notebook(None)
+    assert notebook.path is not None
+    assert notebook.path.name == "Untitled1.ipynb"
+    assert not (tmp_path / "Untitled1.ipynb").exists()
+
+
+def test_missing_folder_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(OpenError, match="does not exist"):
+        open_notebook(tmp_path / "nope" / "a.ipynb")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "fragment"),
+    [
+        ("folder", None, "is a folder"),
+        ("broken.ipynb", "{not json", "broken.ipynb"),
+        ("empty.ipynb", "", "empty.ipynb"),
+    ],
+)
+def test_bad_paths_exit_2_with_one_sentence(
+    tmp_path: Path, name: str, content: str | None, fragment: str
+) -> None:
+    target = tmp_path / name
+    if content is None:
+        target.mkdir()
+    else:
+        target.write_text(content)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    result = run_tuinb(str(target), cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("tuinb: ")
+    assert fragment in lines[0]
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    if content is not None:
+        assert target.read_text() == content

@@ -1,0 +1,288 @@
+"""The Textual app: one notebook, its screen, and the flows that keep work safe.
+
+`TuinbApp(notebook, engine=...)` takes everything it shows by constructor:
+the document (already loaded by `tuinb.ui.launch`) and, for execution, an
+engine (a real one in production, a scripted one in tests). The app itself
+owns what must never lose work: saving (with the changed-on-disk question),
+quitting (with the unsaved-changes question), and recovery copies written
+on a timer and on SIGHUP/SIGTERM.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import signal
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual.app import App
+
+from tuinb.model import (
+    Cell,
+    Notebook,
+    NotebookError,
+    changed_on_disk,
+    load,
+    save,
+)
+from tuinb.ui.commands import NotebookCommands
+from tuinb.ui.modals import external_change_modal, quit_modal, recovery_modal
+from tuinb.ui.screen import NotebookScreen
+
+RECOVERY_INTERVAL = 3.0
+"""Seconds between recovery copies while there is unsaved work."""
+
+
+class _NoRecovery:
+    """Stands in while `tuinb.model.recovery` is not there."""
+
+    @staticmethod
+    def find_recovery(path: Path) -> None:
+        return None
+
+    @staticmethod
+    def write_recovery(notebook: Notebook, path: Path) -> None:
+        return None
+
+    @staticmethod
+    def discard_recovery(path: Path) -> None:
+        return None
+
+
+def _recovery() -> Any:
+    try:
+        return importlib.import_module("tuinb.model.recovery")
+    except ImportError:
+        return _NoRecovery
+
+
+class TuinbApp(App[int]):
+    """The notebook editor."""
+
+    CSS_PATH: ClassVar = "tuinb.tcss"
+    TITLE = "tuinb"
+    COMMANDS: ClassVar = App.COMMANDS | {NotebookCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        notebook: Notebook,
+        *,
+        engine: object | None = None,
+        kernel_name: str | None = None,
+        recovery_interval: float = RECOVERY_INTERVAL,
+        check_recovery: bool = True,
+    ) -> None:
+        """`notebook` must have a `path` (where it is saved).
+
+        `engine` is stored as `self.engine` for execution (not used by the
+        editor itself); `kernel_name` overrides the notebook's kernel in the
+        status bar (the `--kernel` option).
+        """
+        super().__init__()
+        self.notebook = notebook
+        """The document being edited (replaced on reload or restore)."""
+        self.engine = engine
+        """Runs cells (plugged in by the execution work); None: no execution."""
+        self.kernel_name = kernel_name
+        """The `--kernel` choice, if any."""
+        self.recovery_interval = recovery_interval
+        """Seconds between recovery copies while dirty."""
+        self.check_recovery = check_recovery
+        """Offer a newer recovery copy at start."""
+        self.cell_clipboard: list[Cell] = []
+        """Cells copied or cut with c / x."""
+        self._recovery_revision: int | None = None
+        self._signals: list[int] = []
+
+    # ---- names ------------------------------------------------------------------
+
+    @property
+    def path(self) -> Path:
+        """Where the notebook is saved."""
+        assert self.notebook.path is not None
+        return self.notebook.path
+
+    @property
+    def display_name(self) -> str:
+        """The file name shown in the status bar."""
+        return self.path.name
+
+    @property
+    def kernel_display_name(self) -> str:
+        """The kernel's name for the status bar."""
+        if self.kernel_name:
+            return self.kernel_name
+        spec = self.notebook.metadata.get("kernelspec")
+        if isinstance(spec, dict):
+            name = spec.get("display_name") or spec.get("name")
+            if name:
+                return str(name)
+        return "no kernel"
+
+    @property
+    def notebook_screen(self) -> NotebookScreen:
+        """The notebook screen (under any modal)."""
+        for screen in self.screen_stack:
+            if isinstance(screen, NotebookScreen):
+                return screen
+        raise LookupError("the notebook screen is not mounted")
+
+    # ---- start and stop ---------------------------------------------------------
+
+    def on_mount(self) -> None:
+        """Themes, the screen, the recovery timer and the signal handlers."""
+        self._register_themes()
+        self.push_screen(NotebookScreen(self.notebook))
+        self.set_interval(self.recovery_interval, self.write_recovery_if_needed)
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGHUP, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(signum, self.on_terminate_signal, signum)
+            except (NotImplementedError, RuntimeError, ValueError):
+                continue
+            self._signals.append(signum)
+        if self.check_recovery and _recovery().find_recovery(self.path) is not None:
+            self.run_worker(self._offer_recovery(), group="recovery")
+
+    def _register_themes(self) -> None:
+        try:
+            themes = importlib.import_module("tuinb.ui.themes")
+        except ImportError:
+            return
+        register = getattr(themes, "register_themes", None)
+        if register is not None:
+            try:
+                register(self)
+            except Exception as err:  # a broken theme file must not stop the editor
+                self.notify(f"Themes could not be loaded: {err}", severity="warning")
+
+    def on_unmount(self) -> None:
+        """Give the signals back."""
+        loop = asyncio.get_running_loop()
+        for signum in self._signals:
+            loop.remove_signal_handler(signum)
+        self._signals.clear()
+
+    def on_terminate_signal(self, signum: int) -> None:
+        """SIGHUP/SIGTERM: keep unsaved work in a recovery copy, then exit."""
+        self.write_recovery_if_needed(force=True)
+        self.exit(128 + signum)
+
+    async def action_quit(self) -> None:
+        """ctrl+q (also Textual's own quit): ask about unsaved work first."""
+        self.start_quit()
+
+    # ---- recovery ---------------------------------------------------------------
+
+    def _commit_editor(self) -> None:
+        try:
+            self.notebook_screen.commit_editor()
+        except LookupError:
+            return
+
+    def write_recovery_if_needed(self, *, force: bool = False) -> bool:
+        """Write a recovery copy if there is unsaved work not yet in one."""
+        self._commit_editor()
+        notebook = self.notebook
+        if not notebook.dirty:
+            return False
+        if not force and notebook.revision == self._recovery_revision:
+            return False
+        try:
+            _recovery().write_recovery(notebook, self.path)
+        except OSError as err:
+            self.notify(f"Could not write a recovery copy: {err}", severity="warning")
+            return False
+        self._recovery_revision = notebook.revision
+        self._refresh_status()
+        return True
+
+    async def _offer_recovery(self) -> None:
+        choice = await self.push_screen_wait(recovery_modal(self.display_name))
+        recovery = _recovery()
+        if choice == "restore":
+            try:
+                restored = recovery.load_recovery(self.path)
+            except NotebookError as err:
+                self.notify(str(err), severity="error")
+                return
+            self._replace(restored)
+            self.notify("Restored the unsaved work; save to keep it.", timeout=4)
+        else:
+            recovery.discard_recovery(self.path)
+
+    def _replace(self, notebook: Notebook) -> None:
+        self.notebook = notebook
+        self._recovery_revision = None
+        self.notebook_screen.replace_notebook(notebook)
+
+    def _refresh_status(self) -> None:
+        try:
+            self.notebook_screen.refresh_status()
+        except LookupError:
+            return
+
+    # ---- save and quit ------------------------------------------------------------
+
+    def start_save(self, *, then_quit: bool = False) -> None:
+        """Save in a worker (it may have to ask a question)."""
+        if not self._busy("save"):
+            self.run_worker(self.save_flow(then_quit=then_quit), group="save")
+
+    async def save_flow(self, *, then_quit: bool = False) -> bool:
+        """Save the notebook; True if it was written."""
+        self._commit_editor()
+        notebook = self.notebook
+        if changed_on_disk(notebook):
+            choice = await self.push_screen_wait(external_change_modal(self.display_name))
+            if choice == "reload":
+                self.reload()
+                return False
+            if choice != "overwrite":
+                return False
+        try:
+            save(notebook)
+        except NotebookError as err:
+            self.notify(str(err), severity="error", timeout=8)
+            return False
+        _recovery().discard_recovery(self.path)
+        self._recovery_revision = None
+        self._refresh_status()
+        if then_quit:
+            self.exit(0)
+        else:
+            self.notify(f"Saved {self.display_name}.", timeout=2)
+        return True
+
+    def reload(self) -> None:
+        """Read the file again, dropping the changes made here."""
+        try:
+            fresh = load(self.path)
+        except NotebookError as err:
+            self.notify(str(err), severity="error", timeout=8)
+            return
+        self._replace(fresh)
+        _recovery().discard_recovery(self.path)
+        self.notify(f"Reloaded {self.display_name} from disk.", timeout=3)
+
+    def start_quit(self) -> None:
+        """Quit, asking first if there is unsaved work."""
+        if not self._busy("quit") and not self._busy("save"):
+            self.run_worker(self._quit_flow(), group="quit")
+
+    def _busy(self, group: str) -> bool:
+        return any(w.group == group and not w.is_finished for w in self.workers)
+
+    async def _quit_flow(self) -> None:
+        self._commit_editor()
+        if not self.notebook.dirty:
+            self.exit(0)
+            return
+        choice = await self.push_screen_wait(quit_modal(self.display_name))
+        if choice == "save":
+            await self.save_flow(then_quit=True)
+        elif choice == "discard":
+            _recovery().discard_recovery(self.path)
+            self.exit(0)

@@ -1,0 +1,42 @@
+"""Command palette provider: every action of the editor, with its keys."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from tuinb.ui.keys import all_bindings, key_display
+
+
+class NotebookCommands(Provider):
+    """Offers every binding of the editor as a command."""
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+        screen = self.screen
+        commands: list[tuple[str, str, Callable[[], object]]] = []
+        for _mode, binding in all_bindings():
+            if binding.id in ("app.palette", "app.help_key", "cursor.home"):
+                continue
+            action = binding.action
+            if action.startswith("chord("):
+                continue
+            action = action.replace("screen.chord(", "screen.chord_now(")
+            label = f"{binding.description}  ({key_display(binding)})"
+            run = partial(self.app.run_action, action, screen)
+            commands.append((label, binding.id or action, run))
+        return commands
+
+    async def discover(self) -> Hits:
+        """All commands, for an empty query."""
+        for label, help_text, run in self._commands():
+            yield DiscoveryHit(label, run, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        """Commands matching the query."""
+        matcher = self.matcher(query)
+        for label, help_text, run in self._commands():
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(score, matcher.highlight(label), run, help=help_text)

@@ -1,0 +1,125 @@
+"""The one live editor: a highlighted `TextArea` for the cell being edited.
+
+Adds what Textual's TextArea lacks for code: Enter keeps the current
+indentation (plus one level after a trailing ``:``), and ``shift+tab``
+dedents the line. Escape is bound on it (``editor.command_mode``) so the
+screen takes the text back into the model.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import ClassVar
+
+from pygments.lexer import Lexer  # type: ignore[import-untyped]
+from pygments.lexers import get_lexer_by_name  # type: ignore[import-untyped]
+from pygments.token import Token, _TokenType  # type: ignore[import-untyped]
+from pygments.util import ClassNotFound  # type: ignore[import-untyped]
+from textual import events
+from textual.binding import BindingType
+from textual.widgets import TextArea
+
+from tuinb.ui.keys import EDIT_BINDINGS
+
+OPENERS = (":", "(", "[", "{")
+"""A line ending in one of these indents the next line one level more."""
+
+
+_CAPTURES: list[tuple[_TokenType, str]] = [
+    (Token.Comment, "comment"),
+    (Token.Literal.String.Doc, "string.documentation"),
+    (Token.Literal.String, "string"),
+    (Token.Literal.Number, "number"),
+    (Token.Keyword.Constant, "boolean"),
+    (Token.Keyword.Namespace, "include"),
+    (Token.Keyword, "keyword"),
+    (Token.Operator.Word, "keyword.operator"),
+    (Token.Operator, "operator"),
+    (Token.Name.Builtin, "type.builtin"),
+    (Token.Name.Function, "function"),
+    (Token.Name.Class, "class"),
+    (Token.Name.Decorator, "function"),
+    (Token.Name.Exception, "exception"),
+    (Token.Generic.Heading, "heading"),
+    (Token.Generic.Subheading, "heading"),
+    (Token.Generic.Strong, "bold"),
+    (Token.Generic.Emph, "italic"),
+    (Token.Punctuation, "punctuation.bracket"),
+]
+"""Pygments token types mapped to the capture names TextArea themes style."""
+
+
+@lru_cache(maxsize=16)
+def _lexer(language: str) -> Lexer | None:
+    try:
+        return get_lexer_by_name(language, stripnl=False, ensurenl=False)
+    except ClassNotFound:
+        return None
+
+
+def _capture(token: _TokenType) -> str | None:
+    for parent, name in _CAPTURES:
+        if token in parent:
+            return name
+    return None
+
+
+class CellEditor(TextArea):
+    """Edits one cell's source; the screen loads and reads it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [*EDIT_BINDINGS]
+
+    cell_id: str | None = None
+    """The cell whose source is loaded."""
+
+    highlight_language: str | None = None
+    """Pygments name of the language to highlight (None: plain text)."""
+
+    def _build_highlight_map(self) -> None:
+        """Highlight with Pygments (no tree-sitter needed), in TextArea's capture names."""
+        self._line_cache.clear()
+        highlights = self._highlights
+        highlights.clear()
+        lexer = _lexer(self.highlight_language) if self.highlight_language else None
+        if lexer is None:
+            return
+        row = column = 0
+        for token, value in lexer.get_tokens(self.text):
+            name = _capture(token)
+            parts = value.split("\n")
+            for number, part in enumerate(parts):
+                if number:
+                    row += 1
+                    column = 0
+                size = len(part.encode("utf-8"))  # TextArea highlights count bytes
+                if size and name is not None:
+                    highlights[row].append((column, column + size, name))
+                column += size
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter" and not self.read_only:
+            event.stop()
+            event.prevent_default()
+            self._newline_with_indent()
+            return
+        await super()._on_key(event)
+
+    def _newline_with_indent(self) -> None:
+        start, end = self.selection
+        first = min(start, end)
+        row, column = first
+        line = self.document.get_line(row)[:column]
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if line.rstrip().endswith(OPENERS):
+            indent += " " * self.indent_width
+        self._replace_via_keyboard("\n" + indent, start, end)
+
+    def action_dedent(self) -> None:
+        """Remove one indentation level from the cursor's line."""
+        row, column = self.cursor_location
+        line = self.document.get_line(row)
+        leading = len(line) - len(line.lstrip(" "))
+        remove = min(leading, (leading - 1) % self.indent_width + 1) if leading else 0
+        if remove:
+            self.delete((row, 0), (row, remove))
+            self.cursor_location = (row, max(0, column - remove))

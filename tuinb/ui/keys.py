@@ -1,0 +1,107 @@
+"""Every key binding of the editor, with a stable id per binding.
+
+The ids (``"cell.delete"``, ``"notebook.save"``) are the names a user remaps
+(``App.set_keymap`` today, the config file later): keep them stable. The help
+screen and the command palette are built from these tables, so a binding
+added here shows up in both.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+COMMAND_BINDINGS: list[Binding] = [
+    Binding("j,down", "screen.cursor_down", "Next cell", id="cursor.down"),
+    Binding("k,up", "screen.cursor_up", "Previous cell", id="cursor.up"),
+    Binding(
+        "g", "screen.chord('cursor.first', 'first_cell')", "First cell (g g)", id="cursor.first"
+    ),
+    Binding("home", "screen.first_cell", "First cell", id="cursor.home"),
+    Binding("G,end", "screen.last_cell", "Last cell", id="cursor.last"),
+    Binding("shift+j,shift+down", "screen.extend_down", "Extend selection down", id="select.down"),
+    Binding("shift+k,shift+up", "screen.extend_up", "Extend selection up", id="select.up"),
+    Binding("enter", "screen.edit_cell", "Edit cell", id="cell.edit"),
+    Binding("a", "screen.insert_above", "Insert cell above", id="cell.insert_above"),
+    Binding("b", "screen.insert_below", "Insert cell below", id="cell.insert_below"),
+    Binding(
+        "d", "screen.chord('cell.delete', 'delete_cells')", "Delete cells (d d)", id="cell.delete"
+    ),
+    Binding("z", "screen.undo", "Undo cell action", id="notebook.undo"),
+    Binding("shift+z", "screen.redo", "Redo cell action", id="notebook.redo"),
+    Binding("c", "screen.copy_cells", "Copy cells", id="cell.copy"),
+    Binding("x", "screen.cut_cells", "Cut cells", id="cell.cut"),
+    Binding("v", "screen.paste_below", "Paste cells below", id="cell.paste_below"),
+    Binding("shift+v", "screen.paste_above", "Paste cells above", id="cell.paste_above"),
+    Binding("m", "screen.to_markdown", "Change to markdown", id="cell.to_markdown"),
+    Binding("y", "screen.to_code", "Change to code", id="cell.to_code"),
+    Binding("r", "screen.to_raw", "Change to raw", id="cell.to_raw"),
+    Binding("shift+m", "screen.merge_cells", "Merge selected (or with below)", id="cell.merge"),
+    Binding("ctrl+shift+up,alt+up", "screen.move_up", "Move cells up (alt+up)", id="cell.move_up"),
+    Binding(
+        "ctrl+shift+down,alt+down",
+        "screen.move_down",
+        "Move cells down (alt+down)",
+        id="cell.move_down",
+    ),
+    Binding("o", "screen.toggle_fold", "Fold / unfold outputs", id="output.toggle_fold"),
+    Binding("question_mark", "screen.help", "Help", id="app.help_key"),
+]
+"""Command mode: active while the notebook view has focus."""
+
+EDIT_BINDINGS: list[Binding] = [
+    Binding("escape", "screen.command_mode", "Command mode", id="editor.command_mode"),
+    Binding(
+        "ctrl+shift+minus,ctrl+backslash",
+        "screen.split_cell",
+        "Split cell at cursor (ctrl+\\)",
+        id="cell.split",
+    ),
+    Binding("shift+tab", "dedent", "Dedent line", id="editor.dedent", show=False),
+]
+"""Edit mode: active while the cell editor has focus."""
+
+GLOBAL_BINDINGS: list[Binding] = [
+    Binding("ctrl+s", "save", "Save", id="notebook.save", priority=True),
+    Binding("ctrl+q", "quit_editor", "Quit", id="app.quit", priority=True),
+    Binding("f1", "help", "Help", id="app.help"),
+]
+"""Both modes: bound on the notebook screen."""
+
+CHORD_KEYS = {"cursor.first": "g g", "cell.delete": "d d"}
+"""Bindings that fire on the second press of their key: shown as chords."""
+
+RUN_FALLBACKS = {"ctrl+enter": "ctrl+j", "shift+enter": "alt+j"}
+"""Portable keys for the run keys that need the kitty keyboard protocol."""
+
+KEY_NOTES = (
+    "Terminals send ctrl+enter and shift+enter only with the kitty keyboard protocol: "
+    "where they do not arrive, ctrl+j stands for ctrl+enter (run cell) and alt+j for "
+    "shift+enter (run cell and select below).",
+    "In tmux, enable extended keys with `set -g extended-keys on` and "
+    "`set -g extended-keys-format csi-u`; for copying to the system clipboard add "
+    "`set -g set-clipboard on`.",
+    "ctrl+shift+up / ctrl+shift+down and ctrl+shift+minus have the portable fallbacks "
+    "alt+up / alt+down and ctrl+backslash.",
+)
+"""Extra lines of the help screen about keys some terminals cannot send."""
+
+
+def key_display(binding: Binding) -> str:
+    """The keys of a binding as a person reads them (chords as ``d d``)."""
+    if binding.id in CHORD_KEYS:
+        return CHORD_KEYS[binding.id]
+    names = []
+    for key in binding.key.split(","):
+        key = key.strip()
+        names.append({"question_mark": "?", "G": "shift+g"}.get(key, key))
+    return " / ".join(names)
+
+
+def all_bindings() -> list[tuple[str, Binding]]:
+    """Every binding with the mode it belongs to ("command", "edit", "any")."""
+    return (
+        [("command", b) for b in COMMAND_BINDINGS]
+        + [("edit", b) for b in EDIT_BINDINGS]
+        + [("any", b) for b in GLOBAL_BINDINGS]
+        + [("any", Binding("ctrl+p", "command_palette", "Command palette", id="app.palette"))]
+    )

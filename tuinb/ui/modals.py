@@ -1,0 +1,98 @@
+"""Small modal questions: save / discard / cancel and the like.
+
+A `ChoiceModal` shows one sentence and a button per choice; each choice has a
+key (its first letter unless given), and escape picks the cancel choice. It
+dismisses with the chosen id.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+
+class ChoiceModal(ModalScreen[str]):
+    """Ask one question; dismiss with the id of the chosen answer."""
+
+    DEFAULT_CSS: ClassVar[str] = ""
+
+    def __init__(
+        self,
+        question: str,
+        choices: list[tuple[str, str, str]],
+        *,
+        cancel: str,
+        modal_id: str,
+    ) -> None:
+        """`choices` are (id, label, key); `cancel` is the id escape picks."""
+        super().__init__(id=modal_id, classes="choice-modal")
+        self.question = question
+        self.choices = choices
+        self.cancel = cancel
+
+    def compose(self) -> ComposeResult:
+        """The question, then a row of buttons."""
+        with Vertical(id="choice-dialog"):
+            yield Static(Text(self.question), id="choice-question")
+            with Horizontal(id="choice-buttons"):
+                for choice, label, key in self.choices:
+                    yield Button(Text(f"{label} ({key})"), id=f"choice-{choice}")
+
+    def on_mount(self) -> None:
+        """Focus the first button."""
+        self.query(Button).first().focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        """A button answers the question."""
+        event.stop()
+        if event.button.id:
+            self.dismiss(event.button.id.removeprefix("choice-"))
+
+    def on_key(self, event: events.Key) -> None:
+        """Answer keys: each choice's letter; escape cancels."""
+        if event.key == "escape":
+            event.stop()
+            self.dismiss(self.cancel)
+            return
+        for choice, _label, key in self.choices:
+            if event.key == key:
+                event.stop()
+                self.dismiss(choice)
+                return
+
+
+def quit_modal(name: str) -> ChoiceModal:
+    """Unsaved changes at quit."""
+    return ChoiceModal(
+        f"{name} has unsaved changes. Save them before quitting?",
+        [("save", "Save", "s"), ("discard", "Discard", "d"), ("cancel", "Cancel", "c")],
+        cancel="cancel",
+        modal_id="quit-modal",
+    )
+
+
+def recovery_modal(name: str) -> ChoiceModal:
+    """A newer recovery copy exists."""
+    return ChoiceModal(
+        f"A recovery copy of {name} with unsaved work is newer than the file. Restore it?",
+        [("restore", "Restore", "r"), ("discard", "Discard it", "d")],
+        cancel="discard",
+        modal_id="recovery-modal",
+    )
+
+
+def external_change_modal(name: str) -> ChoiceModal:
+    """The file changed on disk since it was read or saved."""
+    return ChoiceModal(
+        f"{name} was changed on disk by another program since it was opened. "
+        "Overwrite it with this version, reload it from disk, or cancel the save?",
+        [("overwrite", "Overwrite", "o"), ("reload", "Reload", "r"), ("cancel", "Cancel", "c")],
+        cancel="cancel",
+        modal_id="external-modal",
+    )

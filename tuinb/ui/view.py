@@ -1,0 +1,336 @@
+"""The notebook view: every cell painted through Textual's Line API.
+
+One `ScrollView` shows the whole notebook. Each cell becomes a block of
+`Strip`s (source highlighted, markdown rendered, outputs below) that is cached
+by the cell's revision and the width, so only cells that scroll into sight
+are ever rendered. Heights of cells not rendered yet are estimated from their
+line counts and corrected when they are painted. The cell being edited keeps
+blank rows of the editor's height, over which the screen lays the one live
+`TextArea`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.console import RenderableType
+from rich.markdown import Markdown
+from rich.segment import Segment
+from rich.style import Style
+from rich.syntax import Syntax
+from rich.text import Text
+from textual import events
+from textual.binding import BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tuinb.ui.keys import COMMAND_BINDINGS
+from tuinb.ui.outputs import output_height_estimate, outputs_renderable
+
+if TYPE_CHECKING:
+    from tuinb.model import Cell, Notebook
+
+GUTTER = 8
+"""Columns left of the cell content: the label (7) and the selection bar (1)."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text with every control character (but newline and tab) shown as a visible mark."""
+    return _CONTROL.sub(
+        lambda m: chr(0x2400 + ord(m.group())) if m.group() < " " else "\ufffd", text
+    )
+
+
+@dataclass
+class _Block:
+    key: tuple[Any, ...]
+    lines: list[Strip]
+    source_rows: int
+
+
+class NotebookView(ScrollView, can_focus=True):
+    """All cells of a notebook; the focused widget in command mode."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [*COMMAND_BINDINGS]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "notebook-view--gutter",
+        "notebook-view--cursor",
+        "notebook-view--selected",
+        "notebook-view--editing",
+        "notebook-view--editor-area",
+    }
+
+    DEFAULT_CSS = """
+    NotebookView { scrollbar-gutter: stable; }
+    """
+
+    class CellClicked(Message):
+        """A cell was clicked (the screen moves the cursor there)."""
+
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
+    def __init__(self, notebook: Notebook, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.notebook = notebook
+        self.cursor = 0
+        """Index of the active cell."""
+        self.selection_anchor = 0
+        """The other end of the selection (equal to ``cursor`` when one cell is selected)."""
+        self.editing_id: str | None = None
+        """Id of the cell under the live editor, if any."""
+        self.editor_rows = 1
+        """Rows reserved for the live editor."""
+        self.unfolded: set[str] = set()
+        """Ids of cells whose long outputs are shown whole."""
+        self._blocks: dict[str, _Block] = {}
+        self._heights: list[int] = []
+        self._tops: list[int] = [0]
+        self._total = 0
+        self.on_scrolled: Callable[[], None] | None = None
+        """Called after every vertical scroll (the screen moves the editor with it)."""
+
+    # ---- geometry -------------------------------------------------------------
+
+    @property
+    def content_width(self) -> int:
+        """Columns available to a cell's content (right of the gutter)."""
+        return max(10, self.scrollable_content_region.width - GUTTER)
+
+    @property
+    def selection(self) -> range:
+        """Indices of the selected cells (always contains the cursor)."""
+        return range(
+            min(self.cursor, self.selection_anchor), max(self.cursor, self.selection_anchor) + 1
+        )
+
+    def cell_top(self, index: int) -> int:
+        """Virtual y of the first row of a cell."""
+        return self._tops[index]
+
+    def source_rows(self, index: int) -> int:
+        """Rows the source of a cell takes (rendering it if needed)."""
+        return self._block(index).source_rows
+
+    def index_at(self, y: int) -> int:
+        """Index of the cell at virtual row ``y`` (clamped)."""
+        index = bisect_right(self._tops, y) - 1
+        return max(0, min(index, len(self.notebook.cells) - 1))
+
+    def sync(self) -> None:
+        """Re-read the model: clamp the cursor, re-estimate heights, repaint."""
+        cells = self.notebook.cells
+        count = len(cells)
+        self.cursor = max(0, min(self.cursor, count - 1))
+        self.selection_anchor = max(0, min(self.selection_anchor, count - 1))
+        width = self.content_width
+        heights = []
+        for cell in cells:
+            block = self._blocks.get(cell.id)
+            if block is not None and block.key == self._key(cell, width):
+                heights.append(len(block.lines))
+            else:
+                heights.append(self._estimate(cell))
+        self._heights = heights
+        self._relayout()
+
+    def _relayout(self) -> None:
+        self._tops = [0, *itertools.accumulate(self._heights)]
+        self._total = self._tops[-1]
+        self.virtual_size = Size(self.content_width + GUTTER, self._total)
+        self.refresh()
+
+    def _estimate(self, cell: Cell) -> int:
+        editing = cell.id == self.editing_id
+        source = self.editor_rows if editing else cell.source.count("\n") + 1
+        folded = cell.id not in self.unfolded
+        return source + output_height_estimate(cell.outputs, folded=folded) + 1
+
+    def _measure_visible(self) -> None:
+        if not self._heights:
+            return
+        for _ in range(4):
+            changed = False
+            top = int(self.scroll_y)
+            bottom = top + self.scrollable_content_region.height
+            index = self.index_at(top)
+            while index < len(self._heights) and self._tops[index] < bottom:
+                height = len(self._block(index).lines)
+                if height != self._heights[index]:
+                    self._heights[index] = height
+                    changed = True
+                index += 1
+            if not changed:
+                return
+            self._relayout()
+
+    def ensure_measured(self, index: int) -> None:
+        """Render one cell now so that its position and height are exact."""
+        height = len(self._block(index).lines)
+        if height != self._heights[index]:
+            self._heights[index] = height
+            self._relayout()
+
+    def scroll_to_cell(self, index: int, *, row: int = 0) -> None:
+        """Scroll so the cell (its first rows, or ``row`` inside it) is in sight."""
+        self.ensure_measured(index)
+        top = self._tops[index]
+        height = self._heights[index]
+        view = self.scrollable_content_region.height
+        if view <= 0:
+            return
+        target = top + row
+        scroll = int(self.scroll_y)
+        if row == 0 and height <= view and top >= scroll and top + height <= scroll + view:
+            return
+        if target < scroll or (row == 0 and top < scroll):
+            new = target
+        elif target >= scroll + view or (row == 0 and top + min(height, view) > scroll + view):
+            new = target + (min(height, view) if row == 0 else 1) - view
+        else:
+            return
+        self.scroll_to(y=max(0, new), animate=False, immediate=True)
+
+    # ---- rendering --------------------------------------------------------------
+
+    def _key(self, cell: Cell, width: int) -> tuple[Any, ...]:
+        editing = cell.id == self.editing_id
+        return (
+            cell.revision,
+            cell.cell_type,
+            cell.execution_count,
+            len(cell.outputs),
+            width,
+            cell.id in self.unfolded,
+            self.editor_rows if editing else -1,
+            self.app.current_theme.dark if self.is_attached else True,
+        )
+
+    def _block(self, index: int) -> _Block:
+        cell = self.notebook.cells[index]
+        width = self.content_width
+        key = self._key(cell, width)
+        block = self._blocks.get(cell.id)
+        if block is not None and block.key == key:
+            return block
+        block = self._render_block(cell, width, key)
+        self._blocks[cell.id] = block
+        return block
+
+    def _render_block(self, cell: Cell, width: int, key: tuple[Any, ...]) -> _Block:
+        if cell.id == self.editing_id:
+            source = [Strip.blank(width)] * self.editor_rows
+        elif cell.cell_type == "markdown" and cell.source.strip():
+            source = self._strips(Markdown(printable(cell.source)), width)
+        elif cell.cell_type == "code":
+            source = self._strips(self._syntax(cell.source), width)
+        else:
+            source = self._strips(Text(printable(cell.source)), width)
+        source = source or [Strip.blank(width)]
+        lines = list(source)
+        if cell.outputs:
+            folded = cell.id not in self.unfolded
+            lines.extend(self._strips(outputs_renderable(cell.outputs, folded, width), width))
+        lines.append(Strip.blank(width))
+        return _Block(key, lines, len(source))
+
+    def _syntax(self, source: str) -> RenderableType:
+        dark = self.app.current_theme.dark if self.is_attached else True
+        return Syntax(
+            printable(source),
+            self.notebook.language,
+            theme="ansi_dark" if dark else "ansi_light",
+            background_color="default",
+            word_wrap=False,
+            code_width=None,
+        )
+
+    def _strips(self, renderable: RenderableType, width: int) -> list[Strip]:
+        console = self.app.console
+        options = console.options.update(width=width, highlight=False)
+        lines = console.render_lines(renderable, options, pad=False)
+        return [Strip(line).crop_extend(0, width, None) for line in lines]
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Measure the cells in sight first, then paint line by line."""
+        self._measure_visible()
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        """One row of the view: the gutter, then a row of a cell's block."""
+        width = self.content_width
+        y_abs = int(self.scroll_y) + y
+        if y_abs >= self._total or not self._heights:
+            return Strip.blank(width + GUTTER)
+        index = self.index_at(y_abs)
+        row = y_abs - self._tops[index]
+        block = self._block(index)
+        line = block.lines[row] if row < len(block.lines) else Strip.blank(width)
+        return Strip.join([self._gutter(index, row, block), line])
+
+    def _gutter(self, index: int, row: int, block: _Block) -> Strip:
+        cell = self.notebook.cells[index]
+        label = ""
+        if row == 0:
+            if cell.cell_type == "code":
+                count = cell.execution_count
+                label = f"[{count if count is not None else ' '}]:"
+            else:
+                label = "md" if cell.cell_type == "markdown" else "raw"
+        gutter_style = self.get_component_rich_style("notebook-view--gutter")
+        last = row == len(block.lines) - 1
+        if index == self.cursor and not last:
+            name = (
+                "notebook-view--editing" if cell.id == self.editing_id else "notebook-view--cursor"
+            )
+            bar = Segment("▌", self.get_component_rich_style(name))
+        elif index in self.selection and not last:
+            bar = Segment("▌", self.get_component_rich_style("notebook-view--selected"))
+        else:
+            bar = Segment(" ")
+        return Strip([Segment(label.rjust(GUTTER - 2) + " ", gutter_style), bar], GUTTER)
+
+    def invalidate(self) -> None:
+        """Drop every cached block (theme or language changed)."""
+        self._blocks.clear()
+        self.sync()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        """Scrolled: repaint, and let the screen move the live editor."""
+        super().watch_scroll_y(old_value, new_value)
+        if self.on_scrolled is not None:
+            self.on_scrolled()
+
+    # ---- events -----------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Widths changed: heights change with them."""
+        self.sync()
+
+    def on_click(self, event: events.Click) -> None:
+        """Select the clicked cell."""
+        offset = event.get_content_offset(self)
+        if offset is None or not self._heights:
+            return
+        y_abs = int(self.scroll_y) + offset.y
+        if y_abs < self._total:
+            self.post_message(self.CellClicked(self.index_at(y_abs)))
+
+    def rendered_text(self) -> list[str]:
+        """The rows now on screen as plain text (for tests and diagnostics)."""
+        return [self.render_line(y).text for y in range(self.scrollable_content_region.height)]
+
+    def cursor_style(self) -> Style:
+        """Style of the cursor bar (for tests)."""
+        return self.get_component_rich_style("notebook-view--cursor")
