@@ -1,0 +1,90 @@
+"""Connection files, transports and the runtime dir."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from tuinb.kernel.connection import (
+    MAX_IPC_PATH,
+    ConnectionInfo,
+    jupyter_data_dir,
+    new_connection_info,
+    read_connection_file,
+    remove_connection,
+    runtime_dir,
+    write_connection_file,
+)
+
+
+def test_runtime_dir_follows_jupyter(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "rt"))
+    assert runtime_dir() == tmp_path / "rt"
+    monkeypatch.delenv("JUPYTER_RUNTIME_DIR")
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "data"))
+    assert jupyter_data_dir() == tmp_path / "data"
+    assert runtime_dir() == tmp_path / "data" / "runtime"
+
+
+def test_tcp_connection_file(tmp_path: Path) -> None:
+    info = new_connection_info("tcp", kernel_name="k")
+    path = tmp_path / "new" / "kernel-1.json"
+    write_connection_file(info, path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    data = json.loads(path.read_text())
+    assert data["ip"] == "127.0.0.1"
+    assert data["transport"] == "tcp"
+    assert len(data["key"]) >= 64
+    assert data["signature_scheme"] == "hmac-sha256"
+    ports = {data[f"{c}_port"] for c in ("shell", "iopub", "stdin", "control", "hb")}
+    assert len(ports) == 5
+    assert read_connection_file(path) == info
+    assert info.address("shell") == f"tcp://127.0.0.1:{info.shell_port}"
+    assert new_connection_info("tcp").key != info.key
+
+
+def test_ipc_paths_are_absolute_private_and_short(tmp_path: Path) -> None:
+    info = new_connection_info("ipc")
+    try:
+        folder = Path(info.ip).parent
+        assert Path(info.ip).is_absolute()
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        for sock in info.ipc_paths():
+            assert len(os.fsencode(sock)) <= MAX_IPC_PATH
+        assert info.address("hb") == f"ipc://{info.ip}-5"
+    finally:
+        remove_connection(info, None)
+    assert not Path(info.ip).parent.exists()
+
+
+def test_long_xdg_runtime_dir_is_avoided(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    deep = tmp_path.joinpath(*["a-rather-long-folder-name"] * 6)
+    deep.mkdir(parents=True)
+    assert len(os.fsencode(deep)) > 110
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(deep))
+    info = new_connection_info("ipc")
+    try:
+        assert not info.ip.startswith(str(deep))
+        assert all(len(os.fsencode(p)) <= MAX_IPC_PATH for p in info.ipc_paths())
+    finally:
+        remove_connection(info, None)
+
+
+def test_reads_a_jupyter_client_connection_file(tmp_path: Path) -> None:
+    from jupyter_client.connect import write_connection_file as jc_write
+
+    path = tmp_path / "jc.json"
+    jc_write(str(path), key=b"abc", signature_scheme="hmac-sha256", kernel_name="python3")
+    info = read_connection_file(path)
+    assert info.key == b"abc"
+    assert info.transport == "tcp"
+    assert info.kernel_name == "python3"
+
+
+def test_missing_field_is_an_error() -> None:
+    with pytest.raises(KeyError):
+        ConnectionInfo.from_dict({"transport": "tcp", "ip": "127.0.0.1"})

@@ -1,0 +1,68 @@
+"""The five zmq sockets of a kernel connection, on `zmq.asyncio` (no threads).
+
+shell, control and stdin are DEALERs sharing the session identity (so the
+kernel routes `input_request` to our stdin socket); iopub is a SUB subscribed
+to everything; the heartbeat is a REQ that echoes pings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import zmq
+import zmq.asyncio
+
+from tuinb.kernel.connection import ConnectionInfo
+
+
+def context() -> zmq.asyncio.Context:
+    """The process-wide asyncio zmq context (created on first use)."""
+    return zmq.asyncio.Context.instance()
+
+
+def connect_socket(
+    ctx: zmq.asyncio.Context, info: ConnectionInfo, channel: str, identity: bytes
+) -> zmq.asyncio.Socket:
+    """A socket of the right type connected to `channel` of the kernel."""
+    if channel == "iopub":
+        sock = ctx.socket(zmq.SUB)
+        sock.setsockopt(zmq.SUBSCRIBE, b"")
+    elif channel == "hb":
+        sock = ctx.socket(zmq.REQ)
+    else:
+        sock = ctx.socket(zmq.DEALER)
+        sock.setsockopt(zmq.IDENTITY, identity)
+    sock.setsockopt(zmq.LINGER, 0)
+    sock.connect(info.address(channel))
+    return sock
+
+
+class Heartbeat:
+    """Pings the kernel's heartbeat socket; a REQ socket is renewed after a lost ping."""
+
+    def __init__(self, ctx: zmq.asyncio.Context, info: ConnectionInfo) -> None:
+        self._ctx = ctx
+        self._info = info
+        self._sock: zmq.asyncio.Socket | None = None
+
+    async def ping(self, timeout: float) -> bool:  # noqa: ASYNC109 (a socket-level deadline)
+        """True when the kernel echoed a ping within `timeout` seconds."""
+        if self._sock is None:
+            self._sock = connect_socket(self._ctx, self._info, "hb", b"")
+        sock = self._sock
+        try:
+            async with asyncio.timeout(timeout):
+                await sock.send(b"ping")
+                await sock.recv()
+        except (TimeoutError, zmq.ZMQError):
+            self.close()  # a REQ socket that lost its reply cannot send again
+            return False
+        return True
+
+    def close(self) -> None:
+        """Close the socket (a later `ping` opens a new one)."""
+        if self._sock is not None:
+            with contextlib.suppress(zmq.ZMQError):
+                self._sock.close(linger=0)
+            self._sock = None

@@ -1,0 +1,189 @@
+"""Connection files and where they live (the Jupyter runtime dir).
+
+A connection file tells a kernel where to listen and which key signs its
+messages. tuinb writes it with mode 0600 and a `secrets` key. With the `tcp`
+transport the ports are on 127.0.0.1; with `ipc` (the default on Linux and
+macOS) the sockets are files in a private 0700 directory, which other local
+users cannot reach. Unix socket paths are limited to ~107 bytes, so that
+directory is kept short (under `XDG_RUNTIME_DIR` or the temp dir).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import socket
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+Transport = Literal["tcp", "ipc"]
+CHANNELS = ("shell", "iopub", "stdin", "control", "hb")
+"""The five sockets of a kernel, in connection-file order."""
+
+MAX_IPC_PATH = 100
+"""Longest ipc socket path we create (AF_UNIX allows 107 bytes on Linux, 103 on macOS)."""
+
+
+@dataclass(frozen=True)
+class ConnectionInfo:
+    """The contents of a connection file."""
+
+    transport: Transport
+    ip: str
+    """127.0.0.1 for tcp; for ipc the absolute path prefix of the socket files."""
+    shell_port: int
+    iopub_port: int
+    stdin_port: int
+    control_port: int
+    hb_port: int
+    key: bytes
+    signature_scheme: str = "hmac-sha256"
+    kernel_name: str = ""
+
+    def port(self, channel: str) -> int:
+        """The port (tcp) or socket-file suffix (ipc) of `channel`."""
+        return int(getattr(self, f"{channel}_port"))
+
+    def address(self, channel: str) -> str:
+        """The zmq endpoint of `channel` (`shell`, `iopub`, `stdin`, `control`, `hb`)."""
+        if self.transport == "ipc":
+            return f"ipc://{self.ip}-{self.port(channel)}"
+        return f"tcp://{self.ip}:{self.port(channel)}"
+
+    def ipc_paths(self) -> list[Path]:
+        """The socket files of an ipc connection (empty for tcp)."""
+        if self.transport != "ipc":
+            return []
+        return [Path(f"{self.ip}-{self.port(c)}") for c in CHANNELS]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form written to the connection file."""
+        return {
+            "transport": self.transport,
+            "ip": self.ip,
+            "shell_port": self.shell_port,
+            "iopub_port": self.iopub_port,
+            "stdin_port": self.stdin_port,
+            "control_port": self.control_port,
+            "hb_port": self.hb_port,
+            "key": self.key.decode("ascii"),
+            "signature_scheme": self.signature_scheme,
+            "kernel_name": self.kernel_name,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ConnectionInfo:
+        """Parse a connection file's JSON (KeyError/ValueError when fields are missing)."""
+        transport = data.get("transport", "tcp")
+        if transport not in ("tcp", "ipc"):
+            raise ValueError(f"unknown transport {transport!r}")
+        key = data.get("key", "")
+        return cls(
+            transport=transport,
+            ip=str(data.get("ip", "127.0.0.1")),
+            shell_port=int(data["shell_port"]),
+            iopub_port=int(data["iopub_port"]),
+            stdin_port=int(data["stdin_port"]),
+            control_port=int(data["control_port"]),
+            hb_port=int(data["hb_port"]),
+            key=key.encode("utf-8") if isinstance(key, str) else bytes(key),
+            signature_scheme=str(data.get("signature_scheme", "hmac-sha256")),
+            kernel_name=str(data.get("kernel_name", "")),
+        )
+
+
+def jupyter_data_dir() -> Path:
+    """Jupyter's per-user data dir (JUPYTER_DATA_DIR, else the platform default)."""
+    override = os.environ.get("JUPYTER_DATA_DIR")
+    if override:
+        return Path(override)
+    home = Path.home()
+    if sys.platform == "darwin":
+        return home / "Library" / "Jupyter"
+    if sys.platform == "win32":
+        appdata = os.environ.get("APPDATA")
+        return Path(appdata) / "jupyter" if appdata else home / ".jupyter" / "data"
+    xdg = os.environ.get("XDG_DATA_HOME")
+    return (Path(xdg) if xdg else home / ".local" / "share") / "jupyter"
+
+
+def runtime_dir() -> Path:
+    """Where connection files go: JUPYTER_RUNTIME_DIR, else `<jupyter data dir>/runtime`."""
+    override = os.environ.get("JUPYTER_RUNTIME_DIR")
+    return Path(override) if override else jupyter_data_dir() / "runtime"
+
+
+def default_transport() -> Transport:
+    """`ipc` where Unix sockets exist (Linux, macOS), else `tcp`."""
+    return "tcp" if sys.platform == "win32" else "ipc"
+
+
+def _free_tcp_ports(count: int) -> list[int]:
+    sockets: list[socket.socket] = []
+    try:
+        for _ in range(count):
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sock.bind(("127.0.0.1", 0))
+            sockets.append(sock)
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def make_ipc_dir() -> Path:
+    """A new private (0700) directory for ipc sockets, with a short absolute path."""
+    candidates = [os.environ.get("XDG_RUNTIME_DIR"), tempfile.gettempdir(), "/tmp"]
+    for base in candidates:
+        # "<base>/tuinb-XXXXXXXX/k-5" must fit in MAX_IPC_PATH
+        if base and Path(base).is_dir() and len(os.fsencode(base)) + 20 <= MAX_IPC_PATH:
+            with contextlib.suppress(OSError):
+                return Path(tempfile.mkdtemp(prefix="tuinb-", dir=base)).absolute()
+    raise OSError("There is no short writable folder for kernel sockets; set TMPDIR to one.")
+
+
+def new_connection_info(transport: Transport, *, kernel_name: str = "") -> ConnectionInfo:
+    """Fresh connection details: a random key, and free ports or a private socket dir."""
+    key = secrets.token_hex(32).encode("ascii")
+    if transport == "ipc":
+        prefix = make_ipc_dir() / "k"
+        return ConnectionInfo("ipc", str(prefix), 1, 2, 3, 4, 5, key, kernel_name=kernel_name)
+    shell, iopub, stdin, control, hb = _free_tcp_ports(5)
+    return ConnectionInfo(
+        "tcp", "127.0.0.1", shell, iopub, stdin, control, hb, key, kernel_name=kernel_name
+    )
+
+
+def write_connection_file(info: ConnectionInfo, path: Path) -> None:
+    """Write `info` to `path` (created with mode 0600; its folder 0700 if new)."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    data = json.dumps(info.to_dict(), indent=1).encode("utf-8")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        os.write(fd, data)
+    finally:
+        os.close(fd)
+
+
+def read_connection_file(path: Path) -> ConnectionInfo:
+    """Read a connection file written by tuinb, jupyter_client or a kernel."""
+    return ConnectionInfo.from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def remove_connection(info: ConnectionInfo, path: Path | None) -> None:
+    """Delete the connection file and, for ipc, the socket files and their private dir."""
+    if path is not None:
+        path.unlink(missing_ok=True)
+    for sock in info.ipc_paths():
+        sock.unlink(missing_ok=True)
+    if info.transport == "ipc":
+        folder = Path(info.ip).parent
+        if folder.name.startswith("tuinb-"):
+            shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,45 @@
+"""Errors of the kernel layer; `str(err)` is one sentence: what happened, what to do."""
+
+from __future__ import annotations
+
+
+class KernelError(Exception):
+    """Base class: anything that went wrong talking to or managing a kernel."""
+
+
+class NoSuchKernel(KernelError):
+    """No kernelspec has the requested name; the message lists the available ones."""
+
+    def __init__(self, name: str, available: list[str]) -> None:
+        self.name = name
+        self.available = available
+        listing = ", ".join(sorted(available)) or "none"
+        super().__init__(
+            f"There is no kernel named {name!r} (available: {listing}); "
+            "pick one of those or install the kernel."
+        )
+
+
+class KernelStartError(KernelError):
+    """A kernel could not be started; the message names it and quotes its stderr tail."""
+
+    def __init__(self, name: str, reason: str, stderr_tail: str = "") -> None:
+        self.name = name
+        self.reason = reason
+        self.stderr_tail = stderr_tail
+        text = f"The kernel {name!r} could not be started: {reason}"
+        if stderr_tail.strip():
+            text += f"; its last output was:\n{stderr_tail.rstrip()}"
+        super().__init__(text)
+
+
+class KernelDeadError(KernelError):
+    """A request was made to a kernel that is no longer running."""
+
+    def __init__(self, reason: str = "the kernel is not running") -> None:
+        self.reason = reason
+        super().__init__(f"{reason[:1].upper()}{reason[1:].rstrip('.')}; restart the kernel.")
+
+
+class KernelTimeoutError(KernelError, TimeoutError):
+    """The kernel did not answer a request in time."""

@@ -1,0 +1,331 @@
+"""Launching kernels from kernelspecs; interrupt, restart, shutdown; noticing death.
+
+Every kernel runs in its own process group (so an interrupt or a kill reaches
+its children too), with `JPY_PARENT_PID` set (ipykernel exits when tuinb
+dies), its stdout/stderr in a temporary file (quoted when it fails to start),
+and is listed in a process-wide registry that `shutdown_all_kernels_sync()`
+empties from atexit or a signal handler, so no kernel outlives tuinb.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import contextlib
+import logging
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import IO, Literal
+
+from tuinb.kernel.client import KernelClient
+from tuinb.kernel.connection import (
+    ConnectionInfo,
+    new_connection_info,
+    remove_connection,
+    runtime_dir,
+    write_connection_file,
+)
+from tuinb.kernel.errors import KernelDeadError, KernelError, KernelStartError
+from tuinb.kernel.kernelspec import KernelSpec
+
+log = logging.getLogger(__name__)
+
+POLL_INTERVAL = 0.1
+"""Seconds between checks of the kernel process in the death watch."""
+HEARTBEAT_INTERVAL = 0.5
+"""Seconds between heartbeat pings."""
+HEARTBEAT_TIMEOUT = 1.5
+"""A ping unanswered this long means the kernel is dead (death noticed within ~2 s)."""
+STDERR_TAIL_LINES = 20
+
+_registry: dict[int, KernelManager] = {}
+_atexit_registered = False
+
+
+def _register(manager: KernelManager) -> None:
+    global _atexit_registered
+    _registry[id(manager)] = manager
+    if not _atexit_registered:
+        atexit.register(shutdown_all_kernels_sync)
+        _atexit_registered = True
+
+
+def shutdown_all_kernels_sync() -> None:
+    """Kill every kernel this process started and remove their files (atexit, signals)."""
+    for manager in list(_registry.values()):
+        with contextlib.suppress(Exception):
+            manager.kill_sync()
+
+
+def _describe_exit(code: int) -> str:
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        return f"killed by {name}"
+    return f"exit code {code}"
+
+
+class KernelManager:
+    """Starts one kernel from a kernelspec and keeps it (and only it) under control."""
+
+    def __init__(
+        self,
+        spec: KernelSpec,
+        *,
+        cwd: Path | None = None,
+        transport: Literal["ipc", "tcp"] = "ipc",
+    ) -> None:
+        self.spec = spec
+        """The kernelspec this kernel is launched from."""
+        self.cwd = cwd
+        """The kernel's working directory (the notebook's folder); None: ours."""
+        self.transport: Literal["ipc", "tcp"] = "tcp" if sys.platform == "win32" else transport
+        """`ipc` (private socket files) or `tcp` (127.0.0.1 ports)."""
+        self.connection_file: Path | None = None
+        """The connection file of the running kernel."""
+        self._client: KernelClient | None = None
+        self._info: ConnectionInfo | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._output: IO[bytes] | None = None
+        self._watch: asyncio.Task[None] | None = None
+        self._waiters: list[asyncio.Future[str]] = []
+        self._death_reason: str | None = None
+
+    # ------------------------------------------------------------ properties
+
+    @property
+    def client(self) -> KernelClient:
+        """The client of the running kernel (after `start()`/`restart()`)."""
+        if self._client is None:
+            raise KernelDeadError(f"the kernel {self.spec.name} has not been started")
+        return self._client
+
+    @property
+    def pid(self) -> int | None:
+        """The kernel's process id (None before start / after shutdown)."""
+        return self._proc.pid if self._proc is not None else None
+
+    @property
+    def is_alive(self) -> bool:
+        """True while the kernel process runs and has not been declared dead."""
+        return self._proc is not None and self._proc.poll() is None and self._death_reason is None
+
+    def stderr_tail(self, lines: int = STDERR_TAIL_LINES) -> str:
+        """The last `lines` lines the kernel wrote to stdout/stderr."""
+        if self._output is None:
+            return ""
+        try:
+            self._output.flush()
+            self._output.seek(0, os.SEEK_END)
+            size = self._output.tell()
+            self._output.seek(max(0, size - 16384))
+            text = self._output.read().decode("utf-8", errors="replace")
+        except (OSError, ValueError):
+            return ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    # ------------------------------------------------------------ start
+
+    async def start(self, *, timeout: float = 60) -> KernelClient:  # noqa: ASYNC109 (contract)
+        """Launch the kernel and return its client once it answered the handshake.
+
+        Raises `KernelStartError` (naming the kernel, quoting its output) if the
+        command cannot run, the process exits, or it does not answer in `timeout` s.
+        """
+        if self.is_alive:
+            return self.client
+        await self._cleanup()
+        self._death_reason = None
+        info = new_connection_info(self.transport, kernel_name=self.spec.name)
+        path = runtime_dir() / f"kernel-tuinb-{uuid.uuid4().hex[:12]}.json"
+        write_connection_file(info, path)
+        self._info, self.connection_file = info, path
+        env = {**os.environ, **self.spec.env, "JPY_PARENT_PID": str(os.getpid())}
+        env.pop("PYDEVD_USE_FRAME_EVAL", None)
+        self._output = tempfile.TemporaryFile(prefix="tuinb-kernel-")  # noqa: SIM115 (closed in _release)
+        argv = self.spec.command(path)
+        try:
+            self._proc = subprocess.Popen(  # noqa: ASYNC220 (fork+exec only; never waited on here)
+                argv,
+                stdin=subprocess.DEVNULL,
+                stdout=self._output,
+                stderr=self._output,
+                cwd=self.cwd,
+                env=env,
+                start_new_session=True,
+            )
+        except OSError as exc:
+            await self._cleanup()
+            raise KernelStartError(
+                self.spec.name, f"{argv[0]!r} could not be run ({exc.strerror or exc})"
+            ) from None
+        _register(self)
+        client = KernelClient(info, kernel_name=self.spec.name)
+        self._client = client
+        client.start_channels()
+        try:
+            await client.wait_for_ready(
+                timeout=timeout,
+                still_starting=lambda: self._proc is not None and self._proc.poll() is None,
+            )
+        except KernelError:
+            proc = self._proc
+            code = proc.poll() if proc is not None else None
+            reason = (
+                f"it exited at once ({_describe_exit(code)})"
+                if code is not None
+                else f"it did not answer within {timeout:g} s"
+            )
+            tail = self.stderr_tail()
+            await self._cleanup()
+            raise KernelStartError(self.spec.name, reason, tail) from None
+        self._watch = asyncio.create_task(self._watch_death(), name="tuinb-kernel-watch")
+        return client
+
+    # ------------------------------------------------------------ death watch
+
+    async def _watch_death(self) -> None:
+        proc, client = self._proc, self._client
+        assert proc is not None
+        assert client is not None
+        next_ping = time.monotonic() + HEARTBEAT_INTERVAL
+        ping: asyncio.Task[bool] | None = None
+        reason: str | None = None
+        try:
+            while reason is None:
+                code = proc.poll()
+                if code is not None:
+                    reason = f"The kernel {self.spec.name} died ({_describe_exit(code)})."
+                    break
+                if ping is not None and ping.done():
+                    if not ping.result():
+                        reason = f"The kernel {self.spec.name} stopped answering its heartbeat."
+                        break
+                    ping = None
+                if ping is None and time.monotonic() >= next_ping:
+                    ping = asyncio.create_task(client.heartbeat.ping(HEARTBEAT_TIMEOUT))
+                    next_ping = time.monotonic() + HEARTBEAT_INTERVAL
+                await asyncio.sleep(POLL_INTERVAL)
+        finally:
+            if ping is not None and not ping.done():
+                ping.cancel()
+        tail = self.stderr_tail(5)
+        log.warning("%s%s", reason, f" Last output:\n{tail}" if tail else "")
+        self._death_reason = reason
+        client.mark_dead(reason)
+        for waiter in self._waiters:
+            if not waiter.done():
+                waiter.set_result(reason)
+        self._waiters.clear()
+
+    async def wait_for_death(self) -> str:
+        """Return a one-line reason once the kernel dies unexpectedly (not on shutdown)."""
+        if self._death_reason is not None:
+            return self._death_reason
+        waiter: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            return await waiter
+        finally:
+            with contextlib.suppress(ValueError):
+                self._waiters.remove(waiter)
+
+    # ------------------------------------------------------------ control
+
+    async def interrupt(self) -> None:
+        """Interrupt the running code: SIGINT to the group, or interrupt_request (message)."""
+        if not self.is_alive or self._proc is None:
+            raise KernelDeadError(f"the kernel {self.spec.name} is not running")
+        if self.spec.interrupt_mode == "message":
+            await self.client.interrupt_request()
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self._proc.pid, signal.SIGINT)
+
+    async def restart(self, *, timeout: float = 60) -> KernelClient:  # noqa: ASYNC109 (contract)
+        """Shut the kernel down and start a new process; returns the new client."""
+        await self.shutdown()
+        return await self.start(timeout=timeout)
+
+    async def shutdown(self, *, timeout: float = 5) -> None:  # noqa: ASYNC109 (contract)
+        """Ask politely (shutdown_request), then SIGTERM, then SIGKILL; remove files. Idempotent."""
+        await self._stop_watch()
+        proc, client = self._proc, self._client
+        if proc is not None and proc.poll() is None and client is not None:
+            with contextlib.suppress(KernelError):
+                await client.shutdown_request(timeout=max(timeout / 2, 0.1))
+            if not await self._wait_exit(proc, max(timeout / 2, 0.1)):
+                self._signal_group(proc, signal.SIGTERM)
+                if not await self._wait_exit(proc, 1.0):
+                    self._signal_group(proc, signal.SIGKILL)
+                    await self._wait_exit(proc, 2.0)
+        await self._cleanup()
+
+    async def _stop_watch(self) -> None:
+        watch, self._watch = self._watch, None
+        if watch is not None and not watch.done():
+            watch.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watch
+
+    @staticmethod
+    async def _wait_exit(proc: subprocess.Popen[bytes], seconds: float) -> bool:
+        deadline = time.monotonic() + seconds
+        while proc.poll() is None:
+            if time.monotonic() >= deadline:
+                return False
+            await asyncio.sleep(0.02)
+        return True
+
+    @staticmethod
+    def _signal_group(proc: subprocess.Popen[bytes], sig: signal.Signals) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, sig)
+
+    async def _cleanup(self) -> None:
+        """Close the client, kill leftovers of the process group, delete files."""
+        client, self._client = self._client, None
+        if client is not None:
+            await client.close()
+        self._release()
+
+    def _release(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            if proc.poll() is None:
+                self._signal_group(proc, signal.SIGKILL)
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    proc.wait(timeout=2)
+            # children the kernel left in its group
+            self._signal_group(proc, signal.SIGKILL)
+        if self._info is not None:
+            remove_connection(self._info, self.connection_file)
+        self._info, self.connection_file = None, None
+        if self._output is not None:
+            with contextlib.suppress(OSError):
+                self._output.close()
+            self._output = None
+        _registry.pop(id(self), None)
+
+    def kill_sync(self) -> None:
+        """Synchronous last-resort stop (SIGTERM, then SIGKILL); for atexit and signal handlers."""
+        watch, self._watch = self._watch, None
+        if watch is not None:
+            watch.cancel()
+        proc = self._proc
+        if proc is not None and proc.poll() is None:
+            self._signal_group(proc, signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=0.5)
+        client, self._client = self._client, None
+        if client is not None:
+            client.close_nowait()
+        self._release()
