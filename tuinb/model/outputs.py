@@ -17,7 +17,12 @@ last ``\\r`` (``"abcdef\\rXY"`` becomes ``"XY"``). The two agree whenever a
 rewritten line is at least as long as the line it replaces, which is what
 progress bars do: tqdm pads each update with spaces to the previous length,
 so a tqdm bar saves to the same final line either way (tested in
-``tests/model/test_outputs.py``). We follow JupyterLab because tuinb is an
+``tests/model/test_outputs.py``). Backspaces differ: nbclient 0.11 means to
+remove them but its loop never runs, so its saved text keeps them; tuinb
+applies them as JupyterLab does. nbclient also merges same-name streams
+that are not consecutive (and moves stdout before stderr); JupyterLab and
+tuinb merge only a stream that directly follows one of the same name. We
+follow JupyterLab because tuinb is an
 interactive editor whose saved file should match what the user saw; the
 terminal-overlay rule is also what ``cat`` of the same text shows.
 """
