@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tuinb.ui.sanitize import ansi_text, has_controls, sanitize
+from tuinb.ui.sanitize import ansi_text, has_controls, plain_text, sanitize
 
 ESC = "\x1b"
 SGR = re.compile(r"\x1b\[[0-9;:]*m")
@@ -84,6 +84,11 @@ def test_sanitize_cases(raw: str, clean: str) -> None:
     out = sanitize(raw)
     assert out == clean
     assert_safe(out)
+
+
+def test_plain_text_drops_colours_too() -> None:
+    assert plain_text("\x1b[31mred\x1b[0m\x1b]0;t\x07 ok\r\n") == "red ok\n"
+    assert plain_text("nothing to do") == "nothing to do"
 
 
 def test_markup_like_text_is_left_alone() -> None:

@@ -12,6 +12,9 @@ the terminal (PITFALLS: OSC 52 writes the clipboard, OSC 0/2 the window title,
   its terminator swallows the rest of the text, as a terminal would.
   Carriage returns and backspaces in streams are the model's job (it applies
   them as JupyterLab does) before text gets here.
+- `plain_text(text)` drops the SGR colours too: for text handed to Rich as
+  plain characters (markdown, JSON, HTML, source code), where Rich would pass
+  an ESC through to the terminal untouched.
 - `ansi_text(text)` is ``Text.from_ansi(sanitize(text))``; `Text.from_ansi`
   alone garbles sequences that end in BEL, so always go through this.
 """
@@ -23,7 +26,7 @@ import re
 from rich.style import StyleType
 from rich.text import Text
 
-__all__ = ["ansi_text", "has_controls", "sanitize"]
+__all__ = ["ansi_text", "has_controls", "plain_text", "sanitize"]
 
 _SGR_MAX_PARAMS = 64
 """Longer SGR parameter strings are dropped rather than handed to Rich."""
@@ -53,6 +56,10 @@ def _replace(match: re.Match[str]) -> str:
     return ""
 
 
+def _replace_plain(match: re.Match[str]) -> str:
+    return "\n" if match.lastgroup == "crlf" else ""
+
+
 def has_controls(text: str) -> bool:
     """Whether `text` holds anything besides printable characters, newlines and tabs."""
     return _ANY_CONTROL.search(text) is not None
@@ -65,10 +72,16 @@ def sanitize(text: str) -> str:
     return _TOKEN.sub(_replace, text)
 
 
+def plain_text(text: str) -> str:
+    """`text` with every escape sequence and control except newline and tab dropped."""
+    if not has_controls(text):
+        return text
+    return _TOKEN.sub(_replace_plain, text)
+
+
 def ansi_text(text: str, *, style: StyleType = "") -> Text:
     """A Rich `Text` of untrusted `text`: colours from SGR, nothing else reaches the terminal."""
     clean = sanitize(text)
     if "\x1b" not in clean:
         return Text(clean, style=style, end="")
-    result = Text.from_ansi(clean, style=style, end="")
-    return result
+    return Text.from_ansi(clean, style=style, end="")
