@@ -16,7 +16,7 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -183,3 +183,24 @@ async def collect_until_idle(
             f"timed out after {within} s waiting for execute_reply + idle of {msg_id}; got {types}"
         ) from None
     raise AssertionError(f"the message stream ended before execution {msg_id} finished")
+
+
+@contextlib.asynccontextmanager
+async def within(seconds: float, what: str) -> AsyncIterator[None]:
+    """`asyncio.timeout(seconds)` whose failure names what the test was waiting for."""
+    try:
+        async with asyncio.timeout(seconds):
+            yield
+    except TimeoutError:
+        raise AssertionError(f"timed out after {seconds:g} s waiting for {what}") from None
+
+
+async def next_message(
+    manager: KernelManager, predicate: Callable[[Message], bool], what: str, *, seconds: float = 30
+) -> Message:
+    """The next message on the client's stream that satisfies `predicate`."""
+    async with within(seconds, what):
+        async for msg in manager.client.messages():
+            if predicate(msg):
+                return msg
+    raise AssertionError(f"the message stream ended while waiting for {what}")

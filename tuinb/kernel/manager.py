@@ -319,7 +319,8 @@ class KernelManager:
         """Synchronous last-resort stop (SIGTERM, then SIGKILL); for atexit and signal handlers."""
         watch, self._watch = self._watch, None
         if watch is not None:
-            watch.cancel()
+            with contextlib.suppress(Exception):  # its loop may be closed already
+                watch.cancel()
         proc = self._proc
         if proc is not None and proc.poll() is None:
             self._signal_group(proc, signal.SIGTERM)
@@ -327,5 +328,6 @@ class KernelManager:
                 proc.wait(timeout=0.5)
         client, self._client = self._client, None
         if client is not None:
-            client.close_nowait()
+            with contextlib.suppress(Exception):
+                client.close_nowait()
         self._release()

@@ -1,0 +1,224 @@
+"""Start failures, interrupt, restart, death and shutdown with fresh ipykernels."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.kernel_support import (
+    assert_no_process,
+    collect_until_idle,
+    ipykernel_argv,
+    next_message,
+    running_kernel,
+    spec_from_folder,
+    wait_gone,
+    within,
+    write_ipykernel_spec,
+    write_kernelspec,
+)
+from tuinb.kernel.errors import KernelDeadError, KernelStartError
+from tuinb.kernel.kernelspec import KernelSpec
+from tuinb.kernel.manager import KernelManager, shutdown_all_kernels_sync
+from tuinb.kernel.messages import Error
+
+pytestmark = pytest.mark.kernel
+
+
+def _connection_files() -> list[Path]:
+    return list(Path(os.environ["JUPYTER_RUNTIME_DIR"]).glob("*.json"))
+
+
+@pytest.fixture
+def spec(tmp_path: Path) -> KernelSpec:
+    """A fresh ipykernel spec per test."""
+    return spec_from_folder(write_ipykernel_spec(tmp_path))
+
+
+async def test_interrupt_signal_mode(spec: KernelSpec) -> None:
+    assert spec.interrupt_mode == "signal"
+    async with running_kernel(spec) as manager:
+        msg_id = await manager.client.execute("import time; time.sleep(30)")
+        await next_message(
+            manager,
+            lambda m: m.msg_type == "execute_input" and m.parent_id == msg_id,
+            "execute_input of the sleep",
+        )
+        await manager.interrupt()
+        async with within(10, "the interrupted sleep to finish"):
+            messages = await collect_until_idle(manager, msg_id)
+        error = next(m.content for m in messages if isinstance(m.content, Error))
+        assert error.ename == "KeyboardInterrupt"
+        assert manager.is_alive
+
+
+async def test_restart_gives_a_new_process(spec: KernelSpec) -> None:
+    async with running_kernel(spec) as manager:
+        first_pid = manager.pid
+        first_file = manager.connection_file
+        assert first_pid is not None
+        assert first_file is not None
+        msg_id = await manager.client.execute("kept = 1")
+        await collect_until_idle(manager, msg_id)
+        async with within(60, "the restart"):
+            client = await manager.restart()
+        assert client is manager.client
+        assert manager.pid != first_pid
+        await wait_gone(first_pid)
+        assert not first_file.exists()
+        msg_id = await client.execute("kept")
+        messages = await collect_until_idle(manager, msg_id)
+        error = next(m.content for m in messages if isinstance(m.content, Error))
+        assert error.ename == "NameError"
+
+
+async def test_kill_9_is_noticed_within_2_seconds(spec: KernelSpec) -> None:
+    async with running_kernel(spec) as manager:
+        pid = manager.pid
+        assert pid is not None
+        os.kill(pid, signal.SIGKILL)
+        async with within(2, "wait_for_death after kill -9"):
+            reason = await manager.wait_for_death()
+        assert "SIGKILL" in reason
+        assert not manager.is_alive
+        with pytest.raises(KernelDeadError, match="restart"):
+            await manager.client.kernel_info(timeout=1)
+        assert await manager.wait_for_death() == reason
+
+
+async def test_stopped_heartbeat_is_noticed(spec: KernelSpec) -> None:
+    async with running_kernel(spec) as manager:
+        pid = manager.pid
+        assert pid is not None
+        os.killpg(pid, signal.SIGSTOP)
+        try:
+            async with within(3, "wait_for_death after SIGSTOP"):
+                reason = await manager.wait_for_death()
+        finally:
+            os.killpg(pid, signal.SIGCONT)
+        assert "heartbeat" in reason
+
+
+async def test_shutdown_is_not_a_death(spec: KernelSpec) -> None:
+    manager = KernelManager(spec)
+    await manager.start()
+    pid = manager.pid
+    assert pid is not None
+    connection_file = manager.connection_file
+    assert connection_file is not None
+    death = asyncio.create_task(manager.wait_for_death())
+    await manager.shutdown()
+    await manager.shutdown()  # idempotent
+    assert not death.done()
+    death.cancel()
+    assert_no_process(pid)
+    assert not connection_file.exists()
+    assert not manager.is_alive
+    assert manager.pid is None
+
+
+async def test_shutdown_all_kernels_sync(spec: KernelSpec) -> None:
+    managers = [KernelManager(spec), KernelManager(spec, transport="tcp")]
+    for manager in managers:
+        await manager.start()
+    pids = [m.pid for m in managers]
+    files = [m.connection_file for m in managers]
+    shutdown_all_kernels_sync()
+    for pid, path in zip(pids, files, strict=True):
+        assert pid is not None
+        assert path is not None
+        await wait_gone(pid)
+        assert not path.exists()
+    for manager in managers:
+        await manager.shutdown()  # still fine afterwards
+
+
+async def test_missing_command_is_a_start_error(tmp_path: Path) -> None:
+    folder = write_kernelspec(
+        tmp_path, "ghost", ["/nonexistent/kernel-binary", "{connection_file}"]
+    )
+    with pytest.raises(KernelStartError, match=r"'ghost' could not be started.*kernel-binary"):
+        await KernelManager(spec_from_folder(folder)).start(timeout=10)
+    assert _connection_files() == []
+
+
+async def test_kernel_that_exits_shows_its_stderr(tmp_path: Path) -> None:
+    code = "import sys; sys.stderr.write('boom: libfoo.so not found\\n'); sys.exit(3)"
+    folder = write_kernelspec(tmp_path, "crashy", [sys.executable, "-c", code])
+    manager = KernelManager(spec_from_folder(folder))
+    with pytest.raises(KernelStartError) as info:
+        await manager.start(timeout=20)
+    message = str(info.value)
+    assert "'crashy'" in message
+    assert "exit code 3" in message
+    assert "boom: libfoo.so not found" in message
+
+
+async def test_kernel_that_never_answers_times_out(tmp_path: Path) -> None:
+    code = (
+        "import sys, threading; print('silent kernel', file=sys.stderr, flush=True); "
+        "threading.Event().wait(60)"
+    )
+    folder = write_kernelspec(tmp_path, "mute", [sys.executable, "-c", code])
+    manager = KernelManager(spec_from_folder(folder))
+    with pytest.raises(KernelStartError, match=r"did not answer within 1\.5 s(.|\n)*silent kernel"):
+        await manager.start(timeout=1.5)
+    assert manager.pid is None
+    assert _connection_files() == []
+
+
+CHILD = textwrap.dedent(
+    """
+    import asyncio, sys
+    from tuinb.kernel.kernelspec import KernelSpec
+    from tuinb.kernel.manager import KernelManager
+
+    async def main():
+        spec = KernelSpec("py", "py", "python", {argv!r})
+        manager = KernelManager(spec)
+        await manager.start()
+        print(manager.pid, manager.connection_file, flush=True)
+        if sys.argv[1] == "hang":
+            await asyncio.Event().wait()
+
+    asyncio.run(main())
+    """
+)
+
+
+async def _child(mode: str) -> tuple[asyncio.subprocess.Process, int, Path]:
+    script = CHILD.format(argv=ipykernel_argv())
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", script, mode, stdout=asyncio.subprocess.PIPE
+    )
+    assert proc.stdout is not None
+    async with within(60, "the child to start its kernel"):
+        line = await proc.stdout.readline()
+    pid, path = line.decode().split()
+    return proc, int(pid), Path(path)
+
+
+async def test_normal_exit_leaves_no_kernel() -> None:
+    proc, pid, path = await _child("exit")
+    async with within(10, "the child to exit"):
+        assert await proc.wait() == 0
+    assert_no_process(pid)
+    assert not path.exists()
+
+
+async def test_killed_frontend_leaves_no_kernel() -> None:
+    proc, pid, _path = await _child("hang")
+    proc.kill()
+    await proc.wait()
+    # ipykernel watches JPY_PARENT_PID and exits when its parent is gone
+    try:
+        await wait_gone(pid, within=15)
+    except TimeoutError:
+        os.killpg(pid, signal.SIGKILL)
+        pytest.fail("the kernel outlived its killed parent (JPY_PARENT_PID not honoured)")
