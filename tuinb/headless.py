@@ -1,9 +1,229 @@
-"""Headless commands: `tuinb run` and `tuinb kernels` (no Textual, no Rich)."""
+"""Headless commands: `tuinb run` and `tuinb kernels` (no Textual, no Rich).
+
+`tuinb run` exit codes: 0 every cell ran; 1 a cell failed (its error is on
+stderr, what ran is saved); 2 the notebook, the kernel or the output file is
+unusable (nothing is written); 130/143/129 stopped by Ctrl-C, SIGTERM or
+SIGHUP (kernel shut down, nothing written).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tuinb.engine import CellFinished, Engine, KernelBackend
+    from tuinb.model import Notebook
+
+SKIP_TAG = "skip-execution"
+"""Cells with this tag are not run (as nbclient's `skip_cells_with_tag`)."""
+RAISES_TAG = "raises-exception"
+"""Cells with this tag may raise: the run goes on (as nbclient)."""
+
+_SIGNAL_EXIT = {signal.SIGINT: 130, signal.SIGTERM: 143, signal.SIGHUP: 129}
+
+
+def _say(line: str) -> None:
+    sys.stderr.write(f"tuinb run: {line}\n")
+    sys.stderr.flush()
+
+
+class Progress:
+    """Progress on stderr: a live line on a terminal, plain lines otherwise."""
+
+    def __init__(self, total: int, stream: IO[str]) -> None:
+        self.total = total
+        self.stream = stream
+        self.live = stream.isatty()
+        self.done = 0
+        self.current = ""
+        self.started = time.monotonic()
+
+    def _line(self) -> str:
+        width = 20
+        filled = int(width * self.done / self.total) if self.total else width
+        bar = "#" * filled + "-" * (width - filled)
+        elapsed = time.monotonic() - self.started
+        return f"[{bar}] {self.done}/{self.total} {self.current}  {elapsed:.1f}s"
+
+    def draw(self) -> None:
+        """Repaint the live line (a no-op when stderr is not a terminal)."""
+        if self.live:
+            self.stream.write("\r\x1b[K" + self._line())
+            self.stream.flush()
+
+    def cell_started(self, number: int, position: int) -> None:
+        """Code cell `number` of `total` (cell `position` of the notebook) started."""
+        self.current = f"cell {position}"
+        if self.live:
+            self.draw()
+        else:
+            self.stream.write(f"tuinb run: [{number}/{self.total}] cell {position} ...\n")
+            self.stream.flush()
+
+    def cell_finished(self, position: int, result: CellFinished) -> None:
+        """A cell ended."""
+        self.done += 1
+        if self.live:
+            self.draw()
+        else:
+            took = f"{result.duration:.2f}s" if result.duration is not None else "-"
+            self.stream.write(f"tuinb run: cell {position} {result.status} ({took})\n")
+            self.stream.flush()
+
+    def close(self) -> None:
+        """End the live line."""
+        if self.live:
+            self.stream.write("\r\x1b[K" + self._line() + "\n")
+            self.stream.flush()
+
+    async def tick(self) -> None:
+        """Repaint the live line every 0.2 s (the elapsed time moves)."""
+        while self.live:
+            await asyncio.sleep(0.2)
+            self.draw()
+
+
+@dataclass
+class RunOutcome:
+    """What `execute_notebook` did."""
+
+    exit_code: int
+    message: str | None = None
+    """The one line for stderr, if any."""
+    save: bool = True
+    """Whether the notebook should be written."""
+
+
+def cells_to_run(notebook: Notebook) -> list[tuple[int, str]]:
+    """(1-based position among all cells, cell id) of the cells `tuinb run` executes.
+
+    Like nbclient: code cells with some source, not tagged `skip-execution`.
+    """
+    chosen = []
+    for position, cell in enumerate(notebook.cells, start=1):
+        tags = cell.metadata.get("tags") or []
+        if cell.cell_type == "code" and cell.source.strip() and SKIP_TAG not in tags:
+            chosen.append((position, cell.id))
+    return chosen
+
+
+async def execute_notebook(
+    notebook: Notebook,
+    backend: KernelBackend,
+    *,
+    time_limit: float | None,
+    allow_errors: bool,
+    progress_stream: IO[str] | None = None,
+) -> RunOutcome:
+    """Run every code cell of `notebook` in order on `backend`; results go into the model.
+
+    The kernel is always shut down before this returns (or raises).
+    """
+    from tuinb.engine import Engine
+
+    engine = Engine(notebook, backend, record_timing=True, allow_stdin=False)
+    try:
+        try:
+            await engine.start()
+        except Exception as exc:
+            return RunOutcome(2, str(exc), save=False)
+        if engine.language_info:
+            notebook.metadata["language_info"] = dict(engine.language_info)
+        return await _run_cells(engine, notebook, time_limit, allow_errors, progress_stream)
+    finally:
+        with contextlib.suppress(Exception):
+            async with asyncio.timeout(10):
+                await engine.shutdown()
+
+
+async def _run_cells(
+    engine: Engine,
+    notebook: Notebook,
+    time_limit: float | None,
+    allow_errors: bool,
+    stream: IO[str] | None,
+) -> RunOutcome:
+    todo = cells_to_run(notebook)
+    progress = Progress(len(todo), stream or sys.stderr)
+    ticker = asyncio.create_task(progress.tick())
+    try:
+        for number, (position, cell_id) in enumerate(todo, start=1):
+            tags = notebook.cell(cell_id).metadata.get("tags") or []
+            may_raise = allow_errors or RAISES_TAG in tags
+            progress.cell_started(number, position)
+            result = await engine.execute_cell(
+                cell_id, stop_on_error=not may_raise, time_limit=time_limit
+            )
+            progress.cell_finished(position, result)
+            if result.status == "ok":
+                continue
+            fatal = result.ename in ("CellTimeoutError", "DeadKernelError") or not may_raise
+            if result.status == "error" and not fatal:
+                continue
+            return RunOutcome(1, f"cell {position}: {result.ename}: {result.evalue}")
+        return RunOutcome(0)
+    finally:
+        ticker.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await ticker
+        progress.close()
+
+
+def _pick_kernel(notebook: Notebook, kernel: str | None) -> str:
+    if kernel:
+        return kernel
+    spec = notebook.metadata.get("kernelspec")
+    if isinstance(spec, dict) and isinstance(spec.get("name"), str) and spec["name"]:
+        return str(spec["name"])
+    from tuinb.kernel.kernelspec import default_kernel_name
+
+    return default_kernel_name()
+
+
+def _run_with_signals(main: Callable[[], Any]) -> tuple[Any, int | None]:
+    """Run the coroutine `main()`; Ctrl-C/SIGTERM/SIGHUP cancel it.
+
+    Returns (its result, None) or (None, the exit code for the signal).
+    """
+    caught: list[int] = []
+
+    async def guarded() -> Any:
+        loop = asyncio.get_running_loop()
+        task = asyncio.current_task()
+        assert task is not None
+
+        def stop(signum: int) -> None:
+            if not caught:
+                caught.append(signum)
+                task.cancel()
+
+        for signum in _SIGNAL_EXIT:
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(signum, stop, signum)
+        try:
+            return await main()
+        except asyncio.CancelledError:
+            if caught:
+                return None
+            raise
+        finally:
+            for signum in _SIGNAL_EXIT:
+                with contextlib.suppress(NotImplementedError, RuntimeError):
+                    loop.remove_signal_handler(signum)
+
+    try:
+        result = asyncio.run(guarded())
+    except KeyboardInterrupt:
+        return None, 130
+    return result, (_SIGNAL_EXIT[signal.Signals(caught[0])] if caught else None)
 
 
 def run_command(
@@ -15,11 +235,66 @@ def run_command(
     allow_errors: bool,
 ) -> int:
     """Execute `notebook` headless; returns the exit code."""
-    sys.stderr.write("tuinb run: not available yet.\n")
-    return 2
+    from tuinb.model import NotebookError, load, save
+
+    try:
+        document = load(notebook)
+    except NotebookError as exc:
+        _say(str(exc))
+        return 2
+    from tuinb.kernel.errors import KernelError
+    from tuinb.kernel.kernelspec import get_kernel_spec
+    from tuinb.kernel.manager import KernelManager, shutdown_all_kernels_sync
+
+    if timeout is not None and timeout <= 0:
+        timeout = None
+    try:
+        spec = get_kernel_spec(_pick_kernel(document, kernel))
+    except KernelError as exc:
+        _say(str(exc))
+        return 2
+    cwd = notebook.resolve().parent
+    manager = KernelManager(spec, cwd=cwd)
+    try:
+        outcome, signal_exit = _run_with_signals(
+            lambda: execute_notebook(
+                document, manager, time_limit=timeout, allow_errors=allow_errors
+            )
+        )
+    finally:
+        shutdown_all_kernels_sync()
+    if signal_exit is not None:
+        _say("interrupted: the kernel was shut down and nothing was written.")
+        return signal_exit
+    assert isinstance(outcome, RunOutcome)
+    if outcome.save:
+        try:
+            save(document, output or notebook)
+        except NotebookError as exc:
+            _say(str(exc))
+            return 2
+    if outcome.message:
+        _say(outcome.message)
+    return outcome.exit_code
 
 
 def kernels_command() -> int:
-    """Print the installed kernels; returns the exit code."""
-    sys.stderr.write("tuinb kernels: not available yet.\n")
-    return 2
+    """Print the installed kernels (as `jupyter kernelspec list`, plus columns)."""
+    from tuinb.kernel.kernelspec import find_kernel_specs
+
+    specs = find_kernel_specs()
+    if not specs:
+        sys.stderr.write(
+            "tuinb kernels: no kernel found; install one, e.g. `pip install ipykernel`.\n"
+        )
+        return 1
+    rows = [("NAME", "DISPLAY NAME", "LANGUAGE", "PATH")]
+    rows += [
+        (name, spec.display_name, spec.language, str(spec.resource_dir))
+        for name, spec in sorted(specs.items())
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for row in rows:
+        cells = [row[i].ljust(widths[i]) for i in range(3)]
+        sys.stdout.write("  ".join([*cells, row[3]]).rstrip() + "\n")
+    return 0
