@@ -11,6 +11,7 @@ from tuinb.model.diskstate import DiskStamp, changed_on_disk, stamp
 from tuinb.model.document import Notebook
 from tuinb.model.errors import NotebookError, NotebookReadError, NotebookSaveError
 from tuinb.model.nbio import dumps, load, save
+from tuinb.model.recovery import discard_recovery, find_recovery, load_recovery, write_recovery
 
 __all__ = [
     "Cell",
@@ -21,8 +22,12 @@ __all__ = [
     "NotebookReadError",
     "NotebookSaveError",
     "changed_on_disk",
+    "discard_recovery",
     "dumps",
+    "find_recovery",
     "load",
+    "load_recovery",
     "save",
     "stamp",
+    "write_recovery",
 ]

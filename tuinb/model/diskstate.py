@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from tuinb.model.core import NotebookCore
+
+_RACY_NS = 2_000_000_000
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,14 @@ class DiskStamp:
     """Size in bytes."""
     sha256: str
     """Hex digest of the content (mtime alone misses fast or clock-skewed writes)."""
+    taken_ns: int = 0
+    """When the stamp was taken (wall clock, ns)."""
+
+    @property
+    def racy(self) -> bool:
+        """The file was modified so shortly before the stamp that a later write
+        could carry the same mtime; such a stamp is always checked by content."""
+        return self.taken_ns - self.mtime_ns < _RACY_NS
 
 
 def stamp(path: Path) -> DiskStamp | None:
@@ -30,7 +41,9 @@ def stamp(path: Path) -> DiskStamp | None:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return None
-    return DiskStamp(mtime_ns=info.st_mtime_ns, size=info.st_size, sha256=digest)
+    return DiskStamp(
+        mtime_ns=info.st_mtime_ns, size=info.st_size, sha256=digest, taken_ns=time.time_ns()
+    )
 
 
 def changed_on_disk(notebook: NotebookCore) -> bool:
@@ -39,7 +52,8 @@ def changed_on_disk(notebook: NotebookCore) -> bool:
     A file that was deleted counts as changed; a notebook never saved
     (no path or no stamp) has nothing to compare and is not changed. A file
     whose mtime moved but whose bytes are the same is not changed; an
-    unchanged mtime and size is trusted without reading the file.
+    unchanged mtime and size is trusted without reading the file unless the
+    stamp was racy (taken within 2 s of the file's mtime).
     """
     if notebook.path is None or notebook.disk_stamp is None:
         return False
@@ -48,7 +62,7 @@ def changed_on_disk(notebook: NotebookCore) -> bool:
         info = notebook.path.stat()
     except OSError:
         return True
-    if (info.st_mtime_ns, info.st_size) == (before.mtime_ns, before.size):
+    if (info.st_mtime_ns, info.st_size) == (before.mtime_ns, before.size) and not before.racy:
         return False  # cheap path: nothing touched it
     now = stamp(notebook.path)
     return now is None or now.sha256 != before.sha256

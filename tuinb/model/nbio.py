@@ -143,21 +143,21 @@ def dumps(notebook: Notebook) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` atomically, keeping its permission bits.
+def replace_file(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Atomically replace ``path`` with ``data``; raises OSError, leaving ``path`` as it was.
 
-    The text goes to a temporary file in the same folder, which is flushed,
-    fsynced and renamed over the target. On any failure the temporary file
-    is removed, the old file is untouched, and NotebookSaveError says why.
+    The bytes go to a temporary file in the same folder, which is flushed,
+    fsynced, given ``mode`` (default: the old file's permission bits, or the
+    umask's for a new file) and renamed over the target. On failure the
+    temporary file is removed.
     """
-    path = Path(path)
-    data = text.encode("utf-8")
-    try:
-        mode: int | None = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        mode = None
-    except OSError as err:
-        raise NotebookSaveError(_save_message(path, err), path) from None
+    if mode is None:
+        try:
+            mode = stat.S_IMODE(path.stat().st_mode)
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
     folder = path.parent
     temp: Path | None = None
     try:
@@ -167,15 +167,9 @@ def write_atomic(path: Path, text: str) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is None:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
         temp.chmod(mode)
         temp.replace(path)
         temp = None
-    except OSError as err:
-        raise NotebookSaveError(_save_message(path, err), path) from None
     finally:
         if temp is not None:
             with contextlib.suppress(OSError):
@@ -186,6 +180,18 @@ def write_atomic(path: Path, text: str) -> None:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` atomically, keeping its permission bits.
+
+    On any failure the old file is untouched, no temporary file is left, and
+    NotebookSaveError says why in one sentence.
+    """
+    try:
+        replace_file(Path(path), text.encode("utf-8"))
+    except OSError as err:
+        raise NotebookSaveError(_save_message(Path(path), err), Path(path)) from None
 
 
 def _save_message(path: Path, err: OSError) -> str:
