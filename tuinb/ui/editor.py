@@ -97,12 +97,15 @@ class CellEditor(TextArea):
                 column += size
 
     async def _on_key(self, event: events.Key) -> None:
+        if event.key == "escape":
+            # Not TextArea's "escape moves focus": left to the `editor.command_mode` binding.
+            event.prevent_default()
+            return
         if event.key == "enter" and not self.read_only:
             event.stop()
             event.prevent_default()
             self._newline_with_indent()
-            return
-        await super()._on_key(event)
+        # Other keys: Textual runs TextArea._on_key next (handlers run along the MRO).
 
     def _newline_with_indent(self) -> None:
         start, end = self.selection

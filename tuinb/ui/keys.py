@@ -17,9 +17,11 @@ COMMAND_BINDINGS: list[Binding] = [
         "g", "screen.chord('cursor.first', 'first_cell')", "First cell (g g)", id="cursor.first"
     ),
     Binding("home", "screen.first_cell", "First cell", id="cursor.home"),
-    Binding("G,end", "screen.last_cell", "Last cell", id="cursor.last"),
-    Binding("shift+j,shift+down", "screen.extend_down", "Extend selection down", id="select.down"),
-    Binding("shift+k,shift+up", "screen.extend_up", "Extend selection up", id="select.up"),
+    Binding("G,shift+g,end", "screen.last_cell", "Last cell", id="cursor.last"),
+    Binding(
+        "J,shift+j,shift+down", "screen.extend_down", "Extend selection down", id="select.down"
+    ),
+    Binding("K,shift+k,shift+up", "screen.extend_up", "Extend selection up", id="select.up"),
     Binding("enter", "screen.edit_cell", "Edit cell", id="cell.edit"),
     Binding("a", "screen.insert_above", "Insert cell above", id="cell.insert_above"),
     Binding("b", "screen.insert_below", "Insert cell below", id="cell.insert_below"),
@@ -27,15 +29,15 @@ COMMAND_BINDINGS: list[Binding] = [
         "d", "screen.chord('cell.delete', 'delete_cells')", "Delete cells (d d)", id="cell.delete"
     ),
     Binding("z", "screen.undo", "Undo cell action", id="notebook.undo"),
-    Binding("shift+z", "screen.redo", "Redo cell action", id="notebook.redo"),
+    Binding("Z,shift+z", "screen.redo", "Redo cell action", id="notebook.redo"),
     Binding("c", "screen.copy_cells", "Copy cells", id="cell.copy"),
     Binding("x", "screen.cut_cells", "Cut cells", id="cell.cut"),
     Binding("v", "screen.paste_below", "Paste cells below", id="cell.paste_below"),
-    Binding("shift+v", "screen.paste_above", "Paste cells above", id="cell.paste_above"),
+    Binding("V,shift+v", "screen.paste_above", "Paste cells above", id="cell.paste_above"),
     Binding("m", "screen.to_markdown", "Change to markdown", id="cell.to_markdown"),
     Binding("y", "screen.to_code", "Change to code", id="cell.to_code"),
     Binding("r", "screen.to_raw", "Change to raw", id="cell.to_raw"),
-    Binding("shift+m", "screen.merge_cells", "Merge selected (or with below)", id="cell.merge"),
+    Binding("M,shift+m", "screen.merge_cells", "Merge selected (or with below)", id="cell.merge"),
     Binding("ctrl+shift+up,alt+up", "screen.move_up", "Move cells up (alt+up)", id="cell.move_up"),
     Binding(
         "ctrl+shift+down,alt+down",
@@ -90,10 +92,14 @@ def key_display(binding: Binding) -> str:
     """The keys of a binding as a person reads them (chords as ``d d``)."""
     if binding.id in CHORD_KEYS:
         return CHORD_KEYS[binding.id]
-    names = []
+    names: list[str] = []
     for key in binding.key.split(","):
         key = key.strip()
-        names.append({"question_mark": "?", "G": "shift+g"}.get(key, key))
+        if len(key) == 1 and key.isupper():
+            key = f"shift+{key.lower()}"
+        name = {"question_mark": "?", "backslash": "\\"}.get(key, key)
+        if name not in names:
+            names.append(name)
     return " / ".join(names)
 
 
