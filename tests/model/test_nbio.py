@@ -12,7 +12,7 @@ from typing import Any
 import nbformat as _nbformat
 import pytest
 
-from tuinb.model import Notebook, NotebookReadError, dumps, load, save
+from tuinb.model import Notebook, NotebookReadError, NotebookSaveError, dumps, load, save
 
 nbformat: Any = _nbformat  # untyped library, used as the oracle
 
@@ -186,3 +186,37 @@ def test_broken_real_files(path: Path) -> None:
 def test_directory_is_refused(tmp_path: Path) -> None:
     with pytest.raises(NotebookReadError, match="is a folder"):
         load(tmp_path)
+
+
+def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "bom.ipynb"
+    source = (DATA / "jupyter__nbclient__tests__files__HelloWorld.ipynb").read_bytes()
+    path.write_bytes(b"\xef\xbb\xbf" + source)
+    assert dumps(load(path)) == source.decode("utf-8")
+
+
+def test_unreadable_file_is_never_overwritten(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.ipynb"
+    broken.write_bytes(b"{half a notebook")
+    with pytest.raises(NotebookReadError):
+        load(broken)
+    fresh = Notebook.new()
+    with pytest.raises(NotebookSaveError) as info:
+        save(fresh, broken)
+    assert str(info.value) == (
+        f"Could not save {broken}: a file that tuinb cannot read as a notebook is there"
+        " and was left untouched; save under another name."
+    )
+    assert broken.read_bytes() == b"{half a notebook"
+    assert fresh.path is None
+    assert fresh.dirty is False
+
+
+def test_save_as_over_a_readable_notebook_is_allowed(tmp_path: Path) -> None:
+    other = tmp_path / "other.ipynb"
+    other.write_bytes((DATA / "jupyter__nbclient__tests__files__HelloWorld.ipynb").read_bytes())
+    notebook = Notebook.new()
+    notebook.insert_cell(0, "markdown", "mine")
+    save(notebook, other)
+    assert load(other).cells[0].source == "mine"
+    assert notebook.path == other

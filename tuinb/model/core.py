@@ -54,6 +54,7 @@ class NotebookCore:
         self.disk_stamp: DiskStamp | None = None
         """The file as it was at load/save, for `tuinb.model.changed_on_disk`."""
         self._by_id: dict[str, Cell] = {}
+        self._positions: dict[str, int] | None = None  # index cache, reset on insert/remove
         for cell in self.cells:
             if cell.id in self._by_id:
                 cell.id = self._fresh_id()
@@ -72,11 +73,9 @@ class NotebookCore:
 
     def index_of(self, cell_id: str) -> int:
         """Position of the cell with this id (KeyError if there is none)."""
-        target = self._by_id[cell_id]
-        for index, cell in enumerate(self.cells):
-            if cell is target:
-                return index
-        raise KeyError(cell_id)  # pragma: no cover - _by_id and cells agree
+        if self._positions is None:
+            self._positions = {cell.id: index for index, cell in enumerate(self.cells)}
+        return self._positions[cell_id]
 
     # -- dirty state and undo ----------------------------------------------
 
@@ -122,11 +121,13 @@ class NotebookCore:
     def _insert_at(self, index: int, cell: Cell) -> None:
         self.cells.insert(index, cell)
         self._by_id[cell.id] = cell
+        self._positions = None
         self.revision += 1
 
     def _remove_at(self, index: int) -> Cell:
         cell = self.cells.pop(index)
         del self._by_id[cell.id]
+        self._positions = None
         self._pending_clear.discard(cell.id)
         self.revision += 1
         return cell

@@ -119,20 +119,22 @@ class Notebook(CellOperations):
     ) -> list[str]:
         """Show new data in every output displayed with ``display_id``; the changed cell ids."""
         changed: list[str] = []
+        live: dict[int, tuple[str, dict[str, Any]]] = {}
         for cell in self.cells:
             replaced = False
             new_outputs = list(cell.outputs)
             for index, output in enumerate(new_outputs):
                 entry = self._displays.get(id(output))
-                if entry is None or entry[1] is not output or entry[0] != display_id:
+                if entry is None or entry[1] is not output:
                     continue
-                updated = out.with_display(output, data, metadata)
-                del self._displays[id(output)]
-                self._displays[id(updated)] = (display_id, updated)
-                new_outputs[index] = updated
-                replaced = True
+                if entry[0] == display_id:
+                    output = out.with_display(output, data, metadata)
+                    new_outputs[index] = output
+                    replaced = True
+                live[id(output)] = (entry[0], output)
             if replaced:
                 cell.outputs = new_outputs
                 self._result_changed(cell)
                 changed.append(cell.id)
+        self._displays = live  # forget displays no longer in any cell
         return changed

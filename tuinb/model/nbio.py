@@ -207,6 +207,25 @@ def _save_message(path: Path, err: OSError) -> str:
     return f"Could not save {path}: {reason}."
 
 
+def _refuse_to_clobber(target: Path) -> None:
+    """Refuse to write over an existing file that is not a notebook tuinb can read.
+
+    A notebook that was loaded from ``target`` proved it readable; any other
+    save onto an existing file (save as, a new notebook given that name)
+    first checks, so a file that failed to load is never overwritten.
+    """
+    if not target.exists():
+        return
+    try:
+        _parse(_read_text(target), target)
+    except NotebookReadError as err:
+        message = (
+            f"Could not save {target}: a file that tuinb cannot read as a notebook is there"
+            " and was left untouched; save under another name."
+        )
+        raise NotebookSaveError(message, target) from err
+
+
 def save(notebook: Notebook, path: Path | str | None = None) -> None:
     """Write the notebook atomically to ``path`` (default: ``notebook.path``).
 
@@ -219,6 +238,8 @@ def save(notebook: Notebook, path: Path | str | None = None) -> None:
             "Could not save the notebook: it has no file name yet; use save as."
         )
     text = dumps(notebook)
+    if notebook.disk_stamp is None or target != notebook.path:
+        _refuse_to_clobber(target)
     write_atomic(target, text)
     notebook.path = target
     notebook.disk_stamp = stamp(target)
