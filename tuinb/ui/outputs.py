@@ -1,76 +1,82 @@
-"""Stored outputs for the notebook view: a cheap height estimate and the renderable.
+"""Stored outputs for the notebook view: a cheap height estimate and the rows.
 
-The MIME rendering itself belongs to `tuinb.ui.render`; this module adapts it
-to the view (and renders plain text minimally until it is there).
+The MIME rendering belongs to `tuinb.ui.render`. This module adapts it to the
+Line API view: folded outputs (and short unfolded ones) are rendered whole;
+a long unfolded text output is kept as raw lines that the view turns into a
+row only when the row is painted, so unfolding 200,000 lines costs a split,
+not 200,000 renders.
 """
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable
 from typing import Any
 
 from rich.console import RenderableType
-from rich.text import Text
+from textual.strip import Strip
 
-FOLD_HEAD = 10
-"""Lines shown before the "N more lines" line of a folded output."""
-FOLD_TAIL = 10
-"""Lines shown after it."""
+from tuinb.ui.render import MAX_LINES, pick_mime, render_output, render_outputs
+
+LAZY_ROWS = 2000
+"""Unfolded outputs estimated above this many rows are painted lazily, row by row."""
+
+LazyRow = tuple[str, str]
+"""A raw line of untrusted text and its style, rendered when painted."""
+
+Row = Strip | LazyRow
 
 
-def _output_text(output: dict[str, Any]) -> str:
+def _as_str(value: Any) -> str:
+    if isinstance(value, list):
+        return "".join(str(part) for part in value)
+    return "" if value is None else str(value)
+
+
+def _plain_text(output: dict[str, Any]) -> tuple[str, str] | None:
+    """(text, style) of an output that is shown as text, else None."""
     kind = output.get("output_type")
     if kind == "stream":
-        text = output.get("text", "")
-    elif kind == "error":
-        text = "\n".join(
-            output.get("traceback") or [f"{output.get('ename')}: {output.get('evalue')}"]
-        )
-    else:
-        data = output.get("data") or {}
-        text = data.get("text/plain", "")
-        if not text:
-            kinds = ", ".join(sorted(data)) or "nothing"
-            return f"[output: {kinds}]"
-    if isinstance(text, list):
-        text = "".join(text)
-    return str(text)
+        return _as_str(output.get("text")), "red" if output.get("name") == "stderr" else ""
+    if kind == "error":
+        traceback = output.get("traceback")
+        if isinstance(traceback, list) and traceback:
+            return "\n".join(_as_str(line) for line in traceback), ""
+        return f"{_as_str(output.get('ename'))}: {_as_str(output.get('evalue'))}", "red"
+    data = output.get("data")
+    if isinstance(data, dict) and pick_mime(data) == "text/plain":
+        return _as_str(data.get("text/plain")), ""
+    return None
 
 
 def output_height_estimate(outputs: list[dict[str, Any]], *, folded: bool) -> int:
     """Rows the outputs will likely take (exact for unwrapped text)."""
     total = 0
-    limit = FOLD_HEAD + FOLD_TAIL + 1
     for output in outputs:
-        kind = output.get("output_type")
-        if kind == "stream":
-            text = output.get("text", "")
-        elif kind == "error":
-            text = "\n".join(output.get("traceback") or [""])
-        else:
-            text = (output.get("data") or {}).get("text/plain", "x")
-        if isinstance(text, list):
-            text = "".join(text)
-        lines = max(1, str(text).rstrip("\n").count("\n") + 1)
-        total += min(lines, limit) if folded else lines
+        text = _plain_text(output)
+        if text is None:
+            total += 3
+            continue
+        lines = text[0].removesuffix("\n").count("\n") + 1
+        total += min(lines, MAX_LINES + 1) if folded else lines
     return total
 
 
-def outputs_renderable(outputs: list[dict[str, Any]], folded: bool, width: int) -> RenderableType:
-    """The outputs of one cell, long ones folded."""
-    try:
-        render = importlib.import_module("tuinb.ui.render")
-    except ImportError:
-        render = None
-    if render is not None and hasattr(render, "render_outputs"):
-        result: RenderableType = render.render_outputs(outputs, folded=folded, width=width)
-        return result
-    from tuinb.ui.view import printable
-
-    lines: list[str] = []
+def output_rows(
+    outputs: list[dict[str, Any]],
+    *,
+    folded: bool,
+    width: int,
+    to_strips: Callable[[RenderableType], list[Strip]],
+) -> list[Row]:
+    """The rows of a cell's outputs: strips, or raw lines for long unfolded text."""
+    if folded or output_height_estimate(outputs, folded=False) <= LAZY_ROWS:
+        return list(to_strips(render_outputs(outputs, width=width, folded=folded)))
+    rows: list[Row] = []
     for output in outputs:
-        lines.extend(_output_text(output).rstrip("\n").split("\n"))
-    if folded and len(lines) > FOLD_HEAD + FOLD_TAIL + 1:
-        hidden = len(lines) - FOLD_HEAD - FOLD_TAIL
-        lines = [*lines[:FOLD_HEAD], f"… {hidden} more lines (o to unfold)", *lines[-FOLD_TAIL:]]
-    return Text(printable("\n".join(lines)), no_wrap=True, overflow="ellipsis")
+        text = _plain_text(output)
+        if text is None:
+            rows.extend(to_strips(render_output(output, width=width, folded=False)))
+        else:
+            raw, style = text
+            rows.extend((line, style) for line in raw.removesuffix("\n").split("\n"))
+    return rows

@@ -32,7 +32,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tuinb.ui.keys import COMMAND_BINDINGS
-from tuinb.ui.outputs import output_height_estimate, outputs_renderable
+from tuinb.ui.outputs import Row, output_height_estimate, output_rows
+from tuinb.ui.sanitize import ansi_text
 
 if TYPE_CHECKING:
     from tuinb.model import Cell, Notebook
@@ -53,7 +54,8 @@ def printable(text: str) -> str:
 @dataclass
 class _Block:
     key: tuple[Any, ...]
-    lines: list[Strip]
+    lines: list[Row]
+    """Rendered rows, or raw lines of a long unfolded output rendered when painted."""
     source_rows: int
 
 
@@ -238,10 +240,16 @@ class NotebookView(ScrollView, can_focus=True):
         else:
             source = self._strips(Text(printable(cell.source)), width)
         source = source or [Strip.blank(width)]
-        lines = list(source)
+        lines: list[Row] = list(source)
         if cell.outputs:
-            folded = cell.id not in self.unfolded
-            lines.extend(self._strips(outputs_renderable(cell.outputs, folded, width), width))
+            lines.extend(
+                output_rows(
+                    cell.outputs,
+                    folded=cell.id not in self.unfolded,
+                    width=width,
+                    to_strips=lambda renderable: self._strips(renderable, width),
+                )
+            )
         lines.append(Strip.blank(width))
         return _Block(key, lines, len(source))
 
@@ -277,6 +285,13 @@ class NotebookView(ScrollView, can_focus=True):
         row = y_abs - self._tops[index]
         block = self._block(index)
         line = block.lines[row] if row < len(block.lines) else Strip.blank(width)
+        if not isinstance(line, Strip):
+            text = ansi_text(line[0], style=line[1])
+            text.no_wrap = True
+            text.overflow = "ellipsis"
+            strips = self._strips(text, width)
+            line = strips[0] if strips else Strip.blank(width)
+            block.lines[row] = line
         return Strip.join([self._gutter(index, row, block), line])
 
     def _gutter(self, index: int, row: int, block: _Block) -> Strip:
