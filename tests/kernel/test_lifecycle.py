@@ -44,11 +44,12 @@ def spec(tmp_path: Path) -> KernelSpec:
 async def test_interrupt_signal_mode(spec: KernelSpec) -> None:
     assert spec.interrupt_mode == "signal"
     async with running_kernel(spec) as manager:
-        msg_id = await manager.client.execute("import time; time.sleep(30)")
-        await next_message(
+        code = "import time; print('sleeping', flush=True); time.sleep(30)"
+        msg_id = await manager.client.execute(code)
+        await next_message(  # user code is running (a signal during set-up can be lost)
             manager,
-            lambda m: m.msg_type == "execute_input" and m.parent_id == msg_id,
-            "execute_input of the sleep",
+            lambda m: m.msg_type == "stream" and m.parent_id == msg_id,
+            "the sleeping cell's first output",
         )
         await manager.interrupt()
         async with within(10, "the interrupted sleep to finish"):
