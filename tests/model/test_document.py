@@ -213,3 +213,15 @@ def test_language() -> None:
     assert notebook.language == "R"
     other = Notebook(metadata={"language_info": {"name": "julia"}})
     assert other.language == "julia"
+
+
+def test_result_metadata_is_dirty_but_not_an_undo_step() -> None:
+    notebook = _abc()
+    cell = notebook.cells[0]
+    revision = cell.revision
+    timing = {"iopub.status.busy": "2026-01-01T00:00:00Z"}
+    notebook.set_cell_metadata(cell.id, "execution", timing, undoable=False)
+    assert cell.metadata == {"execution": timing}
+    assert cell.revision > revision
+    assert notebook.dirty
+    assert not notebook.can_undo

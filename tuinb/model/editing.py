@@ -10,6 +10,8 @@ from tuinb.model.cell import Cell, CellType
 from tuinb.model.core import NotebookCore
 from tuinb.model.history import InsertStep, RemoveStep, Step
 
+_MISSING = object()
+
 
 class CellOperations(NotebookCore):
     """Insert, delete, move, copy/paste, split, merge, change type, clear, edit."""
@@ -147,9 +149,23 @@ class CellOperations(NotebookCore):
         self._do(steps, self._fields(self.cell(cell_id), source=source))
         self._commit("edit cell", steps)
 
-    def set_cell_metadata(self, cell_id: str, key: str, value: Any) -> None:
-        """Set one key of a cell's metadata (e.g. ``tags``, ``collapsed``); undoable."""
+    def set_cell_metadata(
+        self, cell_id: str, key: str, value: Any, *, undoable: bool = True
+    ) -> None:
+        """Set one key of a cell's metadata (e.g. ``tags``, ``collapsed``).
+
+        An undo step by default. ``undoable=False`` is for execution results
+        (e.g. the engine's ``execution`` timings): the notebook turns dirty and
+        the revisions bump, but nothing enters the undo history.
+        """
         cell = self.cell(cell_id)
+        if not undoable:
+            if cell.metadata.get(key, _MISSING) != value:
+                cell.metadata[key] = copy.deepcopy(value)
+                cell.revision += 1
+                self.revision += 1
+                self._untracked = True
+            return
         metadata = copy.deepcopy(cell.metadata)
         metadata[key] = copy.deepcopy(value)
         steps: list[Step] = []
