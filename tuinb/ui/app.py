@@ -11,10 +11,9 @@ on a timer and on SIGHUP/SIGTERM.
 from __future__ import annotations
 
 import asyncio
-import importlib
 import signal
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual.app import App
 
@@ -24,37 +23,16 @@ from tuinb.model import (
     NotebookError,
     changed_on_disk,
     load,
+    recovery,
     save,
 )
 from tuinb.ui.commands import NotebookCommands
 from tuinb.ui.modals import external_change_modal, quit_modal, recovery_modal
 from tuinb.ui.screen import NotebookScreen
+from tuinb.ui.themes import register_themes
 
 RECOVERY_INTERVAL = 3.0
 """Seconds between recovery copies while there is unsaved work."""
-
-
-class _NoRecovery:
-    """Stands in while `tuinb.model.recovery` is not there."""
-
-    @staticmethod
-    def find_recovery(path: Path) -> None:
-        return None
-
-    @staticmethod
-    def write_recovery(notebook: Notebook, path: Path) -> None:
-        return None
-
-    @staticmethod
-    def discard_recovery(path: Path) -> None:
-        return None
-
-
-def _recovery() -> Any:
-    try:
-        return importlib.import_module("tuinb.model.recovery")
-    except ImportError:
-        return _NoRecovery
 
 
 class TuinbApp(App[int]):
@@ -143,20 +121,14 @@ class TuinbApp(App[int]):
             except (NotImplementedError, RuntimeError, ValueError):
                 continue
             self._signals.append(signum)
-        if self.check_recovery and _recovery().find_recovery(self.path) is not None:
+        if self.check_recovery and recovery.find_recovery(self.path) is not None:
             self.run_worker(self._offer_recovery(), group="recovery")
 
     def _register_themes(self) -> None:
         try:
-            themes = importlib.import_module("tuinb.ui.themes")
-        except ImportError:
-            return
-        register = getattr(themes, "register_themes", None)
-        if register is not None:
-            try:
-                register(self)
-            except Exception as err:  # a broken theme file must not stop the editor
-                self.notify(f"Themes could not be loaded: {err}", severity="warning")
+            register_themes(self)
+        except (OSError, ValueError) as err:  # a broken theme file must not stop the editor
+            self.notify(f"Themes could not be loaded: {err}", severity="warning")
 
     def on_unmount(self) -> None:
         """Give the signals back."""
@@ -168,7 +140,7 @@ class TuinbApp(App[int]):
     def on_terminate_signal(self, signum: int) -> None:
         """SIGHUP/SIGTERM: keep unsaved work in a recovery copy, then exit."""
         self.write_recovery_if_needed(force=True)
-        self.exit(128 + signum)
+        self.exit(return_code=128 + signum)
 
     async def action_quit(self) -> None:
         """ctrl+q (also Textual's own quit): ask about unsaved work first."""
@@ -191,7 +163,7 @@ class TuinbApp(App[int]):
         if not force and notebook.revision == self._recovery_revision:
             return False
         try:
-            _recovery().write_recovery(notebook, self.path)
+            recovery.write_recovery(notebook, self.path)
         except OSError as err:
             self.notify(f"Could not write a recovery copy: {err}", severity="warning")
             return False
@@ -201,7 +173,6 @@ class TuinbApp(App[int]):
 
     async def _offer_recovery(self) -> None:
         choice = await self.push_screen_wait(recovery_modal(self.display_name))
-        recovery = _recovery()
         if choice == "restore":
             try:
                 restored = recovery.load_recovery(self.path)
@@ -247,11 +218,11 @@ class TuinbApp(App[int]):
         except NotebookError as err:
             self.notify(str(err), severity="error", timeout=8)
             return False
-        _recovery().discard_recovery(self.path)
+        recovery.discard_recovery(self.path)
         self._recovery_revision = None
         self._refresh_status()
         if then_quit:
-            self.exit(0)
+            self.exit()
         else:
             self.notify(f"Saved {self.display_name}.", timeout=2)
         return True
@@ -264,7 +235,7 @@ class TuinbApp(App[int]):
             self.notify(str(err), severity="error", timeout=8)
             return
         self._replace(fresh)
-        _recovery().discard_recovery(self.path)
+        recovery.discard_recovery(self.path)
         self.notify(f"Reloaded {self.display_name} from disk.", timeout=3)
 
     def start_quit(self) -> None:
@@ -278,11 +249,11 @@ class TuinbApp(App[int]):
     async def _quit_flow(self) -> None:
         self._commit_editor()
         if not self.notebook.dirty:
-            self.exit(0)
+            self.exit()
             return
         choice = await self.push_screen_wait(quit_modal(self.display_name))
         if choice == "save":
             await self.save_flow(then_quit=True)
         elif choice == "discard":
-            _recovery().discard_recovery(self.path)
-            self.exit(0)
+            recovery.discard_recovery(self.path)
+            self.exit()

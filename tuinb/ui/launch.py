@@ -67,7 +67,5 @@ def open_editor(path: Path | None, *, kernel: str | None) -> int:
     from tuinb.ui.app import TuinbApp
 
     app = TuinbApp(notebook, kernel_name=kernel)
-    result = app.run()
-    if app.return_code not in (None, 0):
-        return app.return_code
-    return result or 0
+    app.run()
+    return app.return_code or 0
