@@ -342,3 +342,33 @@ def test_kernels_lists_the_python3_spec(
     row = next(line for line in lines if line.startswith("python3 "))
     assert "python" in row.split()
     assert row.endswith(str(python3_kernelspec))
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_a_live_line_on_a_terminal_and_plain_lines_otherwise() -> None:
+    from tuinb.engine import CellFinished
+
+    terminal, pipe = FakeTerminal(), io.StringIO()
+    for stream in (terminal, pipe):
+        progress = headless.Progress(2, stream)
+        progress.cell_started(1, 3)
+        progress.cell_finished(3, CellFinished("a", "ok", 1, 0.25))
+        progress.cell_started(2, 5)
+        progress.cell_finished(5, CellFinished("b", "error", 2, 0.5, "E", "v"))
+        progress.close()
+    live = terminal.getvalue()
+    assert live.count("\n") == 1
+    assert live.endswith("\n")
+    assert "\r\x1b[K" in live
+    assert "1/2 cell 3" in live
+    assert "2/2 done" in live
+    assert pipe.getvalue().splitlines() == [
+        "tuinb run: [1/2] cell 3 ...",
+        "tuinb run: cell 3 ok (0.25s)",
+        "tuinb run: [2/2] cell 5 ...",
+        "tuinb run: cell 5 error (0.50s)",
+    ]

@@ -80,6 +80,7 @@ class Progress:
 
     def close(self) -> None:
         """End the live line."""
+        self.current = "done" if self.done == self.total else self.current
         if self.live:
             self.stream.write("\r\x1b[K" + self._line() + "\n")
             self.stream.flush()
@@ -130,6 +131,9 @@ async def execute_notebook(
     from tuinb.engine import Engine
 
     engine = Engine(notebook, backend, record_timing=True, allow_stdin=False)
+    progress = Progress(len(cells_to_run(notebook)), progress_stream or sys.stderr)
+    progress.current = "starting the kernel"
+    ticker = asyncio.create_task(progress.tick())
     try:
         try:
             await engine.start()
@@ -137,8 +141,12 @@ async def execute_notebook(
             return RunOutcome(2, str(exc), save=False)
         if engine.language_info:
             notebook.metadata["language_info"] = dict(engine.language_info)
-        return await _run_cells(engine, notebook, time_limit, allow_errors, progress_stream)
+        return await _run_cells(engine, notebook, progress, time_limit, allow_errors)
     finally:
+        ticker.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await ticker
+        progress.close()
         with contextlib.suppress(Exception):
             async with asyncio.timeout(10):
                 await engine.shutdown()
@@ -147,34 +155,26 @@ async def execute_notebook(
 async def _run_cells(
     engine: Engine,
     notebook: Notebook,
+    progress: Progress,
     time_limit: float | None,
     allow_errors: bool,
-    stream: IO[str] | None,
 ) -> RunOutcome:
     todo = cells_to_run(notebook)
-    progress = Progress(len(todo), stream or sys.stderr)
-    ticker = asyncio.create_task(progress.tick())
-    try:
-        for number, (position, cell_id) in enumerate(todo, start=1):
-            tags = notebook.cell(cell_id).metadata.get("tags") or []
-            may_raise = allow_errors or RAISES_TAG in tags
-            progress.cell_started(number, position)
-            result = await engine.execute_cell(
-                cell_id, stop_on_error=not may_raise, time_limit=time_limit
-            )
-            progress.cell_finished(position, result)
-            if result.status == "ok":
-                continue
-            fatal = result.ename in ("CellTimeoutError", "DeadKernelError") or not may_raise
-            if result.status == "error" and not fatal:
-                continue
-            return RunOutcome(1, f"cell {position}: {result.ename}: {result.evalue}")
-        return RunOutcome(0)
-    finally:
-        ticker.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await ticker
-        progress.close()
+    for number, (position, cell_id) in enumerate(todo, start=1):
+        tags = notebook.cell(cell_id).metadata.get("tags") or []
+        may_raise = allow_errors or RAISES_TAG in tags
+        progress.cell_started(number, position)
+        result = await engine.execute_cell(
+            cell_id, stop_on_error=not may_raise, time_limit=time_limit
+        )
+        progress.cell_finished(position, result)
+        if result.status == "ok":
+            continue
+        fatal = result.ename in ("CellTimeoutError", "DeadKernelError") or not may_raise
+        if result.status == "error" and not fatal:
+            continue
+        return RunOutcome(1, f"cell {position}: {result.ename}: {result.evalue}")
+    return RunOutcome(0)
 
 
 def _pick_kernel(notebook: Notebook, kernel: str | None) -> str:
