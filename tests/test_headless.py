@@ -245,6 +245,21 @@ def test_missing_file_is_one_line_and_exit_2(
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("text", ["{not json", '{"cells": 3, "metadata": {}}'])
+def test_an_unreadable_notebook_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    path = tmp_path / "bad.ipynb"
+    path.write_text(text, encoding="utf-8")
+    code = headless.run_command(path, output=None, kernel=None, timeout=None, allow_errors=False)
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1
+    assert "bad.ipynb" in err
+    assert path.read_text(encoding="utf-8") == text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.ipynb"]
+
+
 def test_unknown_kernel_is_one_line_and_exit_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import signal
 import sys
 import time
@@ -123,10 +124,12 @@ async def execute_notebook(
     time_limit: float | None,
     allow_errors: bool,
     progress_stream: IO[str] | None = None,
+    client: Any = None,
 ) -> RunOutcome:
     """Run every code cell of `notebook` in order on `backend`; results go into the model.
 
-    The kernel is always shut down before this returns (or raises).
+    `client` is the backend's `start()` result if it was started already. The
+    kernel is always shut down before this returns (or raises).
     """
     from tuinb.engine import Engine
 
@@ -136,7 +139,7 @@ async def execute_notebook(
     ticker = asyncio.create_task(progress.tick())
     try:
         try:
-            await engine.start()
+            await engine.start(client)
         except Exception as exc:
             return RunOutcome(2, str(exc), save=False)
         if engine.language_info:
@@ -177,15 +180,54 @@ async def _run_cells(
     return RunOutcome(0)
 
 
-def _pick_kernel(notebook: Notebook, kernel: str | None) -> str:
-    if kernel:
-        return kernel
+def _kernel_of(notebook: Notebook) -> str | None:
+    """The notebook's `metadata.kernelspec.name`, if it names one."""
     spec = notebook.metadata.get("kernelspec")
-    if isinstance(spec, dict) and isinstance(spec.get("name"), str) and spec["name"]:
-        return str(spec["name"])
-    from tuinb.kernel.kernelspec import default_kernel_name
+    name = spec.get("name") if isinstance(spec, dict) else None
+    return name if isinstance(name, str) and name else None
 
-    return default_kernel_name()
+
+def _peek_kernel_name(path: Path) -> tuple[bool, str | None]:
+    """(the file is JSON, its `metadata.kernelspec.name`) without loading it with nbformat."""
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return False, None
+    spec = data.get("metadata", {}).get("kernelspec") if isinstance(data, dict) else None
+    name = spec.get("name") if isinstance(spec, dict) else None
+    return True, name if isinstance(name, str) and name else None
+
+
+async def _load_and_execute(
+    path: Path,
+    manager: Any,
+    *,
+    time_limit: float | None,
+    allow_errors: bool,
+) -> tuple[RunOutcome, Notebook | None]:
+    """Load the notebook (in a thread) while the kernel starts, then run it."""
+    from tuinb.model import NotebookError, load
+
+    starting = asyncio.create_task(manager.start())
+    try:
+        document = await asyncio.to_thread(load, path)
+    except NotebookError as exc:
+        with contextlib.suppress(Exception):
+            await starting
+        with contextlib.suppress(Exception):
+            await manager.shutdown()
+        return RunOutcome(2, str(exc), save=False), None
+    except BaseException:
+        starting.cancel()
+        raise
+    try:
+        client = await starting
+    except Exception as exc:
+        return RunOutcome(2, str(exc), save=False), document
+    outcome = await execute_notebook(
+        document, manager, time_limit=time_limit, allow_errors=allow_errors, client=client
+    )
+    return outcome, document
 
 
 def _run_with_signals(main: Callable[[], Any]) -> tuple[Any, int | None]:
@@ -237,37 +279,41 @@ def run_command(
     """Execute `notebook` headless; returns the exit code."""
     from tuinb.model import NotebookError, load, save
 
-    try:
-        document = load(notebook)
-    except NotebookError as exc:
-        _say(str(exc))
-        return 2
+    is_json, named = _peek_kernel_name(notebook)
+    if not is_json:  # let the model say what is wrong with the file
+        try:
+            named = _kernel_of(load(notebook))
+        except NotebookError as exc:
+            _say(str(exc))
+            return 2
     from tuinb.kernel.errors import KernelError
-    from tuinb.kernel.kernelspec import get_kernel_spec
+    from tuinb.kernel.kernelspec import default_kernel_name, get_kernel_spec
     from tuinb.kernel.manager import KernelManager, shutdown_all_kernels_sync
 
     if timeout is not None and timeout <= 0:
         timeout = None
     try:
-        spec = get_kernel_spec(_pick_kernel(document, kernel))
+        spec = get_kernel_spec(kernel or named or default_kernel_name())
     except KernelError as exc:
         _say(str(exc))
         return 2
-    cwd = notebook.resolve().parent
-    manager = KernelManager(spec, cwd=cwd)
+    manager = KernelManager(spec, cwd=notebook.resolve().parent)
     try:
-        outcome, signal_exit = _run_with_signals(
-            lambda: execute_notebook(
-                document, manager, time_limit=timeout, allow_errors=allow_errors
+        result, signal_exit = _run_with_signals(
+            lambda: _load_and_execute(
+                notebook, manager, time_limit=timeout, allow_errors=allow_errors
             )
         )
+    except Exception as exc:  # a bug: still one line, and the kernel is shut down
+        _say(f"internal error ({type(exc).__name__}: {exc}); nothing was written.")
+        return 2
     finally:
         shutdown_all_kernels_sync()
     if signal_exit is not None:
         _say("interrupted: the kernel was shut down and nothing was written.")
         return signal_exit
-    assert isinstance(outcome, RunOutcome)
-    if outcome.save:
+    outcome, document = result
+    if outcome.save and document is not None:
         try:
             save(document, output or notebook)
         except NotebookError as exc:
@@ -275,7 +321,7 @@ def run_command(
             return 2
     if outcome.message:
         _say(outcome.message)
-    return outcome.exit_code
+    return int(outcome.exit_code)
 
 
 def kernels_command() -> int:

@@ -116,9 +116,16 @@ class Engine:
 
     # ------------------------------------------------------------- lifecycle
 
-    async def start(self) -> None:
-        """Start the kernel; raises the backend's error (after `KernelStartFailed`)."""
+    async def start(self, client: Any = None) -> None:
+        """Start the kernel; raises the backend's error (after `KernelStartFailed`).
+
+        Pass `client` when the backend was already started (its `start()`
+        result), e.g. to start the kernel while the notebook is still loading.
+        """
         self._emit(KernelStatusChanged("starting"))
+        if client is not None:
+            await self._connected(cast(ClientLike, client))
+            return
         try:
             client = await self.backend.start(timeout=self.start_timeout)
         except Exception as exc:
