@@ -223,3 +223,15 @@ async def test_killed_frontend_leaves_no_kernel() -> None:
     except TimeoutError:
         os.killpg(pid, signal.SIGKILL)
         pytest.fail("the kernel outlived its killed parent (JPY_PARENT_PID not honoured)")
+
+
+async def test_unwritable_runtime_dir_is_a_start_error(
+    spec: KernelSpec, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(blocker / "runtime"))
+    manager = KernelManager(spec)
+    with pytest.raises(KernelStartError, match="connection file could not be written"):
+        await manager.start(timeout=10)
+    assert manager.pid is None

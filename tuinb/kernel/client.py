@@ -34,6 +34,7 @@ from tuinb.kernel.messages import (
     KernelInfoRequest,
     Message,
     ShutdownRequest,
+    default_username,
     make_header,
     parse_content,
 )
@@ -54,6 +55,8 @@ class KernelClient:
         """Used in error messages."""
         self.session = uuid.uuid4().hex
         """This client's session id (also the zmq identity of its DEALER sockets)."""
+        self.username = default_username()
+        """The `username` of our message headers."""
         self._signer = Signer(info.key, info.signature_scheme)
         self._ctx = channels.context()
         self._sockets: dict[str, zmq.asyncio.Socket] = {}
@@ -183,7 +186,7 @@ class KernelClient:
             raise KernelDeadError(f"the connection to {self.kernel_name} is closed")
         if self._dead_reason is not None:
             raise KernelDeadError(self._dead_reason)
-        header = make_header(content.msg_type, self.session)
+        header = make_header(content.msg_type, self.session, username=self.username)
         frames = serialize(self._signer, WireMessage(header, parent or {}, {}, content.to_dict()))
         self._sockets[channel].send_multipart(frames)
         return str(header["msg_id"])

@@ -144,10 +144,19 @@ class KernelManager:
             return self.client
         await self._cleanup()
         self._death_reason = None
-        info = new_connection_info(self.transport, kernel_name=self.spec.name)
         path = runtime_dir() / f"kernel-tuinb-{uuid.uuid4().hex[:12]}.json"
-        write_connection_file(info, path)
-        self._info, self.connection_file = info, path
+        try:
+            info = new_connection_info(self.transport, kernel_name=self.spec.name)
+            self._info = info
+            write_connection_file(info, path)
+        except OSError as exc:
+            await self._cleanup()
+            where = exc.filename or path.parent
+            raise KernelStartError(
+                self.spec.name,
+                f"its connection file could not be written in {where} ({exc.strerror})",
+            ) from None
+        self.connection_file = path
         env = {**os.environ, **self.spec.env, "JPY_PARENT_PID": str(os.getpid())}
         env.pop("PYDEVD_USE_FRAME_EVAL", None)
         self._output = tempfile.TemporaryFile(prefix="tuinb-kernel-")  # noqa: SIM115 (closed in _release)

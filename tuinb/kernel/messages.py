@@ -161,7 +161,8 @@ class Message:
         return str(value) if value else None
 
 
-def _username() -> str:
+def default_username() -> str:
+    """The login name for message headers (`tuinb` when there is none)."""
     try:
         return getpass.getuser()
     except (OSError, KeyError):  # no passwd entry (containers)
@@ -173,7 +174,7 @@ def make_header(msg_type: str, session: str, *, username: str | None = None) -> 
     return {
         "msg_id": uuid.uuid4().hex,
         "session": session,
-        "username": username if username is not None else _username(),
+        "username": username if username is not None else default_username(),
         "date": datetime.now(UTC).isoformat(),
         "msg_type": msg_type,
         "version": PROTOCOL_VERSION,
