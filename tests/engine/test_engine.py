@@ -390,3 +390,33 @@ async def test_a_failed_start_is_an_event_and_an_exception() -> None:
     await engine.shutdown()
     seen = [event async for event in engine.events()]
     assert KernelStartFailed("Kernel 'nope' did not start.") in seen
+
+
+async def test_cells_queued_before_the_kernel_is_up_run_once_it_is() -> None:
+    notebook = make_notebook("a = 1")
+    backend = FakeBackend()
+    engine = Engine(notebook, backend)
+    engine.run_cell("c0")
+    await asyncio.sleep(0)  # the queue runner is waiting, not failing
+    assert backend.client.requests == []
+    await engine.start()
+    request = await backend.client.next_request(1)
+    backend.client.run_ok(request)
+    async with asyncio.timeout(5):
+        async for event in engine.events():
+            if isinstance(event, CellFinished):
+                assert event.status == "ok"
+                break
+    await engine.shutdown()
+
+
+async def test_a_blank_cell_is_cleared_without_asking_the_kernel(three: Harness) -> None:
+    cell = three.notebook.cell("c0")
+    three.notebook.append_output("c0", {"output_type": "stream", "name": "stdout", "text": "x"})
+    three.notebook.set_execution_count("c0", 4)
+    three.notebook.set_source("c0", "  \n")
+    result = await three.engine.execute_cell("c0")
+    assert result.status == "ok"
+    assert three.client.requests == []
+    assert cell.outputs == []
+    assert cell.execution_count is None

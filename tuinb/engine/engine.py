@@ -74,6 +74,7 @@ class Engine:
         self._death_task: asyncio.Task[None] | None = None
         self._runner_task: asyncio.Task[None] | None = None
         self._closed = False
+        self._settled = asyncio.Event()  # set once the kernel is up, or known not to be
 
     # ------------------------------------------------------------------ state
 
@@ -102,6 +103,8 @@ class Engine:
             self._events.put_nowait(event)
 
     def _set_state(self, state: KernelState) -> None:
+        if state in ("dead", "shutdown"):
+            self._settled.set()
         if state != self.kernel_state:
             self.kernel_state = state
             self._emit(KernelStatusChanged(state))
@@ -123,6 +126,7 @@ class Engine:
         result), e.g. to start the kernel while the notebook is still loading.
         """
         self._emit(KernelStatusChanged("starting"))
+        self._settled.clear()
         if client is not None:
             await self._connected(cast(ClientLike, client))
             return
@@ -146,6 +150,7 @@ class Engine:
             info = getattr(getattr(reply, "content", None), "language_info", None)
             self.language_info = dict(info) if isinstance(info, dict) else {}
         self._set_state("idle")
+        self._settled.set()
         self._emit(KernelStarted(dict(self.language_info)))
 
     async def _pump(self, client: ClientLike) -> None:
@@ -202,6 +207,7 @@ class Engine:
     async def restart(self) -> None:
         """Restart the kernel: running cells end as `error`, queued ones as `aborted`."""
         self._set_state("restarting")
+        self._settled.clear()
         await self._stop_tasks()
         self._client = None
         self._end_all(running_ename="KernelRestarted", running_evalue="the kernel was restarted")
@@ -274,11 +280,26 @@ class Engine:
     ) -> CellFinished:
         """Run one cell now (outside the queue) and wait until it is finished.
 
+        A blank cell is only cleared, as in JupyterLab; a request made while
+        the kernel starts or restarts waits for it; a dead kernel gives
+        `aborted`.
+
         With `time_limit` (seconds), a cell still running then is interrupted and
         ends as `error` with ename `CellTimeoutError`. The returned event is
         also emitted (except a timeout's rewording of it).
         """
         cell = self.notebook.cell(cell_id)
+        if cell.cell_type != "code":
+            return CellFinished(cell_id, "aborted")
+        if not cell.source.strip():  # as JupyterLab: no request, the cell is just cleared
+            self.notebook.clear_cell_output(cell_id, wait=False)
+            self.notebook.set_execution_count(cell_id, None)
+            self._emit(OutputsChanged(cell_id))
+            event = CellFinished(cell_id, "ok")
+            self._emit(event)
+            return event
+        if self.kernel_state in ("starting", "restarting"):
+            await self._settled.wait()  # run requests made during start-up wait for it
         client = self._client
         if client is None or not self.is_alive:
             event = CellFinished(cell_id, "aborted")
