@@ -5,10 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import nbformat as _nbformat
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tuinb.model import CellType, Notebook, load
+from tuinb.model import CellType, Notebook, dumps, load, save
+
+nbformat: Any = _nbformat
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 STARTS = [
@@ -64,8 +68,11 @@ def _apply(data: st.DataObject, notebook: Notebook, operation: str) -> None:
     elif operation == "source":
         notebook.set_source(one, data.draw(text))
     elif operation == "metadata":
-        value: Any = data.draw(st.one_of(st.booleans(), st.lists(st.sampled_from("xyz"))))
-        notebook.set_cell_metadata(one, data.draw(st.sampled_from(["tags", "collapsed"])), value)
+        key = data.draw(st.sampled_from(["tags", "collapsed"]))
+        value: Any = data.draw(
+            st.lists(st.sampled_from("xyz"), unique=True) if key == "tags" else st.booleans()
+        )
+        notebook.set_cell_metadata(one, key, value)
     else:
         notebook.remove_cell_metadata(one, data.draw(st.sampled_from(["tags", "collapsed"])))
 
@@ -109,3 +116,22 @@ def test_a_thousand_cells_undo_is_cheap() -> None:
     while notebook.undo():
         pass
     assert len(notebook.cells) == 1
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(data=st.data(), start=st.sampled_from(STARTS))
+def test_edited_notebooks_stay_valid_and_save_is_a_fixed_point(
+    data: st.DataObject, start: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    notebook = load(DATA / start)
+    for operation in data.draw(st.lists(st.sampled_from(OPERATIONS), min_size=1, max_size=8)):
+        _apply(data, notebook, operation)
+    target = tmp_path_factory.mktemp("fixed") / "nb.ipynb"
+    save(notebook, target)
+    text = target.read_text("utf-8")
+    nbformat.validate(nbformat.reads(text, as_version=4))  # edits keep the file valid
+    assert dumps(load(target)) == text
