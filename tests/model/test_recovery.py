@@ -12,6 +12,7 @@ from tuinb import paths
 from tuinb.model import (
     Notebook,
     NotebookReadError,
+    NotebookSaveError,
     changed_on_disk,
     discard_recovery,
     find_recovery,
@@ -112,3 +113,17 @@ def test_same_size_rewrite_within_the_same_mtime_is_noticed(tmp_path: Path) -> N
     path.write_text(path.read_text("utf-8").replace("Hello", "Howdy"), "utf-8")
     os.utime(path, ns=(mtime, mtime))  # same mtime, same size, other bytes
     assert changed_on_disk(notebook)
+
+
+def test_restored_copy_does_not_overwrite_an_unreadable_file(tmp_path: Path) -> None:
+    notebook, path = _saved(tmp_path)
+    notebook.insert_cell(0, "markdown", "work")
+    write_recovery(notebook, path)
+    path.write_bytes(b"\x00garbage")
+    _age(path, 10)
+    restored = load_recovery(path)
+    with pytest.raises(NotebookSaveError, match="cannot read as a notebook"):
+        save(restored)
+    assert path.read_bytes() == b"\x00garbage"
+    save(restored, tmp_path / "elsewhere.ipynb")
+    assert load(tmp_path / "elsewhere.ipynb").cells[0].source == "work"

@@ -207,6 +207,15 @@ def _save_message(path: Path, err: OSError) -> str:
     return f"Could not save {path}: {reason}."
 
 
+def is_readable_notebook(path: Path) -> bool:
+    """Whether ``path`` exists and would load without a NotebookReadError."""
+    try:
+        _parse(_read_text(path), path)
+    except NotebookReadError:
+        return False
+    return True
+
+
 def _refuse_to_clobber(target: Path) -> None:
     """Refuse to write over an existing file that is not a notebook tuinb can read.
 
@@ -214,16 +223,12 @@ def _refuse_to_clobber(target: Path) -> None:
     save onto an existing file (save as, a new notebook given that name)
     first checks, so a file that failed to load is never overwritten.
     """
-    if not target.exists():
-        return
-    try:
-        _parse(_read_text(target), target)
-    except NotebookReadError as err:
+    if target.exists() and not is_readable_notebook(target):
         message = (
             f"Could not save {target}: a file that tuinb cannot read as a notebook is there"
             " and was left untouched; save under another name."
         )
-        raise NotebookSaveError(message, target) from err
+        raise NotebookSaveError(message, target)
 
 
 def save(notebook: Notebook, path: Path | str | None = None) -> None:

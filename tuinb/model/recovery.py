@@ -16,7 +16,7 @@ from tuinb import paths
 from tuinb.model.diskstate import stamp
 from tuinb.model.document import Notebook
 from tuinb.model.errors import NotebookReadError
-from tuinb.model.nbio import dumps, load, replace_file
+from tuinb.model.nbio import dumps, is_readable_notebook, load, replace_file
 
 
 def write_recovery(notebook: Notebook, path: Path) -> Path:
@@ -62,7 +62,9 @@ def load_recovery(path: Path) -> Notebook:
             f"The recovery copy of {original} cannot be used: {err}", original
         ) from None
     notebook.path = original
-    notebook.disk_stamp = stamp(original)
+    # Only a readable original counts as "the file we edit": an unreadable one
+    # keeps no stamp, so saving refuses to overwrite it.
+    notebook.disk_stamp = stamp(original) if is_readable_notebook(original) else None
     notebook.mark_unsaved()
     return notebook
 
