@@ -420,3 +420,18 @@ async def test_a_blank_cell_is_cleared_without_asking_the_kernel(three: Harness)
     assert three.client.requests == []
     assert cell.outputs == []
     assert cell.execution_count is None
+
+
+async def test_deleting_running_and_queued_cells_does_not_stall_the_queue(
+    three: Harness,
+) -> None:
+    three.engine.run_cells(["c0", "c1", "c2"])
+    first = await three.client.next_request(1)
+    three.notebook.delete_cells(["c0", "c1"])
+    three.client.run_ok(first, message("stream", first.msg_id, name="stdout", text="gone\n"))
+    await three.until(lambda: "c1" in three.finished(), "the deleted queued cell to end")
+    assert three.finished()["c0"].status == "ok"
+    assert three.finished()["c1"].status == "aborted"
+    three.client.run_ok(await three.client.next_request(2), count=2)
+    await three.until(lambda: "c2" in three.finished(), "c2 to run")
+    assert three.notebook.cell("c2").execution_count == 2

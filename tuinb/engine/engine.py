@@ -256,7 +256,10 @@ class Engine:
         `stop_on_error` is set, the cells still queued end as `aborted`.
         """
         for cell_id in cell_ids:
-            cell = self.notebook.cell(cell_id)
+            try:
+                cell = self.notebook.cell(cell_id)
+            except KeyError:
+                continue
             if cell.cell_type != "code" or cell_id in self._queue:
                 continue
             self._queue.append(cell_id)
@@ -271,7 +274,11 @@ class Engine:
     async def _run_queue(self) -> None:
         while self._queue:
             cell_id = self._queue.popleft()
-            result = await self.execute_cell(cell_id, stop_on_error=self.stop_on_error)
+            try:
+                result = await self.execute_cell(cell_id, stop_on_error=self.stop_on_error)
+            except KeyError:  # the cell was deleted while it waited
+                self._emit(CellFinished(cell_id, "aborted"))
+                continue
             if result.status != "ok" and self.stop_on_error:
                 self._abort_queue()
 

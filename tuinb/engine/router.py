@@ -99,7 +99,7 @@ class Router:
     def add(self, execution: Execution) -> None:
         """Track an execution whose request was just sent."""
         self._by_msg_id[execution.msg_id] = execution
-        if self.record_timing:
+        if self.record_timing and self._exists(execution.cell_id):
             self.notebook.cell(execution.cell_id).metadata["execution"] = {}
 
     def forget(self, execution: Execution) -> None:
@@ -135,6 +135,8 @@ class Router:
         if execution is None:
             return []
         cell_id = execution.cell_id
+        if not self._exists(cell_id):  # deleted while running: only track the end
+            return self._route_orphan(execution, message)
         if msg_type == "status":
             state = content.execution_state
             if state == "busy":
@@ -166,6 +168,24 @@ class Router:
         if msg_type == "execute_reply":
             return self._on_reply(execution, message)
         return []
+
+    def _exists(self, cell_id: str) -> bool:
+        try:
+            self.notebook.cell(cell_id)
+        except KeyError:
+            return False
+        return True
+
+    def _route_orphan(self, execution: Execution, message: MessageLike) -> list[EngineEvent]:
+        content = message.content
+        if message.msg_type == "status" and content.execution_state == "idle":
+            execution.idle = True
+        elif message.msg_type == "execute_reply":
+            execution.reply_status = str(getattr(content, "status", "ok"))
+            execution.idle = execution.idle or execution.reply_status == "aborted"
+        else:
+            return []
+        return self._maybe_finish(execution)
 
     def _on_reply(self, execution: Execution, message: MessageLike) -> list[EngineEvent]:
         content = message.content
