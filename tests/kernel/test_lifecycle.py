@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -99,7 +100,7 @@ async def test_stopped_heartbeat_is_noticed(spec: KernelSpec) -> None:
         assert pid is not None
         os.killpg(pid, signal.SIGSTOP)
         try:
-            async with within(3, "wait_for_death after SIGSTOP"):
+            async with within(2.5, "wait_for_death after SIGSTOP"):
                 reason = await manager.wait_for_death()
         finally:
             os.killpg(pid, signal.SIGCONT)
@@ -235,3 +236,20 @@ async def test_unwritable_runtime_dir_is_a_start_error(
     with pytest.raises(KernelStartError, match="connection file could not be written"):
         await manager.start(timeout=10)
     assert manager.pid is None
+
+
+async def test_a_stalled_event_loop_is_not_a_death(spec: KernelSpec) -> None:
+    async with running_kernel(spec) as manager:
+        death = asyncio.create_task(manager.wait_for_death())
+        async with within(5, "a first heartbeat"):
+            while manager.last_heartbeat is None:  # noqa: ASYNC110 (bounded)
+                await asyncio.sleep(0.05)
+        stall_end = time.monotonic() + 1.5
+        while time.monotonic() < stall_end:  # our loop blocked (a slow render, say)
+            pass
+        async with within(5, "a heartbeat answered after the stall"):
+            while (manager.last_heartbeat or 0) <= stall_end:  # noqa: ASYNC110 (bounded)
+                await asyncio.sleep(0.05)
+        assert not death.done()
+        assert manager.is_alive
+        death.cancel()

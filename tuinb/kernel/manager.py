@@ -38,10 +38,13 @@ log = logging.getLogger(__name__)
 
 POLL_INTERVAL = 0.1
 """Seconds between checks of the kernel process in the death watch."""
-HEARTBEAT_INTERVAL = 0.5
-"""Seconds between heartbeat pings."""
-HEARTBEAT_TIMEOUT = 1.5
-"""A ping unanswered this long means the kernel is dead (death noticed within ~2 s)."""
+HEARTBEAT_INTERVAL = 0.25
+"""Seconds between heartbeat pings while the kernel answers them."""
+HEARTBEAT_TIMEOUT = 0.8
+"""Seconds a ping may take before it counts as lost."""
+HEARTBEAT_FAILURES = 2
+"""Lost pings in a row that mean the kernel is dead (<2 s in all). Two, so that a
+stall of our own event loop (which loses one ping) is never taken for a death."""
 STDERR_TAIL_LINES = 20
 
 _registry: dict[int, KernelManager] = {}
@@ -98,6 +101,8 @@ class KernelManager:
         self._watch: asyncio.Task[None] | None = None
         self._waiters: list[asyncio.Future[str]] = []
         self._death_reason: str | None = None
+        self.last_heartbeat: float | None = None
+        """`time.monotonic()` of the last answered heartbeat ping (None before the first)."""
 
     # ------------------------------------------------------------ properties
 
@@ -207,6 +212,7 @@ class KernelManager:
         assert client is not None
         next_ping = time.monotonic() + HEARTBEAT_INTERVAL
         ping: asyncio.Task[bool] | None = None
+        failures = 0
         reason: str | None = None
         try:
             while reason is None:
@@ -214,14 +220,18 @@ class KernelManager:
                 if code is not None:
                     reason = f"The kernel {self.spec.name} died ({_describe_exit(code)})."
                     break
+                now = time.monotonic()
                 if ping is not None and ping.done():
-                    if not ping.result():
+                    failures = 0 if ping.result() else failures + 1
+                    if failures == 0:
+                        self.last_heartbeat = now
+                    next_ping = now + HEARTBEAT_INTERVAL if failures == 0 else now
+                    ping = None
+                    if failures >= HEARTBEAT_FAILURES:
                         reason = f"The kernel {self.spec.name} stopped answering its heartbeat."
                         break
-                    ping = None
-                if ping is None and time.monotonic() >= next_ping:
+                if ping is None and now >= next_ping:
                     ping = asyncio.create_task(client.heartbeat.ping(HEARTBEAT_TIMEOUT))
-                    next_ping = time.monotonic() + HEARTBEAT_INTERVAL
                 await asyncio.sleep(POLL_INTERVAL)
         finally:
             if ping is not None and not ping.done():
