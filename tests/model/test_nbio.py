@@ -184,7 +184,7 @@ def test_broken_real_files(path: Path) -> None:
 
 
 def test_directory_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(NotebookReadError, match="is a folder"):
+    with pytest.raises(NotebookReadError, match="is a folder; give the path of a notebook file"):
         load(tmp_path)
 
 

@@ -47,9 +47,13 @@ def _read_text(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise NotebookReadError(f"Cannot open {path}: no such file.", path) from None
+        raise NotebookReadError(
+            f"Cannot open {path}: no such file; check the path.", path
+        ) from None
     except IsADirectoryError:
-        raise NotebookReadError(f"Cannot open {path}: it is a folder, not a file.", path) from None
+        raise NotebookReadError(
+            f"Cannot open {path}: it is a folder; give the path of a notebook file.", path
+        ) from None
     except PermissionError:
         raise NotebookReadError(
             f"Cannot open {path}: permission denied; check the file's permissions.", path
@@ -72,11 +76,13 @@ def _parse(text: str, path: Path) -> tuple[Any, list[str]]:
         data = json.loads(text)
     except ValueError as err:
         raise NotebookReadError(
-            f"Cannot open {path}: it is not valid JSON ({err}).", path
+            f"Cannot open {path}: it is not valid JSON ({err}); repair it or restore a copy.", path
         ) from None
     if not isinstance(data, dict) or "nbformat" not in data:
         raise NotebookReadError(
-            f'Cannot open {path}: it is JSON but not a notebook (no "nbformat" field).', path
+            f'Cannot open {path}: it is JSON but not a notebook (no "nbformat" field);'
+            " check that this is the file you meant.",
+            path,
         )
     nbformat = _nbformat()
     major = data["nbformat"]
@@ -107,7 +113,9 @@ def _parse(text: str, path: Path) -> tuple[Any, list[str]]:
         raise
     except Exception as err:  # nbformat raises many kinds for broken files
         raise NotebookReadError(
-            f"Cannot open {path}: it is not a valid notebook ({_first_line(err)}).", path
+            f"Cannot open {path}: it is not a valid notebook ({_first_line(err)});"
+            " repair it or restore a copy.",
+            path,
         ) from None
     return node, problems
 
