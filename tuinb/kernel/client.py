@@ -314,14 +314,29 @@ class KernelClient:
         sent: list[str] = []
         futures: list[asyncio.Future[Message]] = []
         reply: Message | None = None
+        interval = 0.2  # grows to 1 s: a slow kernel should not get a pile of requests
+        next_send = time.monotonic()
         try:
             while True:
-                if reply is None or not self.iopub_seen:
+                now = time.monotonic()
+                if now >= next_send and (reply is None or not self.iopub_seen):
+                    # resent until iopub too has spoken: its SUB may join late
                     msg_id, future = self._send_request("shell", KernelInfoRequest())
                     sent.append(msg_id)
                     futures.append(future)
-                wait_for = min(0.2, max(deadline - time.monotonic(), 0.01))
-                await asyncio.wait(futures, timeout=wait_for)
+                    next_send, interval = now + interval, min(interval * 1.5, 1.0)
+                waitables: list[asyncio.Future[Any]] = [f for f in futures if not f.done()]
+                iopub = None
+                if not self.iopub_seen:
+                    iopub = asyncio.ensure_future(self._iopub_seen.wait())
+                    waitables.append(iopub)
+                wait_for = max(min(next_send, deadline) - time.monotonic(), 0.005)
+                if waitables:
+                    await asyncio.wait(
+                        waitables, timeout=wait_for, return_when=asyncio.FIRST_COMPLETED
+                    )
+                if iopub is not None and not iopub.done():
+                    iopub.cancel()
                 for future in futures:
                     if reply is None and future.done() and not future.exception():
                         reply = future.result()
