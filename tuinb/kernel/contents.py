@@ -1,7 +1,9 @@
 """Typed contents of Jupyter messages (messaging spec 5.x), one dataclass per msg_type.
 
 Field names are the spec's; every field has a default so that parsing never
-fails. `tuinb.kernel.messages` re-exports all of them.
+fails. `tuinb.kernel.messages` re-exports all of them. They are plain (not
+frozen) dataclasses only because that halves their import cost; treat them as
+read-only.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 
-@dataclass(frozen=True)
+@dataclass
 class Content:
     """Base of every typed content; `msg_type` names the message type it parses."""
 
@@ -25,7 +27,7 @@ class Content:
 # ---------------------------------------------------------------- iopub
 
 
-@dataclass(frozen=True)
+@dataclass
 class Stream(Content):
     """Text written to stdout/stderr."""
 
@@ -34,7 +36,7 @@ class Stream(Content):
     text: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass
 class DisplayData(Content):
     """A rich output; `transient` may carry a `display_id`."""
 
@@ -44,7 +46,7 @@ class DisplayData(Content):
     transient: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass
 class UpdateDisplayData(Content):
     """Replaces every output shown earlier with the same `transient.display_id`."""
 
@@ -54,7 +56,7 @@ class UpdateDisplayData(Content):
     transient: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass
 class ExecuteResult(Content):
     """The value of the last expression of a cell."""
 
@@ -65,7 +67,7 @@ class ExecuteResult(Content):
     transient: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Error(Content):
     """An exception raised by executed code."""
 
@@ -75,7 +77,7 @@ class Error(Content):
     traceback: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Status(Content):
     """The kernel's execution state: `starting`, `busy` or `idle`."""
 
@@ -83,7 +85,7 @@ class Status(Content):
     execution_state: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass
 class ExecuteInput(Content):
     """The code the kernel is about to run (re-broadcast to every frontend)."""
 
@@ -92,7 +94,7 @@ class ExecuteInput(Content):
     execution_count: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass
 class ClearOutput(Content):
     """Clear the cell's outputs (at the next output when `wait`)."""
 
@@ -100,14 +102,14 @@ class ClearOutput(Content):
     wait: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass
 class IopubWelcome(Content):
     """Sent by ipykernel 7 to the first iopub subscriber (XPUB welcome)."""
 
     msg_type: ClassVar[str] = "iopub_welcome"
 
 
-@dataclass(frozen=True)
+@dataclass
 class DebugEvent(Content):
     """A debugger event (DAP) on iopub."""
 
@@ -118,7 +120,7 @@ class DebugEvent(Content):
     body: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass
 class CommOpen(Content):
     """A comm (widget channel) opened, in either direction."""
 
@@ -129,7 +131,7 @@ class CommOpen(Content):
     target_module: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass
 class CommMsg(Content):
     """A message on an open comm, in either direction."""
 
@@ -138,7 +140,7 @@ class CommMsg(Content):
     data: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass
 class CommClose(Content):
     """A comm closed, in either direction."""
 
@@ -150,7 +152,7 @@ class CommClose(Content):
 # ---------------------------------------------------------------- stdin
 
 
-@dataclass(frozen=True)
+@dataclass
 class InputRequest(Content):
     """The kernel asks the frontend for a line of input (`input()`, `getpass`)."""
 
@@ -159,7 +161,7 @@ class InputRequest(Content):
     password: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass
 class InputReply(Content):
     """The frontend's answer to an `input_request`."""
 
@@ -170,7 +172,7 @@ class InputReply(Content):
 # ---------------------------------------------------------------- requests
 
 
-@dataclass(frozen=True)
+@dataclass
 class ExecuteRequest(Content):
     """Run code."""
 
@@ -183,7 +185,7 @@ class ExecuteRequest(Content):
     stop_on_error: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass
 class CompleteRequest(Content):
     """Ask for completions at `cursor_pos` (in unicode code points)."""
 
@@ -192,7 +194,7 @@ class CompleteRequest(Content):
     cursor_pos: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass
 class InspectRequest(Content):
     """Ask for documentation of the object at `cursor_pos`."""
 
@@ -202,7 +204,7 @@ class InspectRequest(Content):
     detail_level: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass
 class IsCompleteRequest(Content):
     """Ask whether `code` is a complete statement."""
 
@@ -210,7 +212,7 @@ class IsCompleteRequest(Content):
     code: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass
 class HistoryRequest(Content):
     """Ask for input history (`hist_access_type`: range, tail or search)."""
 
@@ -226,14 +228,14 @@ class HistoryRequest(Content):
     unique: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass
 class KernelInfoRequest(Content):
     """Ask the kernel who it is (also the readiness handshake)."""
 
     msg_type: ClassVar[str] = "kernel_info_request"
 
 
-@dataclass(frozen=True)
+@dataclass
 class CommInfoRequest(Content):
     """Ask for the open comms (optionally of one target)."""
 
@@ -241,7 +243,7 @@ class CommInfoRequest(Content):
     target_name: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass
 class ShutdownRequest(Content):
     """Ask the kernel to exit (on control)."""
 
@@ -249,7 +251,7 @@ class ShutdownRequest(Content):
     restart: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass
 class InterruptRequest(Content):
     """Interrupt the running code (on control; for `interrupt_mode: message`)."""
 
@@ -259,7 +261,7 @@ class InterruptRequest(Content):
 # ---------------------------------------------------------------- replies
 
 
-@dataclass(frozen=True)
+@dataclass
 class ExecuteReply(Content):
     """The end of an `execute_request` on shell (outputs may still be on iopub)."""
 
@@ -273,7 +275,7 @@ class ExecuteReply(Content):
     user_expressions: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass
 class KernelInfoReply(Content):
     """Who the kernel is: protocol version, implementation, language."""
 
@@ -288,7 +290,7 @@ class KernelInfoReply(Content):
     help_links: list[dict[str, str]] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass
 class CompleteReply(Content):
     """Completions for the text between `cursor_start` and `cursor_end`."""
 
@@ -300,7 +302,7 @@ class CompleteReply(Content):
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass
 class InspectReply(Content):
     """Documentation as a MIME bundle (`found` False when there is none)."""
 
@@ -311,7 +313,7 @@ class InspectReply(Content):
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass
 class IsCompleteReply(Content):
     """`status`: complete, incomplete (with `indent`), invalid or unknown."""
 
@@ -320,7 +322,7 @@ class IsCompleteReply(Content):
     indent: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass
 class HistoryReply(Content):
     """History entries: (session, line, input) or (session, line, (input, output))."""
 
@@ -329,7 +331,7 @@ class HistoryReply(Content):
     history: list[Any] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass
 class CommInfoReply(Content):
     """Open comms: `{comm_id: {"target_name": ...}}`."""
 
@@ -338,7 +340,7 @@ class CommInfoReply(Content):
     comms: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass
 class ShutdownReply(Content):
     """The kernel acknowledges a `shutdown_request`."""
 
@@ -347,7 +349,7 @@ class ShutdownReply(Content):
     restart: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass
 class InterruptReply(Content):
     """The kernel acknowledges an `interrupt_request`."""
 
@@ -355,7 +357,7 @@ class InterruptReply(Content):
     status: str = "ok"
 
 
-@dataclass(frozen=True)
+@dataclass
 class Unknown(Content):
     """Any message type without a typed class; the content dict is kept as is."""
 
