@@ -320,7 +320,9 @@ def children_of(pid: int) -> list[int]:
     return found
 
 
-@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+@pytest.mark.parametrize(
+    ("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)]
+)
 def test_a_signal_shuts_the_kernel_down(tmp_path: Path, signum: int, code: int) -> None:
     path = write_notebook(tmp_path / "s.ipynb", "import time\ntime.sleep(30)")
     before = path.read_bytes()

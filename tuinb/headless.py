@@ -28,7 +28,12 @@ SKIP_TAG = "skip-execution"
 RAISES_TAG = "raises-exception"
 """Cells with this tag may raise: the run goes on (as nbclient)."""
 
-_SIGNAL_EXIT = {signal.SIGINT: 130, signal.SIGTERM: 143, signal.SIGHUP: 129}
+_SIGNAL_EXIT = {
+    getattr(signal, name): 128 + number
+    for name, number in (("SIGINT", 2), ("SIGTERM", 15), ("SIGHUP", 1))
+    if hasattr(signal, name)  # no SIGHUP on Windows
+}
+"""Signals that stop `tuinb run`, and the exit code for each (128 + POSIX number)."""
 
 
 def _say(line: str) -> None:
