@@ -142,6 +142,7 @@ async def execute_notebook(
     progress = Progress(len(cells_to_run(notebook)), progress_stream or sys.stderr)
     progress.current = "starting the kernel"
     ticker = asyncio.create_task(progress.tick())
+    drain = asyncio.create_task(_drain(engine))  # nobody reads events here: don't pile them up
     try:
         try:
             await engine.start(client)
@@ -158,6 +159,14 @@ async def execute_notebook(
         with contextlib.suppress(Exception):
             async with asyncio.timeout(10):
                 await engine.shutdown()
+        drain.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await drain
+
+
+async def _drain(engine: Engine) -> None:
+    async for _event in engine.events():
+        pass
 
 
 async def _run_cells(
