@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -14,8 +15,11 @@ from tests.kernel_support import (
     next_message,
     running_kernel,
     spec_from_folder,
+    within,
     write_ipykernel_spec,
 )
+from tuinb.kernel.client import KernelClient
+from tuinb.kernel.connection import read_connection_file
 from tuinb.kernel.errors import KernelTimeoutError
 from tuinb.kernel.kernelspec import get_kernel_spec
 from tuinb.kernel.manager import KernelManager
@@ -151,3 +155,42 @@ async def test_tcp_transport(tmp_path: Path) -> None:
         assert '"transport": "tcp"' in manager.connection_file.read_text()
         reply = await manager.client.kernel_info()
         assert isinstance(reply.content, KernelInfoReply)
+
+
+async def test_concurrent_requests_get_their_own_replies(kernel: KernelManager) -> None:
+    client = kernel.client
+    complete, inspect, check, info = await asyncio.gather(
+        client.complete("import o", 8),
+        client.inspect("print", 5),
+        client.is_complete("x = (1,"),
+        client.kernel_info(),
+    )
+    assert isinstance(complete.content, CompleteReply)
+    assert isinstance(inspect.content, InspectReply)
+    assert isinstance(check.content, IsCompleteReply)
+    assert check.content.status == "incomplete"
+    assert isinstance(info.content, KernelInfoReply)
+    ids = {complete.parent_id, inspect.parent_id, check.parent_id, info.parent_id}
+    assert len(ids) == 4
+
+
+async def test_second_client_is_ready_without_iopub_welcome(kernel: KernelManager) -> None:
+    assert kernel.connection_file is not None
+    second = KernelClient(read_connection_file(kernel.connection_file), kernel_name="second")
+    second.start_channels()
+    try:
+        reply = await second.wait_for_ready(timeout=20)
+        assert isinstance(reply.content, KernelInfoReply)
+        assert second.session != kernel.client.session
+        # iopub is shared: the second client sees the first one's execution
+        msg_id = await kernel.client.execute("print('broadcast')")
+        async with within(20, "the first client's output on the second client"):
+            async for msg in second.messages():
+                if msg.parent_id == msg_id and isinstance(msg.content, Stream):
+                    assert msg.content.text == "broadcast\n"
+                    break
+        await collect_until_idle(kernel, msg_id)
+    finally:
+        await second.close()
+    async with within(5, "the closed client's stream to end"):
+        assert [m async for m in second.messages()] == []

@@ -42,8 +42,10 @@ def spec(tmp_path: Path) -> KernelSpec:
     return spec_from_folder(write_ipykernel_spec(tmp_path))
 
 
-async def test_interrupt_signal_mode(spec: KernelSpec) -> None:
-    assert spec.interrupt_mode == "signal"
+@pytest.mark.parametrize("mode", ["signal", "message"])
+async def test_interrupt_ipykernel(tmp_path: Path, mode: str) -> None:
+    spec = spec_from_folder(write_ipykernel_spec(tmp_path, interrupt_mode=mode))
+    assert spec.interrupt_mode == mode
     async with running_kernel(spec) as manager:
         code = "import time; print('sleeping', flush=True); time.sleep(30)"
         msg_id = await manager.client.execute(code)
