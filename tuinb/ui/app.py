@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual.app import App
+from textual.command import Provider
 
 from tuinb.model import (
     Cell,
@@ -26,8 +27,6 @@ from tuinb.model import (
     recovery,
     save,
 )
-from tuinb.ui.commands import NotebookCommands
-from tuinb.ui.modals import external_change_modal, quit_modal, recovery_modal
 from tuinb.ui.screen import NotebookScreen
 from tuinb.ui.themes import register_themes
 
@@ -35,12 +34,18 @@ RECOVERY_INTERVAL = 3.0
 """Seconds between recovery copies while there is unsaved work."""
 
 
+def _notebook_commands() -> type[Provider]:
+    from tuinb.ui.commands import NotebookCommands  # imported when the palette opens
+
+    return NotebookCommands
+
+
 class TuinbApp(App[int]):
     """The notebook editor."""
 
     CSS_PATH: ClassVar = "tuinb.tcss"
     TITLE = "tuinb"
-    COMMANDS: ClassVar = App.COMMANDS | {NotebookCommands}
+    COMMANDS: ClassVar = App.COMMANDS | {_notebook_commands}
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(
@@ -172,6 +177,8 @@ class TuinbApp(App[int]):
         return True
 
     async def _offer_recovery(self) -> None:
+        from tuinb.ui.modals import recovery_modal
+
         choice = await self.push_screen_wait(recovery_modal(self.display_name))
         if choice == "restore":
             try:
@@ -207,6 +214,8 @@ class TuinbApp(App[int]):
         self._commit_editor()
         notebook = self.notebook
         if changed_on_disk(notebook):
+            from tuinb.ui.modals import external_change_modal
+
             choice = await self.push_screen_wait(external_change_modal(self.display_name))
             if choice == "reload":
                 self.reload()
@@ -251,6 +260,8 @@ class TuinbApp(App[int]):
         if not self.notebook.dirty:
             self.exit()
             return
+        from tuinb.ui.modals import quit_modal
+
         choice = await self.push_screen_wait(quit_modal(self.display_name))
         if choice == "save":
             await self.save_flow(then_quit=True)

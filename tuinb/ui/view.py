@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import RenderableType
-from rich.markdown import Markdown
 from rich.segment import Segment
 from rich.style import Style
 from rich.syntax import Syntax
@@ -234,6 +233,8 @@ class NotebookView(ScrollView, can_focus=True):
         if cell.id == self.editing_id:
             source = [Strip.blank(width)] * self.editor_rows
         elif cell.cell_type == "markdown" and cell.source.strip():
+            from rich.markdown import Markdown  # imported on first use: start-up time
+
             source = self._strips(Markdown(printable(cell.source)), width)
         elif cell.cell_type == "code":
             source = self._strips(self._syntax(cell.source), width)
