@@ -182,6 +182,11 @@ def test_html_only_strips_tags() -> None:
     assert "IPython" not in text
 
 
+def test_html_with_bare_repr_strips_tags() -> None:
+    out = display({"text/html": "<b>HTML</b>", "text/plain": "<IPython.core.display.HTML at 0x1>"})
+    assert screen(render_output(out, width=WIDTH)) == "HTML\n"
+
+
 def test_long_html_table_is_folded() -> None:
     rows = "".join(f"<tr><td>{i}</td><td>v{i}</td></tr>" for i in range(500))
     out = display({"text/html": f"<table><tr><th>i</th><th>v</th></tr>{rows}</table>"})

@@ -305,6 +305,10 @@ def _html_table(rows: list[list[tuple[str, bool]]], *, folded: bool, max_lines: 
     return table
 
 
+_BARE_REPR = re.compile(r"<[\w.]+ (?:object(?: at 0x[0-9a-fA-F]+)?|at 0x[0-9a-fA-F]+)>")
+"""A default ``repr`` such as ``<IPython.core.display.HTML object>``: says nothing."""
+
+
 def _render_html(data: Mapping[str, Any], *, folded: bool, max_lines: int) -> RenderableType:
     parser = _TableParser()
     try:
@@ -321,7 +325,7 @@ def _render_html(data: Mapping[str, Any], *, folded: bool, max_lines: int) -> Re
         parts.extend(_html_table(rows, folded=folded, max_lines=max_lines) for rows in tables)
         return Group(*parts)
     plain = _as_str(data.get("text/plain", ""))
-    if plain and not re.fullmatch(r"<.* object>", plain.strip()):
+    if plain and not _BARE_REPR.fullmatch(plain.strip()):
         return _text_block(plain, folded=folded, max_lines=max_lines)
     text = re.sub(r"\n\s*\n+", "\n", outside)
     return _text_block(text or plain, folded=folded, max_lines=max_lines, ansi=False)
