@@ -1,0 +1,281 @@
+"""Editor benchmarks: first screen, key to screen, typing, peak RSS; tuinb vs euporie and nbterm.
+
+Every figure is taken by ``/work/shared/tools/tui_probe.py`` (a private tmux
+server, 120x40, the program started behind a gate so tmux start-up is not
+timed) on the notebooks ``make_notebooks.py`` writes:
+
+- first screen of ``small.ipynb`` (5 cells), ``large.ipynb`` (1,000 cells,
+  3.4 MB) and ``huge_output.ipynb`` (one 200,000-line output; + peak RSS);
+- ``j`` to screen at 1,000 cells (median of 10 presses, marker: the status
+  bar's ``cell n/1000``);
+- a typed character to screen in a cell at 1,000 cells (median of 10);
+- tuinb's first screen in an environment where jupyter-server is installed.
+
+The other editors run from their own virtual environment (never the project's):
+
+    python3 -m venv /tmp/bench-venv && /tmp/bench-venv/bin/pip install euporie nbterm
+    python3 -m venv /tmp/bench-js-venv && /tmp/bench-js-venv/bin/pip install . jupyter-server
+    .venv/bin/python benchmarks/bench_editor.py --others /tmp/bench-venv/bin \\
+        --jupyter-server-env /tmp/bench-js-venv/bin
+
+It prints one line per measurement and a Markdown table for the README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+TOOLS = Path(os.environ.get("TUINB_BENCH_TOOLS", "/work/shared/tools"))
+"""Where tui_probe.py and make_notebooks.py live."""
+
+KEY_PRESSES = 10
+"""Presses per key-to-screen measurement (the median is reported)."""
+
+
+@dataclass
+class Program:
+    """One editor under test: how to start it and which on-screen text shows what."""
+
+    name: str
+    argv: list[str]
+    """Command, the notebook path is appended."""
+    huge_marker: str = "line 000000"
+    j_markers: list[str] | None = None
+    """Markers after the 1st, 2nd... `j` (None: this editor shows no position)."""
+    edit_keys: str = "Enter"
+    edit_marker: str | None = None
+    """What shows that the cell is in edit mode (None: typing is not measured)."""
+    env: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Result:
+    """One measured figure (None when the run failed)."""
+
+    program: str
+    what: str
+    value: float | None
+    unit: str
+    note: str = ""
+
+
+def probe(
+    program: Program,
+    notebook: Path,
+    *,
+    marker: str,
+    steps: list[tuple[str, str]],
+    runs: int,
+    label: str,
+    out: Path,
+    timeout: float,
+) -> dict[str, Any] | None:
+    """Run tui_probe once (with `runs` runs); returns its JSON summary object."""
+    results = out / "probe.jsonl"
+    before = results.read_text().count("\n") if results.exists() else 0
+    command = [sys.executable, str(TOOLS / "tui_probe.py"), "--runs", str(runs)]
+    command += ["--marker", marker, "--timeout", str(timeout), "--json", str(results)]
+    command += ["--label", label, "--cwd", str(notebook.parent), "--linger-ms", "200"]
+    command += ["--screens", str(out / "screens" / label.replace(" ", "_"))]
+    for keys, step_marker in steps:
+        command += ["--step", keys, step_marker]
+    for item in program.env:
+        command += ["--env", item]
+    command += ["--", *program.argv, str(notebook)]
+    (out / "screens").mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(command, text=True, capture_output=True, check=False)
+    print(done.stdout.rstrip())
+    if done.returncode != 0 and done.stderr.strip():
+        print(done.stderr.rstrip()[-2000:], file=sys.stderr)
+    lines = results.read_text().splitlines() if results.exists() else []
+    if len(lines) <= before:
+        return None
+    data: dict[str, Any] = json.loads(lines[-1])
+    return data
+
+
+def median(summary: dict[str, Any], key: str) -> float | None:
+    """The median of one summary field, or None if no run produced it."""
+    stats = summary.get("summary")
+    if not isinstance(stats, dict) or key not in stats:
+        return None
+    entry = stats[key]
+    if not isinstance(entry, dict) or not entry.get("n"):
+        return None
+    value = entry.get("median")
+    return float(value) if isinstance(value, int | float) else None
+
+
+def _median(values: list[float]) -> float | None:
+    if not values:
+        return None
+    values = sorted(values)
+    middle = len(values) // 2
+    return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+
+
+def step_median(summary: dict[str, Any] | None, *, skip: int = 0) -> float | None:
+    """The median over the steps of every run (one key press each), after `skip` steps."""
+    if not summary:
+        return None
+    values: list[float] = []
+    for run in summary.get("runs") or []:
+        steps = [e for e in run.get("events", []) if str(e.get("name", "")).startswith("step")]
+        values.extend(float(e["ms"]) for e in steps[skip:] if e.get("ms") is not None)
+    return _median(values)
+
+
+def busy(summary: dict[str, Any] | None) -> str:
+    """Median whole-machine CPU use during the runs (other work skews timings)."""
+    if not summary or not isinstance(summary.get("runs"), list):
+        return ""
+    values = sorted(
+        float(run["machine_busy_pct"])
+        for run in summary["runs"]
+        if run.get("machine_busy_pct") is not None
+    )
+    return f"machine {values[len(values) // 2]:.0f}% busy" if values else ""
+
+
+def measure(program: Program, notebooks: Path, out: Path, runs: int) -> list[Result]:
+    """Every scenario for one editor."""
+    results: list[Result] = []
+    small, large, huge = (notebooks / f"{n}.ipynb" for n in ("small", "large", "huge_output"))
+    for what, notebook, marker, count in (
+        ("first screen, 5 cells", small, "MARKER_FIRST", runs),
+        ("first screen, 1,000 cells (3.4 MB)", large, "MARKER_FIRST", runs),
+        ("first screen, 200,000-line output", huge, program.huge_marker, runs),
+    ):
+        label = f"{program.name} {what}"
+        summary = probe(
+            program, notebook, marker=marker, steps=[], runs=count, label=label, out=out,
+            timeout=90,
+        )  # fmt: skip
+        value = median(summary, "load_ms") if summary else None
+        results.append(Result(program.name, what, value, "ms", busy(summary)))
+        if notebook is huge:
+            rss = median(summary, "hwm_sum_mb") if summary else None
+            results.append(Result(program.name, "peak RSS, 200,000-line output", rss, "MB"))
+    if program.j_markers:
+        steps = [("j", marker) for marker in program.j_markers[:KEY_PRESSES]]
+        summary = probe(
+            program, large, marker="MARKER_FIRST", steps=steps, runs=max(1, runs // 2),
+            label=f"{program.name} j", out=out, timeout=60,
+        )  # fmt: skip
+        value = step_median(summary)
+        results.append(
+            Result(program.name, "`j` to screen, 1,000 cells", value, "ms", busy(summary))
+        )
+    else:
+        results.append(Result(program.name, "`j` to screen, 1,000 cells", None, "ms", "no marker"))
+    if program.edit_marker:
+        steps = [(program.edit_keys, program.edit_marker)]
+        steps += [("lit:~", "~" * (count + 1)) for count in range(KEY_PRESSES)]
+        summary = probe(
+            program, large, marker="MARKER_FIRST", steps=steps, runs=max(1, runs // 2),
+            label=f"{program.name} typing", out=out, timeout=60,
+        )  # fmt: skip
+        value = step_median(summary, skip=1)
+        results.append(
+            Result(
+                program.name, "typed character to screen, 1,000 cells", value, "ms", busy(summary)
+            )
+        )
+    return results
+
+
+def table(results: list[Result], programs: list[str]) -> str:
+    """A Markdown table: one row per measurement, one column per editor."""
+    rows: dict[str, dict[str, str]] = {}
+    for result in results:
+        cell = "failed" if result.value is None else f"{result.value:,.0f} {result.unit}"
+        if result.value is None and result.note == "no marker":
+            cell = "n/a"
+        rows.setdefault(result.what, {})[result.program] = cell
+    lines = ["| measurement | " + " | ".join(programs) + " |"]
+    lines.append("| --- |" + " ---: |" * len(programs))
+    for what, cells in rows.items():
+        lines.append(f"| {what} | " + " | ".join(cells.get(p, "—") for p in programs) + " |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    """Run every scenario and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs per first-screen figure")
+    parser.add_argument("--tuinb", default=str(Path(sys.executable).parent / "tuinb"))
+    parser.add_argument("--others", metavar="BIN", help="bin folder with euporie-notebook, nbterm")
+    parser.add_argument(
+        "--jupyter-server-env",
+        metavar="BIN",
+        help="bin folder of a venv with tuinb + jupyter-server",
+    )
+    parser.add_argument("--out", type=Path, help="where notebooks, screens and JSON go")
+    args = parser.parse_args()
+
+    out = args.out or Path(tempfile.mkdtemp(prefix="bench-editor-"))
+    notebooks = out / "notebooks"
+    notebooks.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [sys.executable, str(TOOLS / "make_notebooks.py"), str(notebooks)], check=True,
+        capture_output=True,
+    )  # fmt: skip
+    status_cells = [f"cell {n}/1000" for n in range(2, 2 + KEY_PRESSES)]
+    programs = [
+        Program("tuinb", [args.tuinb], j_markers=status_cells, edit_marker="EDIT"),
+    ]
+    if args.jupyter_server_env:
+        tuinb_js = Path(args.jupyter_server_env) / "tuinb"
+        programs.append(Program("tuinb (+jupyter-server)", [str(tuinb_js)]))
+    # euporie and nbterm show no mode on screen: enter edit mode, give it half a
+    # second, and time only the typed characters that follow
+    other_editing: dict[str, Any] = {"edit_keys": "Enter sleep:500", "edit_marker": "MARKER_FIRST"}
+    if args.others:
+        euporie = Path(args.others) / "euporie-notebook"
+        nbterm = Path(args.others) / "nbterm"
+        if euporie.exists():
+            programs.append(Program("euporie", [str(euporie)], **other_editing))
+        else:
+            print(f"euporie-notebook not found in {args.others}", file=sys.stderr)
+        if nbterm.exists():
+            programs.append(Program("nbterm", [str(nbterm)], **other_editing))
+        else:
+            print(f"nbterm not found in {args.others}", file=sys.stderr)
+    if shutil.which("tmux") is None:
+        print("tmux is needed for these benchmarks", file=sys.stderr)
+        return 2
+    results: list[Result] = []
+    for program in programs:
+        if program.name.startswith("tuinb ("):
+            label = f"{program.name} first screen, 5 cells"
+            summary = probe(
+                program, notebooks / "small.ipynb", marker="MARKER_FIRST", steps=[],
+                runs=args.runs, label=label, out=out, timeout=90,
+            )  # fmt: skip
+            value = median(summary, "load_ms") if summary else None
+            results.append(
+                Result(program.name, "first screen, 5 cells", value, "ms", busy(summary))
+            )
+            continue
+        results.extend(measure(program, notebooks, out, args.runs))
+    print()
+    for result in results:
+        shown = "failed" if result.value is None else f"{result.value:.1f} {result.unit}"
+        print(f"{result.program:26} {result.what:42} {shown:>12}  {result.note}")
+    print()
+    print(table(results, [p.name for p in programs]))
+    print(f"\nscreens and raw JSON: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
