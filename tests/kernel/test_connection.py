@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from tuinb.kernel.connection import (
     read_connection_file,
     remove_connection,
     runtime_dir,
+    sweep_stale_ipc_dirs,
     write_connection_file,
 )
 
@@ -88,3 +91,24 @@ def test_reads_a_jupyter_client_connection_file(tmp_path: Path) -> None:
 def test_missing_field_is_an_error() -> None:
     with pytest.raises(KeyError):
         ConnectionInfo.from_dict({"transport": "tcp", "ip": "127.0.0.1"})
+
+
+def test_socket_dirs_of_dead_frontends_are_swept(tmp_path: Path) -> None:
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    stale = tmp_path / f"tuinb-{int(dead.stdout)}-abcdefgh"
+    stale.mkdir()
+    (stale / "k-1").write_text("")
+    alive = tmp_path / f"tuinb-{os.getppid()}-abcdefgh"
+    alive.mkdir()
+    unrelated = tmp_path / "tuinb-notes"
+    unrelated.mkdir()
+    sweep_stale_ipc_dirs(tmp_path)
+    assert not stale.exists()
+    assert alive.exists()
+    assert unrelated.exists()
+    info = new_connection_info("ipc")
+    try:
+        assert Path(info.ip).parent.name.startswith(f"tuinb-{os.getpid()}-")
+    finally:
+        remove_connection(info, None)

@@ -193,4 +193,5 @@ async def test_second_client_is_ready_without_iopub_welcome(kernel: KernelManage
     finally:
         await second.close()
     async with within(5, "the closed client's stream to end"):
-        assert [m async for m in second.messages()] == []
+        leftovers = [m async for m in second.messages()]  # what was queued, then the end
+    assert all(m.channel == "iopub" for m in leftovers)

@@ -24,6 +24,7 @@ from tests.kernel_support import (
     write_ipykernel_spec,
     write_kernelspec,
 )
+from tuinb.kernel.connection import read_connection_file, remove_connection
 from tuinb.kernel.errors import KernelDeadError, KernelStartError
 from tuinb.kernel.kernelspec import KernelSpec
 from tuinb.kernel.manager import KernelManager, shutdown_all_kernels_sync
@@ -217,7 +218,8 @@ async def test_normal_exit_leaves_no_kernel() -> None:
 
 
 async def test_killed_frontend_leaves_no_kernel() -> None:
-    proc, pid, _path = await _child("hang")
+    proc, pid, path = await _child("hang")
+    info = read_connection_file(path)
     proc.kill()
     await proc.wait()
     # ipykernel watches JPY_PARENT_PID and exits when its parent is gone
@@ -226,6 +228,8 @@ async def test_killed_frontend_leaves_no_kernel() -> None:
     except TimeoutError:
         os.killpg(pid, signal.SIGKILL)
         pytest.fail("the kernel outlived its killed parent (JPY_PARENT_PID not honoured)")
+    finally:
+        remove_connection(info, path)  # what a killed process cannot do itself
 
 
 async def test_unwritable_runtime_dir_is_a_start_error(

@@ -137,14 +137,52 @@ def _free_tcp_ports(count: int) -> list[int]:
             sock.close()
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
+
+
+def sweep_stale_ipc_dirs(base: Path) -> None:
+    """Delete our socket folders in `base` left by a tuinb that was killed (`kill -9`).
+
+    A folder is `tuinb-<pid>-<random>`; it is stale when it is ours (same uid)
+    and process <pid> no longer exists.
+    """
+    try:
+        entries = list(base.glob("tuinb-*-*"))
+    except OSError:
+        return
+    for entry in entries:
+        pid_text = entry.name.split("-")[1]
+        if not pid_text.isdigit() or int(pid_text) == os.getpid():
+            continue
+        try:
+            if entry.is_symlink() or not entry.is_dir() or entry.stat().st_uid != os.getuid():
+                continue
+        except OSError:
+            continue
+        if not _pid_alive(int(pid_text)):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
 def make_ipc_dir() -> Path:
-    """A new private (0700) directory for ipc sockets, with a short absolute path."""
+    """A new private (0700) directory for ipc sockets, with a short absolute path.
+
+    Named `tuinb-<our pid>-<random>` so a later tuinb can sweep it if we are killed.
+    """
     candidates = [os.environ.get("XDG_RUNTIME_DIR"), tempfile.gettempdir(), "/tmp"]
     for base in candidates:
-        # "<base>/tuinb-XXXXXXXX/k-5" must fit in MAX_IPC_PATH
-        if base and Path(base).is_dir() and len(os.fsencode(base)) + 20 <= MAX_IPC_PATH:
+        # "<base>/tuinb-<pid>-XXXXXXXX/k-5" must fit in MAX_IPC_PATH
+        if base and Path(base).is_dir() and len(os.fsencode(base)) + 32 <= MAX_IPC_PATH:
+            sweep_stale_ipc_dirs(Path(base))
             with contextlib.suppress(OSError):
-                return Path(tempfile.mkdtemp(prefix="tuinb-", dir=base)).absolute()
+                folder = tempfile.mkdtemp(prefix=f"tuinb-{os.getpid()}-", dir=base)
+                return Path(folder).absolute()
     raise OSError("There is no short writable folder for kernel sockets; set TMPDIR to one.")
 
 
