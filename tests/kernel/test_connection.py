@@ -14,6 +14,7 @@ import pytest
 from tuinb.kernel.connection import (
     MAX_IPC_PATH,
     ConnectionInfo,
+    connection_file_path,
     jupyter_data_dir,
     new_connection_info,
     read_connection_file,
@@ -112,3 +113,22 @@ def test_socket_dirs_of_dead_frontends_are_swept(tmp_path: Path) -> None:
         assert Path(info.ip).parent.name.startswith(f"tuinb-{os.getpid()}-")
     finally:
         remove_connection(info, None)
+
+
+def test_connection_files_of_dead_frontends_are_swept(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path))
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    stale = tmp_path / f"kernel-tuinb-{int(dead.stdout)}-0123456789ab.json"
+    alive = tmp_path / f"kernel-tuinb-{os.getppid()}-0123456789ab.json"
+    foreign = tmp_path / "kernel-12345.json"  # jupyter_client's: never ours to delete
+    for path in (stale, alive, foreign):
+        path.write_text("{}")
+    path = connection_file_path()
+    assert path.parent == tmp_path
+    assert path.name.startswith(f"kernel-tuinb-{os.getpid()}-")
+    assert not stale.exists()
+    assert alive.exists()
+    assert foreign.exists()

@@ -147,27 +147,41 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def _stale(entry: Path, pid_text: str) -> bool:
+    """True when `entry` is ours (same uid) and the tuinb process `pid_text` is gone."""
+    if not pid_text.isdigit() or int(pid_text) == os.getpid():
+        return False
+    try:
+        if entry.is_symlink() or entry.stat().st_uid != os.getuid():
+            return False
+    except OSError:
+        return False
+    return not _pid_alive(int(pid_text))
+
+
 def sweep_stale_ipc_dirs(base: Path) -> None:
     """Delete our socket folders in `base` left by a tuinb that was killed (`kill -9`).
 
     A folder is `tuinb-<pid>-<random>`; it is stale when it is ours (same uid)
     and process <pid> no longer exists.
     """
-    try:
-        entries = list(base.glob("tuinb-*-*"))
-    except OSError:
-        return
-    for entry in entries:
-        pid_text = entry.name.split("-")[1]
-        if not pid_text.isdigit() or int(pid_text) == os.getpid():
-            continue
-        try:
-            if entry.is_symlink() or not entry.is_dir() or entry.stat().st_uid != os.getuid():
-                continue
-        except OSError:
-            continue
-        if not _pid_alive(int(pid_text)):
-            shutil.rmtree(entry, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        for entry in list(base.glob("tuinb-*-*")):
+            if entry.is_dir() and _stale(entry, entry.name.split("-")[1]):
+                shutil.rmtree(entry, ignore_errors=True)
+
+
+def connection_file_path() -> Path:
+    """A new connection file name in the runtime dir, `kernel-tuinb-<pid>-<random>.json`.
+
+    Connection files of killed tuinb processes found there are deleted.
+    """
+    folder = runtime_dir()
+    with contextlib.suppress(OSError):
+        for entry in list(folder.glob("kernel-tuinb-*-*.json")):
+            if _stale(entry, entry.name.split("-")[2]):
+                entry.unlink(missing_ok=True)
+    return folder / f"kernel-tuinb-{os.getpid()}-{secrets.token_hex(6)}.json"
 
 
 def make_ipc_dir() -> Path:

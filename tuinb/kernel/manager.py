@@ -19,13 +19,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import IO, Literal
 
 from tuinb.kernel.client import KernelClient
 from tuinb.kernel.connection import (
     ConnectionInfo,
+    connection_file_path,
     new_connection_info,
     remove_connection,
     runtime_dir,
@@ -149,14 +149,14 @@ class KernelManager:
             return self.client
         await self._cleanup()
         self._death_reason = None
-        path = runtime_dir() / f"kernel-tuinb-{uuid.uuid4().hex[:12]}.json"
         try:
+            path = connection_file_path()
             info = new_connection_info(self.transport, kernel_name=self.spec.name)
             self._info = info
             write_connection_file(info, path)
         except OSError as exc:
             await self._cleanup()
-            where = exc.filename or path.parent
+            where = exc.filename or runtime_dir()
             raise KernelStartError(
                 self.spec.name,
                 f"its connection file could not be written in {where} ({exc.strerror})",
