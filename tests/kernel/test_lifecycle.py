@@ -259,3 +259,18 @@ async def test_a_stalled_event_loop_is_not_a_death(spec: KernelSpec) -> None:
         assert not death.done()
         assert manager.is_alive
         death.cancel()
+
+
+async def test_cancelled_start_leaves_nothing(spec: KernelSpec) -> None:
+    manager = KernelManager(spec)
+    task = asyncio.create_task(manager.start())
+    async with within(30, "the kernel process to be launched"):
+        while manager.pid is None:  # noqa: ASYNC110 (bounded)
+            await asyncio.sleep(0.005)
+    pid = manager.pid
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await wait_gone(pid)
+    assert manager.pid is None
+    assert _connection_files() == []

@@ -201,6 +201,9 @@ class KernelManager:
             tail = self.stderr_tail()
             await self._cleanup()
             raise KernelStartError(self.spec.name, reason, tail) from None
+        except asyncio.CancelledError:  # e.g. Ctrl-C while starting: leave nothing behind
+            self.kill_sync()
+            raise
         self._watch = asyncio.create_task(self._watch_death(), name="tuinb-kernel-watch")
         return client
 
