@@ -1,0 +1,164 @@
+"""Kernels for a notebook, as the UI needs them: choices as plain data, a switchable backend.
+
+The UI must not import the kernel layer; this module is its door to it.
+
+- `list_kernels()` lists every installed kernelspec as `KernelChoice` values.
+- `kernel_for(metadata, override)` picks the kernel a notebook opens with.
+- `SwitchableKernel` is a `KernelBackend` whose kernelspec can be changed:
+  `switch_to(name)`, then `Engine.restart()` starts the new kernel.
+- `make_engine(notebook, name, cwd)` builds an `Engine` on one.
+- `kill_all_kernels()` kills every kernel this process started (exit paths).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tuinb.engine.engine import Engine
+from tuinb.engine.protocols import NotebookLike
+
+
+@dataclass(frozen=True)
+class KernelChoice:
+    """One installed kernel, as a picker shows it."""
+
+    name: str
+    """What notebook metadata and `--kernel` use."""
+    display_name: str
+    language: str
+
+
+def list_kernels() -> list[KernelChoice]:
+    """Every installed kernelspec (plus the running interpreter's `python3`), by name."""
+    from tuinb.kernel import find_kernel_specs
+
+    specs = find_kernel_specs()
+    return [
+        KernelChoice(spec.name, spec.display_name, spec.language)
+        for _name, spec in sorted(specs.items())
+    ]
+
+
+def default_kernel() -> str:
+    """The kernel used when a notebook names none."""
+    from tuinb.kernel import default_kernel_name
+
+    return default_kernel_name()
+
+
+def kernel_for(metadata: dict[str, Any], override: str | None = None) -> str:
+    """The kernel name to start: `override` (`--kernel`), the notebook's, or the default."""
+    if override:
+        return override
+    spec = metadata.get("kernelspec")
+    name = spec.get("name") if isinstance(spec, dict) else None
+    return name if isinstance(name, str) and name else default_kernel()
+
+
+def kernelspec_metadata(choice: KernelChoice) -> dict[str, str]:
+    """The notebook `metadata.kernelspec` dict for a kernel."""
+    return {"display_name": choice.display_name, "language": choice.language, "name": choice.name}
+
+
+class KernelUnavailable(Exception):
+    """No kernel of that name can be used; str(err) is one sentence for the user."""
+
+
+class SwitchableKernel:
+    """A kernel backend whose kernelspec can be changed between restarts.
+
+    Before a kernelspec is found (an unknown name), `start()` raises
+    `KernelUnavailable` with the reason, so the engine reports it as a failed
+    start and the notebook stays editable.
+    """
+
+    def __init__(self, name: str, *, cwd: Path | None = None) -> None:
+        self.cwd = cwd
+        """The kernels' working directory (the notebook's folder)."""
+        self.name = name
+        """The kernel asked for."""
+        self._manager: Any = None
+        self._pending: str | None = name
+
+    @property
+    def pid(self) -> int | None:
+        """The running kernel's process id, if any."""
+        return None if self._manager is None else self._manager.pid
+
+    @property
+    def display_name(self) -> str:
+        """The running (or asked for) kernel's display name."""
+        if self._manager is not None and self._pending is None:
+            return str(self._manager.spec.display_name)
+        return self.name
+
+    def switch_to(self, name: str) -> None:
+        """Use kernelspec `name` from the next start or restart on."""
+        self.name = name
+        self._pending = name
+
+    def _take_pending(self) -> None:
+        if self._pending is None:
+            return
+        from tuinb.kernel import KernelError, KernelManager, get_kernel_spec
+
+        try:
+            spec = get_kernel_spec(self._pending)
+        except KernelError as exc:
+            raise KernelUnavailable(str(exc)) from None
+        self._manager = KernelManager(spec, cwd=self.cwd)
+        self._pending = None
+
+    async def start(self, *, timeout: float = 60) -> Any:  # noqa: ASYNC109 (the kernel contract)
+        """Start the kernel (the switched-to one, if a switch is pending)."""
+        if self._pending is not None and self._manager is not None:
+            await self._manager.shutdown()
+        self._take_pending()
+        return await self._manager.start(timeout=timeout)
+
+    async def restart(self, *, timeout: float = 60) -> Any:  # noqa: ASYNC109 (the kernel contract)
+        """Stop the kernel and start it again (or the switched-to one)."""
+        if self._manager is not None:
+            await self._manager.shutdown()
+        self._take_pending()
+        return await self._manager.start(timeout=timeout)
+
+    async def interrupt(self) -> None:
+        """Interrupt the running code."""
+        if self._manager is not None:
+            await self._manager.interrupt()
+
+    async def shutdown(self, *, timeout: float = 5) -> None:  # noqa: ASYNC109 (the kernel contract)
+        """Stop the kernel (idempotent)."""
+        if self._manager is not None:
+            await self._manager.shutdown(timeout=timeout)
+
+    async def wait_for_death(self) -> str:
+        """Return a one-line reason once the running kernel dies unexpectedly."""
+        manager = self._manager
+        if manager is None:
+            raise KernelUnavailable("no kernel is running")
+        return str(await manager.wait_for_death())
+
+
+async def change_kernel(engine: Any, name: str) -> None:
+    """Switch `engine` to kernelspec `name` and start it (the old kernel is stopped)."""
+    switch = getattr(engine.backend, "switch_to", None)
+    if switch is None:
+        raise KernelUnavailable("this kernel cannot be changed while the notebook is open")
+    switch(name)
+    await engine.restart()
+
+
+def make_engine(notebook: NotebookLike, name: str, *, cwd: Path | None = None) -> Engine:
+    """An engine for `notebook` on kernelspec `name` (started later with `Engine.start()`)."""
+    return Engine(notebook, SwitchableKernel(name, cwd=cwd))
+
+
+def kill_all_kernels() -> None:
+    """Kill every kernel this process started (for signal and exit paths; synchronous)."""
+    from tuinb.kernel import shutdown_all_kernels_sync
+
+    shutdown_all_kernels_sync()

@@ -1,0 +1,150 @@
+"""The bridge: one async worker turning engine events into Textual messages.
+
+`pump_events(engine, target)` consumes `engine.events()` until the engine shuts
+down and posts one message per event to `target` (the notebook screen). Each
+message is a past-tense fact carrying ids and small values only: widgets
+re-render from the model, so a burst of `CellOutputsChanged` for one cell is
+collapsed by Textual (`can_replace`) into a single repaint without losing text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any, Protocol
+
+from textual.message import Message
+from textual.message_pump import MessagePump
+
+from tuinb.engine import events as ev
+
+YIELD_EVERY = 64
+"""Give the event loop a turn after this many events in a row (keys stay answered)."""
+
+
+class EventSource(Protocol):
+    """What the bridge needs from an engine (`Engine` or a scripted one)."""
+
+    def events(self) -> AsyncIterator[Any]: ...
+
+
+class KernelStarted(Message):
+    """The kernel answered its handshake and is ready."""
+
+    def __init__(self, language_info: dict[str, Any]) -> None:
+        super().__init__()
+        self.language_info = language_info
+
+
+class KernelStartFailed(Message):
+    """The kernel could not be started; `text` is what to tell the user."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class KernelStatusChanged(Message):
+    """The kernel's state changed (starting, idle, busy, restarting, dead, shutdown)."""
+
+    def __init__(self, state: str) -> None:
+        super().__init__()
+        self.state = state
+
+    def can_replace(self, message: Message) -> bool:
+        """Only the latest state matters."""
+        return isinstance(message, KernelStatusChanged)
+
+
+class KernelDied(Message):
+    """The kernel process died or stopped answering."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+
+class CellQueued(Message):
+    """A cell was put in the run queue."""
+
+    def __init__(self, cell_id: str) -> None:
+        super().__init__()
+        self.cell_id = cell_id
+
+
+class CellStarted(Message):
+    """A cell's code was sent to the kernel."""
+
+    def __init__(self, cell_id: str) -> None:
+        super().__init__()
+        self.cell_id = cell_id
+
+
+class CellOutputsChanged(Message):
+    """The model holds new outputs (or a new count) for a cell: repaint it."""
+
+    def __init__(self, cell_id: str) -> None:
+        super().__init__()
+        self.cell_id = cell_id
+
+    def can_replace(self, message: Message) -> bool:
+        """A later change to the same cell makes this one redundant."""
+        return isinstance(message, CellOutputsChanged) and message.cell_id == self.cell_id
+
+
+class InputRequested(Message):
+    """Code in a cell is waiting for `input()`/`getpass()`."""
+
+    def __init__(self, cell_id: str, prompt: str, password: bool) -> None:
+        super().__init__()
+        self.cell_id = cell_id
+        self.prompt = prompt
+        self.password = password
+
+
+class CellFinished(Message):
+    """A cell's execution ended (`status` ok, error or aborted)."""
+
+    def __init__(self, event: ev.CellFinished) -> None:
+        super().__init__()
+        self.cell_id = event.cell_id
+        self.status = event.status
+        self.duration = event.duration
+        self.ename = event.ename
+        self.evalue = event.evalue
+
+
+def to_message(event: Any) -> Message | None:
+    """The Textual message for one engine event (None for an unknown one)."""
+    match event:
+        case ev.OutputsChanged(cell_id=cell_id):
+            return CellOutputsChanged(cell_id)
+        case ev.KernelStatusChanged(state=state):
+            return KernelStatusChanged(state)
+        case ev.CellQueued(cell_id=cell_id):
+            return CellQueued(cell_id)
+        case ev.CellStarted(cell_id=cell_id):
+            return CellStarted(cell_id)
+        case ev.CellFinished():
+            return CellFinished(event)
+        case ev.InputRequested(cell_id=cell_id, prompt=prompt, password=password):
+            return InputRequested(cell_id, prompt, password)
+        case ev.KernelStarted(language_info=info):
+            return KernelStarted(dict(info))
+        case ev.KernelStartFailed(message=text):
+            return KernelStartFailed(text)
+        case ev.KernelDied(reason=reason):
+            return KernelDied(reason)
+    return None
+
+
+async def pump_events(engine: EventSource, target: MessagePump) -> None:
+    """Post a message to `target` for every event of `engine`, until its events end."""
+    count = 0
+    async for event in engine.events():
+        message = to_message(event)
+        if message is not None:
+            target.post_message(message)
+        count += 1
+        if count % YIELD_EVERY == 0:
+            await asyncio.sleep(0)

@@ -1,0 +1,392 @@
+"""Running cells from the notebook screen: the run actions and the bridge's messages.
+
+`RunActions` is mixed into `NotebookScreen`. Its actions ask the app's engine
+to run cells or control the kernel; its handlers take the bridge's messages
+(`tuinb.ui.bridge`), keep `RunMarks` up to date and repaint from the model.
+Repaints are coalesced: at most one per `REPAINT_INTERVAL`, however many
+outputs arrive.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterable
+from typing import TYPE_CHECKING, Any, Protocol, cast
+
+from textual.timer import Timer
+
+from tuinb.engine.kernels import change_kernel, kernelspec_metadata, list_kernels
+from tuinb.ui import bridge
+from tuinb.ui.kernel_picker import KernelPicker
+from tuinb.ui.modals import ChoiceModal
+from tuinb.ui.notify import LONG_CELL_SECONDS, notify_finished
+from tuinb.ui.run_marks import RunMarks, format_duration
+from tuinb.ui.stdin_prompt import StdinPrompt
+
+if TYPE_CHECKING:
+    from tuinb.ui.screen import NotebookScreen
+
+REPAINT_INTERVAL = 1 / 30
+"""Seconds between repaints while outputs stream in."""
+
+NOT_RUNNING = "The kernel is not running: restart it with 0 0 or choose another with alt+k."
+
+
+class EngineLike(Protocol):
+    """What the editor uses of an engine (`tuinb.engine.Engine` or a scripted one)."""
+
+    @property
+    def kernel_state(self) -> str: ...
+    @property
+    def backend(self) -> Any: ...
+    def events(self) -> AsyncIterator[Any]: ...
+    async def start(self, client: Any = None) -> None: ...
+    def run_cells(self, cell_ids: Iterable[str]) -> None: ...
+    def cancel_queue(self) -> None: ...
+    async def interrupt(self) -> None: ...
+    async def restart(self) -> None: ...
+    async def provide_input(self, value: str) -> None: ...
+    async def shutdown(self) -> None: ...
+
+
+def restart_modal(what: str) -> ChoiceModal:
+    """Confirm a restart (variables are lost)."""
+    return ChoiceModal(
+        f"{what}? Every variable in the kernel is lost.",
+        [("restart", "Restart", "r"), ("cancel", "Cancel", "c")],
+        cancel="cancel",
+        modal_id="restart-modal",
+    )
+
+
+class RunActions:
+    """Run keys and execution events for the notebook screen (a mixin)."""
+
+    long_cell_seconds: float = LONG_CELL_SECONDS
+    """Ring the bell and notify when a cell that ran this long finishes."""
+    _run_marks: RunMarks | None = None
+    _repaint_timer: Timer | None = None
+    _stdin: StdinPrompt | None = None
+    _stdin_cell: str | None = None
+    kernel_state: str = "starting"
+    """The kernel's state as last reported (shown in the status bar)."""
+
+    # ---- plumbing -----------------------------------------------------------------
+
+    @property
+    def _ns(self) -> NotebookScreen:
+        return cast("NotebookScreen", self)
+
+    @property
+    def run_marks(self) -> RunMarks:
+        """Queued/running/stale state of the cells."""
+        if self._run_marks is None:
+            self._run_marks = RunMarks()
+        return self._run_marks
+
+    @property
+    def engine(self) -> EngineLike | None:
+        """The app's engine (None: this editor runs nothing)."""
+        return cast("EngineLike | None", getattr(self._ns.app, "engine", None))
+
+    def _usable_engine(self) -> EngineLike | None:
+        engine = self.engine
+        if engine is None:
+            self._ns.notify("This editor was started without a kernel.", severity="warning")
+            return None
+        if engine.kernel_state in ("dead", "shutdown"):
+            self._ns.notify(NOT_RUNNING, severity="error", timeout=6)
+            return None
+        return engine
+
+    def schedule_repaint(self) -> None:
+        """Repaint soon (once, however often this is called meanwhile)."""
+        if self._repaint_timer is None:
+            self._repaint_timer = self._ns.set_timer(REPAINT_INTERVAL, self._repaint)
+
+    def _repaint(self) -> None:
+        self._repaint_timer = None
+        screen = self._ns
+        if not screen.is_attached:
+            return
+        screen.view.sync()
+        screen.place_editor()
+        screen.refresh_status()
+
+    # ---- running --------------------------------------------------------------
+
+    def run_ids(self, cell_ids: list[str]) -> bool:
+        """Queue cells on the engine; False (with a notice) if nothing can run."""
+        engine = self._usable_engine()
+        if engine is None:
+            return False
+        screen = self._ns
+        if screen.mode == "edit":
+            screen.action_command_mode()
+        engine.run_cells(cell_ids)
+        return True
+
+    def action_run_cell(self) -> None:
+        """ctrl+enter / ctrl+j: run the selected cells, stay on them."""
+        self._ns.commit_editor()
+        self.run_ids(self._ns.selected_ids())
+
+    def action_run_selected(self) -> None:
+        """Run the selected cells (command mode)."""
+        self.action_run_cell()
+
+    def action_run_and_advance(self) -> None:
+        """shift+enter / alt+j: run the selected cells and select the cell below."""
+        screen = self._ns
+        screen.commit_editor()
+        below = max(screen.view.selection) + 1
+        if not self.run_ids(screen.selected_ids()):
+            return
+        if below >= len(screen.notebook.cells):
+            cell = screen.notebook.insert_cell(below, "code")
+            screen._changed(cell.id)
+        else:
+            screen._select(below)
+
+    def action_run_and_insert(self) -> None:
+        """alt+enter / alt+o: run the selected cells, insert a cell below and edit it."""
+        screen = self._ns
+        screen.commit_editor()
+        below = max(screen.view.selection) + 1
+        if not self.run_ids(screen.selected_ids()):
+            return
+        cell = screen.notebook.insert_cell(below, "code")
+        screen._changed(cell.id)
+        screen.action_edit_cell()
+
+    def action_run_all(self) -> None:
+        """Run every cell, top to bottom."""
+        self._ns.commit_editor()
+        self.run_ids([cell.id for cell in self._ns.notebook.cells])
+
+    def action_run_above(self) -> None:
+        """Run every cell above the cursor."""
+        screen = self._ns
+        self.run_ids([cell.id for cell in screen.notebook.cells[: screen.view.cursor]])
+
+    def action_run_below(self) -> None:
+        """Run the cursor cell and every cell below it."""
+        screen = self._ns
+        self.run_ids([cell.id for cell in screen.notebook.cells[screen.view.cursor :]])
+
+    # ---- kernel control ---------------------------------------------------------
+
+    def action_interrupt_kernel(self) -> None:
+        """i i: interrupt the running cell (KeyboardInterrupt in Python)."""
+        if self.engine is None:
+            return
+        self._ns.run_worker(self._interrupt(), group="kernel-interrupt")
+
+    async def _interrupt(self) -> None:
+        engine = self.engine
+        if engine is None:
+            return
+        try:
+            await engine.interrupt()
+        except Exception as err:
+            self._ns.notify(f"Could not interrupt the kernel: {err}", severity="error")
+
+    def action_restart_kernel(self) -> None:
+        """0 0: restart the kernel (asks first)."""
+        self._start_restart("Restart the kernel")
+
+    def action_restart_and_run_all(self) -> None:
+        """Restart the kernel, then run every cell (asks first)."""
+        self._start_restart("Restart the kernel and run all cells", run_all=True)
+
+    def action_restart_and_clear(self) -> None:
+        """Restart the kernel and clear every output (asks first)."""
+        self._start_restart("Restart the kernel and clear all outputs", clear=True)
+
+    def _start_restart(self, question: str, *, run_all: bool = False, clear: bool = False) -> None:
+        if self.engine is None:
+            self._ns.notify("This editor was started without a kernel.", severity="warning")
+            return
+        self._ns.run_worker(
+            self._restart_flow(question, run_all=run_all, clear=clear),
+            group="kernel",
+            exclusive=True,
+        )
+
+    async def _restart_flow(self, question: str, *, run_all: bool, clear: bool) -> None:
+        screen = self._ns
+        choice = await screen.app.push_screen_wait(restart_modal(question))
+        if choice != "restart":
+            return
+        await self.restart_now(run_all=run_all, clear=clear)
+
+    async def restart_now(self, *, run_all: bool = False, clear: bool = False) -> bool:
+        """Restart without asking; True when the kernel is up again."""
+        engine = self.engine
+        screen = self._ns
+        if engine is None:
+            return False
+        if clear:
+            screen.commit_editor()
+            screen.notebook.clear_outputs([cell.id for cell in screen.notebook.cells])
+            self.run_marks.failed.clear()
+            self.run_marks.aborted.clear()
+            self.run_marks.durations.clear()
+            self.schedule_repaint()
+        try:
+            await engine.restart()
+        except Exception:  # the engine reported it as KernelStartFailed
+            return False
+        if run_all:
+            self.run_ids([cell.id for cell in screen.notebook.cells])
+        return True
+
+    def action_pick_kernel(self) -> None:
+        """alt+k: choose another kernel for this notebook."""
+        self._ns.run_worker(self._pick_flow(), group="kernel", exclusive=True)
+
+    async def _pick_flow(self, reason: str = "") -> None:
+        screen = self._ns
+        choices = await asyncio.to_thread(list_kernels)
+        spec = screen.notebook.metadata.get("kernelspec")
+        current = spec.get("name") if isinstance(spec, dict) else None
+        picked = await screen.app.push_screen_wait(
+            KernelPicker(choices, current=current, reason=reason)
+        )
+        if picked is None:
+            return
+        choice = next(c for c in choices if c.name == picked)
+        screen.notebook.metadata["kernelspec"] = kernelspec_metadata(choice)
+        screen.notebook.mark_unsaved()
+        app = screen.app
+        if hasattr(app, "kernel_name"):
+            app.kernel_name = None
+        screen.refresh_status()
+        engine = self.engine
+        if engine is None:
+            return
+        try:
+            await change_kernel(engine, picked)
+        except Exception:  # reported by the engine as KernelStartFailed
+            return
+        screen.notify(f"Now using the kernel {choice.display_name}.", timeout=3)
+
+    # ---- the bridge's messages ------------------------------------------------
+
+    def on_cell_outputs_changed(self, message: bridge.CellOutputsChanged) -> None:
+        """New outputs in the model: repaint (coalesced)."""
+        self.schedule_repaint()
+
+    def on_cell_queued(self, message: bridge.CellQueued) -> None:
+        """Mark the cell queued."""
+        self.run_marks.queue(message.cell_id)
+        self.schedule_repaint()
+
+    def on_cell_started(self, message: bridge.CellStarted) -> None:
+        """Mark the cell running; remember its source (for the stale mark)."""
+        try:
+            source = self._ns.notebook.cell(message.cell_id).source
+        except KeyError:
+            return
+        self.run_marks.start(message.cell_id, source)
+        self.schedule_repaint()
+
+    def on_cell_finished(self, message: bridge.CellFinished) -> None:
+        """Unmark the cell; close its stdin prompt; tell about long cells."""
+        self.run_marks.finish(message.cell_id, message.status, message.duration)
+        if self._stdin_cell == message.cell_id:
+            self._close_stdin()
+        if message.duration is not None and message.duration >= self.long_cell_seconds:
+            self._tell_long_cell(message)
+        self.schedule_repaint()
+
+    def _tell_long_cell(self, message: bridge.CellFinished) -> None:
+        screen = self._ns
+        try:
+            number = screen.notebook.index_of(message.cell_id) + 1
+        except KeyError:
+            number = 0
+        took = format_duration(message.duration or 0.0)
+        result = {"ok": "finished", "error": "failed", "aborted": "stopped"}[message.status]
+        notify_finished(screen.app, "tuinb", f"cell {number} {result} after {took}")
+
+    def on_kernel_status_changed(self, message: bridge.KernelStatusChanged) -> None:
+        """Show the kernel's state."""
+        self.kernel_state = message.state
+        if message.state in ("restarting", "dead", "shutdown"):
+            self.run_marks.forget_all()
+        self.schedule_repaint()
+
+    def on_kernel_started(self, message: bridge.KernelStarted) -> None:
+        """The kernel is ready."""
+        self.kernel_state = "idle"
+        self.schedule_repaint()
+
+    def on_kernel_start_failed(self, message: bridge.KernelStartFailed) -> None:
+        """Say why the kernel did not start; the notebook stays editable."""
+        self.kernel_state = "dead"
+        self._ns.notify(
+            f"{message.text}\nChoose another kernel with alt+k (or the command palette).",
+            severity="error",
+            timeout=20,
+        )
+        self.schedule_repaint()
+
+    def on_kernel_died(self, message: bridge.KernelDied) -> None:
+        """Say that the kernel died; outputs stay; offer the restart."""
+        self.kernel_state = "dead"
+        self._close_stdin()
+        reason = message.reason.rstrip(".")
+        self._ns.notify(
+            f"The kernel died ({reason}); the outputs so far are kept. "
+            "Restart it with 0 0 and run the cells again.",
+            severity="error",
+            timeout=20,
+        )
+        self.schedule_repaint()
+
+    def on_input_requested(self, message: bridge.InputRequested) -> None:
+        """Open the stdin prompt; the answer goes back to the kernel."""
+        self._close_stdin()
+        try:
+            number = self._ns.notebook.index_of(message.cell_id) + 1
+        except KeyError:
+            number = 0
+        prompt = StdinPrompt(message.prompt, password=message.password, cell_label=f"Cell {number}")
+        self._stdin = prompt
+        self._stdin_cell = message.cell_id
+
+        def answered(value: str | None) -> None:
+            if self._stdin is prompt:
+                self._stdin = None
+                self._stdin_cell = None
+            if value is None:
+                self._ns.run_worker(self._interrupt(), group="kernel-interrupt")
+            else:
+                self._ns.run_worker(self._send_input(value), group="stdin")
+
+        self._ns.app.push_screen(prompt, answered)
+
+    async def _send_input(self, value: str) -> None:
+        engine = self.engine
+        if engine is None:
+            return
+        try:
+            await engine.provide_input(value)
+        except Exception as err:
+            self._ns.notify(str(err), severity="error")
+
+    def _close_stdin(self) -> None:
+        """Close an open stdin prompt without answering (its cell ended or was interrupted)."""
+        prompt, self._stdin, self._stdin_cell = self._stdin, None, None
+        if prompt is not None and prompt.is_attached and prompt.app.screen is prompt:
+            prompt.app.pop_screen()
+
+    # ---- status -----------------------------------------------------------------
+
+    def kernel_status_text(self, name: str) -> str:
+        """The status bar's kernel part: name and state."""
+        state = self.kernel_state
+        if state == "dead":
+            state = "dead: 0 0 restarts"
+        return f"{name} ({state})"
