@@ -91,3 +91,11 @@ def test_message_properties() -> None:
     orphan = Message("iopub", {"msg_id": "m3", "msg_type": "status"}, {}, {}, Status("busy"))
     assert orphan.parent_id is None
     assert orphan.buffers == []
+
+
+def test_null_fields_get_their_defaults() -> None:
+    shown = parse_content("display_data", {"data": {"text/plain": "x"}, "transient": None})
+    assert isinstance(shown, DisplayData)
+    assert shown.transient == {}
+    reply = parse_content("execute_reply", {"status": "ok", "execution_count": None})
+    assert reply == ExecuteReply(status="ok", execution_count=None)

@@ -6,6 +6,8 @@ import logging
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jupyter_client.session import Session
 
 from tuinb.kernel.messages import make_header
@@ -95,3 +97,26 @@ def test_empty_key_means_no_signing() -> None:
 def test_unknown_scheme_is_refused() -> None:
     with pytest.raises(WireError, match="hmac-sha256"):
         Signer(KEY, "rsa-sha1")
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(content=st.dictionaries(st.text(), _json, max_size=5), flip=st.integers(min_value=0))
+@settings(max_examples=60, deadline=None)
+def test_round_trip_and_any_flipped_byte_is_rejected(content: dict[str, Any], flip: int) -> None:
+    signer = Signer(KEY)
+    frames = serialize(signer, WireMessage(make_header("x", "s"), {}, {}, content))
+    parsed = deserialize(signer, frames)
+    assert parsed is not None
+    assert parsed.content == content
+    split = frames.index(DELIMITER)
+    target = split + 2 + flip % 4  # one of header, parent, metadata, content
+    data = bytearray(frames[target])
+    data[flip % len(data)] ^= 0x01
+    frames[target] = bytes(data)
+    assert deserialize(signer, frames) is None

@@ -115,18 +115,24 @@ __all__ = [
 _FIELDS: dict[type[Content], frozenset[str]] = {
     cls: frozenset(f.name for f in dataclasses.fields(cls)) for cls in CONTENT_TYPES.values()
 }
+_NOT_NULL: dict[type[Content], frozenset[str]] = {
+    cls: frozenset(f.name for f in dataclasses.fields(cls) if f.default is not None)
+    for cls in CONTENT_TYPES.values()
+}
 
 
 def parse_content(msg_type: str, content: dict[str, Any]) -> Content:
-    """The typed content for `msg_type`, or `Unknown` keeping the dict."""
+    """The typed content for `msg_type`, or `Unknown` keeping the dict.
+
+    A `null` where the spec has no null (`"transient": null`) gets the default.
+    """
     cls = CONTENT_TYPES.get(msg_type)
     if cls is None:
         return Unknown(msg_type=msg_type, content=dict(content))
-    names = _FIELDS[cls]
-    try:
-        return cls(**{k: v for k, v in content.items() if k in names})
-    except TypeError:  # pragma: no cover - all fields have defaults
-        return Unknown(msg_type=msg_type, content=dict(content))
+    names, not_null = _FIELDS[cls], _NOT_NULL[cls]
+    return cls(
+        **{k: v for k, v in content.items() if k in names and (v is not None or k not in not_null)}
+    )
 
 
 @dataclass(frozen=True)
