@@ -37,6 +37,7 @@ async def test_edit_type_indent_and_escape(tmp_path: Path) -> None:
         await pilot.press("shift+tab", *"1)", "enter", *"d = 3")
         assert editor.text == "b = 2\nif b:\n    c = (\n    1)\n    d = 3"
         assert app.notebook.cells[1].source == "b = 2"  # not committed while editing
+        assert "[+]" in status(app)  # but the dirty mark shows at once
         # the editor sits over its cell's rows: the view keeps room for all its lines
         assert screen.view.editor_rows == 5
         assert editor.region.y == screen.view.region.y + screen.view.cell_top(1)

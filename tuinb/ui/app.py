@@ -77,6 +77,8 @@ class TuinbApp(App[int]):
         self.cell_clipboard: list[Cell] = []
         """Cells copied or cut with c / x."""
         self._recovery_revision: int | None = None
+        self._recovery_writing = False
+        self._saves = 0
         self._signals: list[int] = []
 
     # ---- names ------------------------------------------------------------------
@@ -118,7 +120,7 @@ class TuinbApp(App[int]):
         """Themes, the screen, the recovery timer and the signal handlers."""
         self._register_themes()
         self.push_screen(NotebookScreen(self.notebook))
-        self.set_interval(self.recovery_interval, self.write_recovery_if_needed)
+        self.set_interval(self.recovery_interval, self._recovery_tick)
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGHUP, signal.SIGTERM):
             try:
@@ -159,8 +161,44 @@ class TuinbApp(App[int]):
         except LookupError:
             return
 
+    def _recovery_tick(self) -> None:
+        """Timer: snapshot the notebook here, write the copy in a thread.
+
+        Serialising a 3 MB notebook takes ~150 ms, too long to block typing;
+        taking the snapshot (`to_dict`, a deep copy) takes ~12 ms.
+        """
+        self._commit_editor()
+        notebook = self.notebook
+        if self._recovery_writing or not notebook.dirty:
+            return
+        if notebook.revision == self._recovery_revision:
+            return
+        self._recovery_writing = True
+        self.run_worker(self._write_recovery_copy(notebook), group="recovery-write")
+
+    async def _write_recovery_copy(self, notebook: Notebook) -> None:
+        revision = notebook.revision
+        saves = self._saves
+        snapshot = notebook.to_dict()
+        path = self.path
+
+        def write() -> None:
+            recovery.write_recovery(Notebook.from_dict(snapshot), path)
+
+        try:
+            await asyncio.to_thread(write)
+        except OSError as err:
+            self.notify(f"Could not write a recovery copy: {err}", severity="warning")
+            return
+        finally:
+            self._recovery_writing = False
+        if self._saves != saves or notebook is not self.notebook or not notebook.dirty:
+            recovery.discard_recovery(path)  # saved or replaced meanwhile: the copy is stale
+            return
+        self._recovery_revision = revision
+
     def write_recovery_if_needed(self, *, force: bool = False) -> bool:
-        """Write a recovery copy if there is unsaved work not yet in one."""
+        """Write a recovery copy now (on this thread) if there is unsaved work not in one."""
         self._commit_editor()
         notebook = self.notebook
         if not notebook.dirty:
@@ -227,6 +265,7 @@ class TuinbApp(App[int]):
         except NotebookError as err:
             self.notify(str(err), severity="error", timeout=8)
             return False
+        self._saves += 1
         recovery.discard_recovery(self.path)
         self._recovery_revision = None
         self._refresh_status()
@@ -266,5 +305,7 @@ class TuinbApp(App[int]):
         if choice == "save":
             await self.save_flow(then_quit=True)
         elif choice == "discard":
+            for worker in [w for w in self.workers if w.group == "recovery-write"]:
+                await worker.wait()  # a copy being written would outlive the discard
             recovery.discard_recovery(self.path)
             self.exit()

@@ -57,6 +57,7 @@ def _lexer(language: str) -> Lexer | None:
         return None
 
 
+@lru_cache(maxsize=512)
 def _capture(token: _TokenType) -> str | None:
     for parent, name in _CAPTURES:
         if token in parent:

@@ -93,22 +93,34 @@ class NotebookScreen(Screen[None]):
 
     def refresh_status(self) -> None:
         """Repaint the status bar."""
+        editor = self.editor
+        typed = False
+        if self.mode == "edit" and editor.cell_id is not None:
+            try:
+                typed = editor.text != self.notebook.cell(editor.cell_id).source
+            except KeyError:
+                typed = False
         self.status.show(
             name=self.tuinb.display_name,
-            dirty=self.notebook.dirty,
+            dirty=self.notebook.dirty or typed,
             mode=self.mode,
             kernel=self.tuinb.kernel_display_name,
             cell=self.view.cursor + 1,
             cells=len(self.notebook.cells),
         )
 
-    def _select(self, index: int, *, extend: bool = False) -> None:
+    def _select(self, index: int, *, extend: bool = False, repaint: bool = True) -> None:
         view = self.view
+        before = set(view.selection)
+        scroll = view.scroll_y
         view.cursor = max(0, min(index, len(self.notebook.cells) - 1))
         if not extend:
             view.selection_anchor = view.cursor
         view.scroll_to_cell(view.cursor)
-        view.refresh()
+        if repaint or view.scroll_y != scroll:
+            view.refresh()
+        else:
+            view.refresh_cells(before | set(view.selection))
         self.refresh_status()
 
     def _changed(self, cursor_id: str | None = None, *, index: int | None = None) -> None:
@@ -161,11 +173,11 @@ class NotebookScreen(Screen[None]):
 
     def action_cursor_down(self) -> None:
         """Next cell."""
-        self._select(self.view.cursor + 1)
+        self._select(self.view.cursor + 1, repaint=False)
 
     def action_cursor_up(self) -> None:
         """Previous cell."""
-        self._select(self.view.cursor - 1)
+        self._select(self.view.cursor - 1, repaint=False)
 
     def action_first_cell(self) -> None:
         """First cell."""
@@ -177,11 +189,11 @@ class NotebookScreen(Screen[None]):
 
     def action_extend_down(self) -> None:
         """Grow (or shrink) the selection downwards."""
-        self._select(self.view.cursor + 1, extend=True)
+        self._select(self.view.cursor + 1, extend=True, repaint=False)
 
     def action_extend_up(self) -> None:
         """Grow (or shrink) the selection upwards."""
-        self._select(self.view.cursor - 1, extend=True)
+        self._select(self.view.cursor - 1, extend=True, repaint=False)
 
     @on(NotebookView.CellClicked)
     def _clicked(self, event: NotebookView.CellClicked) -> None:
@@ -389,6 +401,8 @@ class NotebookScreen(Screen[None]):
 
     @on(TextArea.Changed, "#editor")
     def _editor_changed(self, event: TextArea.Changed) -> None:
+        if not self.notebook.dirty:
+            self.refresh_status()  # the first typed key shows the dirty mark
         rows = self._editor_rows()
         if rows != self.view.editor_rows:
             self.view.editor_rows = rows

@@ -23,7 +23,7 @@ class StatusBar(Static):
         text.append(f"  {mode.upper()}", style="bold reverse" if mode == "edit" else "bold")
         text.append(f"  {kernel}")
         text.append(f"  cell {cell}/{cells}")
-        self.update(text)
+        self.update(text, layout=False)  # one line, always: no re-layout
 
     @property
     def plain(self) -> str:

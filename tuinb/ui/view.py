@@ -317,6 +317,12 @@ class NotebookView(ScrollView, can_focus=True):
             bar = Segment(" ")
         return Strip([Segment(label.rjust(GUTTER - 2) + " ", gutter_style), bar], GUTTER)
 
+    def refresh_cells(self, indices: set[int]) -> None:
+        """Repaint only the rows of some cells (a cursor move that did not scroll)."""
+        for index in indices:
+            if 0 <= index < len(self._heights):
+                self.refresh_lines(self._tops[index], self._heights[index])
+
     def invalidate(self) -> None:
         """Drop every cached block (theme or language changed)."""
         self._blocks.clear()
