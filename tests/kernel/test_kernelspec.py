@@ -11,6 +11,7 @@ from jupyter_client.kernelspec import KernelSpecManager
 from tests.kernel_support import write_kernelspec
 from tuinb.kernel.errors import NoSuchKernel
 from tuinb.kernel.kernelspec import (
+    KernelSpec,
     default_kernel_name,
     find_kernel_specs,
     get_kernel_spec,
@@ -92,3 +93,19 @@ def test_broken_kernel_json_is_skipped(monkeypatch: pytest.MonkeyPatch, tmp_path
     (folder / "kernel.json").write_text("{not json")
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
     assert "broken" not in find_kernel_specs()
+
+
+def test_prefix_and_env_substitution(layered: Path) -> None:
+    spec = get_kernel_spec("userk")
+    assert spec.environment({"A": "0", "HOME": "/h"})["A"] == "1"
+    templated = KernelSpec(
+        name="t",
+        display_name="t",
+        language="x",
+        argv=["{prefix}/bin/k", "{unknown}"],
+        env={"PATH": "/opt/k/bin:${PATH}", "KEEP": "$NOT_SET"},
+    )
+    assert templated.command(Path("c.json")) == [f"{sys.prefix}/bin/k", "{unknown}"]
+    env = templated.environment({"PATH": "/usr/bin"})
+    assert env["PATH"] == "/opt/k/bin:/usr/bin"
+    assert env["KEEP"] == "$NOT_SET"

@@ -28,7 +28,7 @@ from tuinb.kernel.connection import read_connection_file, remove_connection
 from tuinb.kernel.errors import KernelDeadError, KernelStartError
 from tuinb.kernel.kernelspec import KernelSpec
 from tuinb.kernel.manager import KernelManager, shutdown_all_kernels_sync
-from tuinb.kernel.messages import Error
+from tuinb.kernel.messages import Error, Stream
 
 pytestmark = pytest.mark.kernel
 
@@ -274,3 +274,24 @@ async def test_cancelled_start_leaves_nothing(spec: KernelSpec) -> None:
     await wait_gone(pid)
     assert manager.pid is None
     assert _connection_files() == []
+
+
+async def test_env_cwd_and_parent_pid_reach_the_kernel(tmp_path: Path) -> None:
+    folder = write_ipykernel_spec(tmp_path, env={"TUINB_GREETING": "hi ${TUINB_WHO}"})
+    workdir = tmp_path / "notebooks"
+    workdir.mkdir()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TUINB_WHO", "ada")
+        manager = KernelManager(spec_from_folder(folder), cwd=workdir)
+        await manager.start()
+    try:
+        code = (
+            "import os; e = os.environ\n"
+            "print(e['TUINB_GREETING'], e['JPY_PARENT_PID'], os.getcwd())"
+        )
+        msg_id = await manager.client.execute(code)
+        messages = await collect_until_idle(manager, msg_id)
+        text = "".join(m.content.text for m in messages if isinstance(m.content, Stream))
+        assert text.split() == ["hi", "ada", str(os.getpid()), str(workdir)]
+    finally:
+        await manager.shutdown()

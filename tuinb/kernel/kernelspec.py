@@ -23,8 +23,10 @@ import logging
 import os
 import site
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from string import Template
 from typing import Any, Literal
 
 from tuinb.kernel.connection import jupyter_data_dir
@@ -53,17 +55,27 @@ class KernelSpec:
     metadata: dict[str, Any] = field(default_factory=dict)
 
     def command(self, connection_file: Path) -> list[str]:
-        """`argv` with `{connection_file}` and `{resource_dir}` filled in.
+        """`argv` with `{connection_file}`, `{resource_dir}` and `{prefix}` filled in.
 
         A bare `python`/`python3`/`python3.X` becomes the running interpreter,
         as jupyter_client does (ipykernel's own spec says just `python`).
         """
-        values = {"connection_file": str(connection_file), "resource_dir": str(self.resource_dir)}
+        values = {
+            "connection_file": str(connection_file),
+            "resource_dir": str(self.resource_dir),
+            "prefix": sys.prefix,
+        }
         argv = [_substitute(arg, values) for arg in self.argv]
         major, minor = sys.version_info[:2]
         if argv and argv[0] in ("python", f"python{major}", f"python{major}.{minor}"):
             argv[0] = sys.executable
         return argv
+
+    def environment(self, base: Mapping[str, str]) -> dict[str, str]:
+        """`base` plus the spec's `env`, whose values may refer to `base` as `${NAME}`."""
+        merged = dict(base)
+        merged.update({k: Template(v).safe_substitute(base) for k, v in self.env.items()})
+        return merged
 
 
 def _substitute(arg: str, values: dict[str, str]) -> str:

@@ -162,7 +162,8 @@ class KernelManager:
                 f"its connection file could not be written in {where} ({exc.strerror})",
             ) from None
         self.connection_file = path
-        env = {**os.environ, **self.spec.env, "JPY_PARENT_PID": str(os.getpid())}
+        env = self.spec.environment(os.environ)
+        env["JPY_PARENT_PID"] = str(os.getpid())
         env.pop("PYDEVD_USE_FRAME_EVAL", None)
         self._output = tempfile.TemporaryFile(prefix="tuinb-kernel-")  # noqa: SIM115 (closed in _release)
         argv = self.spec.command(path)
