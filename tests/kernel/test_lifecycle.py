@@ -221,7 +221,8 @@ async def test_killed_frontend_leaves_no_kernel() -> None:
     proc, pid, path = await _child("hang")
     info = read_connection_file(path)
     proc.kill()
-    await proc.wait()
+    async with within(10, "the killed child to be reaped"):
+        await proc.wait()
     # ipykernel watches JPY_PARENT_PID and exits when its parent is gone
     try:
         await wait_gone(pid, within=15)
@@ -270,7 +271,8 @@ async def test_cancelled_start_leaves_nothing(spec: KernelSpec) -> None:
     pid = manager.pid
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
-        await task
+        async with within(10, "the cancelled start to clean up"):
+            await task
     await wait_gone(pid)
     assert manager.pid is None
     assert _connection_files() == []
