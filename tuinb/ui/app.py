@@ -135,7 +135,7 @@ class TuinbApp(App[int]):
         try:
             register_themes(self)
         except (OSError, ValueError) as err:  # a broken theme file must not stop the editor
-            self.notify(f"Themes could not be loaded: {err}", severity="warning")
+            self.notify(f"Themes could not be loaded: {err}", severity="warning", markup=False)
 
     def on_unmount(self) -> None:
         """Give the signals back."""
@@ -188,7 +188,7 @@ class TuinbApp(App[int]):
         try:
             await asyncio.to_thread(write)
         except OSError as err:
-            self.notify(f"Could not write a recovery copy: {err}", severity="warning")
+            self.notify(f"Could not write a recovery copy: {err}", severity="warning", markup=False)
             return
         finally:
             self._recovery_writing = False
@@ -208,7 +208,7 @@ class TuinbApp(App[int]):
         try:
             recovery.write_recovery(notebook, self.path)
         except OSError as err:
-            self.notify(f"Could not write a recovery copy: {err}", severity="warning")
+            self.notify(f"Could not write a recovery copy: {err}", severity="warning", markup=False)
             return False
         self._recovery_revision = notebook.revision
         self._refresh_status()
@@ -222,7 +222,7 @@ class TuinbApp(App[int]):
             try:
                 restored = recovery.load_recovery(self.path)
             except NotebookError as err:
-                self.notify(str(err), severity="error")
+                self.notify(str(err), severity="error", markup=False)
                 return
             self._replace(restored)
             self.notify("Restored the unsaved work; save to keep it.", timeout=4)
@@ -263,7 +263,7 @@ class TuinbApp(App[int]):
         try:
             save(notebook)
         except NotebookError as err:
-            self.notify(str(err), severity="error", timeout=8)
+            self.notify(str(err), severity="error", timeout=8, markup=False)
             return False
         self._saves += 1
         recovery.discard_recovery(self.path)
@@ -272,7 +272,7 @@ class TuinbApp(App[int]):
         if then_quit:
             self.exit()
         else:
-            self.notify(f"Saved {self.display_name}.", timeout=2)
+            self.notify(f"Saved {self.display_name}.", timeout=2, markup=False)
         return True
 
     def reload(self) -> None:
@@ -280,11 +280,11 @@ class TuinbApp(App[int]):
         try:
             fresh = load(self.path)
         except NotebookError as err:
-            self.notify(str(err), severity="error", timeout=8)
+            self.notify(str(err), severity="error", timeout=8, markup=False)
             return
         self._replace(fresh)
         recovery.discard_recovery(self.path)
-        self.notify(f"Reloaded {self.display_name} from disk.", timeout=3)
+        self.notify(f"Reloaded {self.display_name} from disk.", timeout=3, markup=False)
 
     def start_quit(self) -> None:
         """Quit, asking first if there is unsaved work."""

@@ -79,6 +79,10 @@ class NotebookScreen(Screen[None]):
         self.view.focus()
         self.refresh_status()
 
+    def on_resize(self, event: events.Resize) -> None:
+        """The terminal changed size: lay the editor over its cell again."""
+        self.call_after_refresh(self.place_editor)
+
     # ---- state helpers ----------------------------------------------------------
 
     @property
