@@ -191,6 +191,8 @@ CHILD = textwrap.dedent(
         print(manager.pid, manager.connection_file, flush=True)
         if sys.argv[1] == "hang":
             await asyncio.Event().wait()
+        if sys.argv[1] == "raise":
+            raise RuntimeError("a bug in the frontend")
 
     asyncio.run(main())
     """
@@ -200,7 +202,12 @@ CHILD = textwrap.dedent(
 async def _child(mode: str) -> tuple[asyncio.subprocess.Process, int, Path]:
     script = CHILD.format(argv=ipykernel_argv())
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", script, mode, stdout=asyncio.subprocess.PIPE
+        sys.executable,
+        "-c",
+        script,
+        mode,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
     )
     assert proc.stdout is not None
     async with within(60, "the child to start its kernel"):
@@ -209,10 +216,11 @@ async def _child(mode: str) -> tuple[asyncio.subprocess.Process, int, Path]:
     return proc, int(pid), Path(path)
 
 
-async def test_normal_exit_leaves_no_kernel() -> None:
-    proc, pid, path = await _child("exit")
+@pytest.mark.parametrize(("mode", "status"), [("exit", 0), ("raise", 1)])
+async def test_exit_or_crash_leaves_no_kernel(mode: str, status: int) -> None:
+    proc, pid, path = await _child(mode)
     async with within(10, "the child to exit"):
-        assert await proc.wait() == 0
+        assert await proc.wait() == status
     assert_no_process(pid)
     assert not path.exists()
 
