@@ -115,3 +115,40 @@ async def test_long_output_is_folded_and_o_unfolds(tmp_path: Path) -> None:
         await pilot.press("home", "o")
         assert screen.view.virtual_size.height == folded_total
         assert "more lines" in screen_text(app)
+
+
+async def test_escape_sequences_in_a_source_never_reach_the_terminal(tmp_path: Path) -> None:
+    hostile = "x = 1\x1b]0;TITLE\x07\x1b]52;c;SGVsbG8=\x07\x1b[2J\x1bc # end"
+    path = write_notebook(tmp_path / "h.ipynb", [("code", hostile)])
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = nb_screen(app)
+        view_rows = screen.view.rendered_text()
+        assert "x = 1" in view_rows[0]
+        assert not any("\x1b" in row or "\x07" in row for row in view_rows)
+        await pilot.press("enter")
+        editor = screen.editor
+        assert editor.text == hostile  # the source itself is kept as it is
+        rows = [editor.render_line(y).text for y in range(editor.size.height)]
+        assert "x = 1" in rows[0]
+        assert "# end" in rows[0]
+        assert not any("\x1b" in row or "\x07" in row for row in rows)
+        await pilot.press("escape")
+        assert sources(app) == [hostile]
+
+
+async def test_long_cell_is_highlighted_after_typing_pauses(tmp_path: Path) -> None:
+    source = "\n".join(f"value_{i} = {i}  # comment" for i in range(400))
+    path = write_notebook(tmp_path / "long.ipynb", [("code", source)])
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = nb_screen(app)
+        await pilot.press("enter")
+        editor = screen.editor
+        assert editor._highlights[0]  # highlighted at once when loaded
+        await pilot.press("x")
+        assert editor._highlight_timer is not None  # re-highlight deferred while typing
+        await settle(pilot, lambda: editor._highlight_timer is None, "the deferred highlight")
+        names = {name for _start, _end, name in editor._highlights[0]}
+        assert "comment" in names
+        assert "number" in names

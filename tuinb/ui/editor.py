@@ -8,6 +8,7 @@ screen takes the text back into the model.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import ClassVar
 
@@ -15,14 +16,27 @@ from pygments.lexer import Lexer  # type: ignore[import-untyped]
 from pygments.lexers import get_lexer_by_name  # type: ignore[import-untyped]
 from pygments.token import Token, _TokenType  # type: ignore[import-untyped]
 from pygments.util import ClassNotFound  # type: ignore[import-untyped]
+from rich.segment import Segment
 from textual import events
 from textual.binding import BindingType
+from textual.strip import Strip
+from textual.timer import Timer
 from textual.widgets import TextArea
 
 from tuinb.ui.keys import EDIT_BINDINGS
+from tuinb.ui.view import printable
 
 OPENERS = (":", "(", "[", "{")
 """A line ending in one of these indents the next line one level more."""
+
+HIGHLIGHT_NOW_LINES = 150
+"""Cells up to this many lines are re-highlighted on every key."""
+HIGHLIGHT_DELAY = 0.3
+"""Longer cells are re-highlighted this long after the last key."""
+HIGHLIGHT_MAX_LINES = 5000
+"""Cells longer than this are edited without colours."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 _CAPTURES: list[tuple[_TokenType, str]] = [
@@ -76,13 +90,42 @@ class CellEditor(TextArea):
     highlight_language: str | None = None
     """Pygments name of the language to highlight (None: plain text)."""
 
+    _highlight_timer: Timer | None = None
+    _highlight_now_next = True
+
+    def load_text(self, text: str) -> None:
+        """Load a cell's source, highlighted at once whatever its size."""
+        self._highlight_now_next = True
+        super().load_text(text)
+
     def _build_highlight_map(self) -> None:
-        """Highlight with Pygments (no tree-sitter needed), in TextArea's capture names."""
+        """Highlight with Pygments (no tree-sitter needed), in TextArea's capture names.
+
+        Lexing re-reads the whole cell (~0.15 ms a line here): in a long cell
+        it runs once typing pauses, and the old colours stay until then.
+        """
         self._line_cache.clear()
+        if self._highlight_timer is not None:
+            self._highlight_timer.stop()
+            self._highlight_timer = None
+        now = self._highlight_now_next
+        self._highlight_now_next = False
+        if now or self.document.line_count <= HIGHLIGHT_NOW_LINES or not self.is_attached:
+            self._highlight()
+        else:
+            self._highlight_timer = self.set_timer(HIGHLIGHT_DELAY, self._highlight_later)
+
+    def _highlight_later(self) -> None:
+        self._highlight_timer = None
+        self._line_cache.clear()
+        self._highlight()
+        self.refresh()
+
+    def _highlight(self) -> None:
         highlights = self._highlights
         highlights.clear()
         lexer = _lexer(self.highlight_language) if self.highlight_language else None
-        if lexer is None:
+        if lexer is None or self.document.line_count > HIGHLIGHT_MAX_LINES:
             return
         row = column = 0
         for token, value in lexer.get_tokens(self.text):
@@ -96,6 +139,21 @@ class CellEditor(TextArea):
                 if size and name is not None:
                     highlights[row].append((column, column + size, name))
                 column += size
+
+    def render_line(self, y: int) -> Strip:
+        """A row of the editor, with any control character shown as a visible mark.
+
+        TextArea writes a document's characters to the terminal as they are; a
+        cell's source comes from a file and may hold escape sequences.
+        """
+        strip = super().render_line(y)
+        if not _CONTROL.search(strip.text):
+            return strip
+        segments = [
+            Segment(printable(text), style, control) if not control else Segment("")
+            for text, style, control in strip
+        ]
+        return Strip(segments, strip.cell_length)
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key == "escape":
