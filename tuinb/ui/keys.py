@@ -72,13 +72,13 @@ GLOBAL_BINDINGS: list[Binding] = [
 CHORD_KEYS = {"cursor.first": "g g", "cell.delete": "d d"}
 """Bindings that fire on the second press of their key: shown as chords."""
 
-RUN_FALLBACKS = {"ctrl+enter": "ctrl+j", "shift+enter": "alt+j"}
+RUN_FALLBACKS = {"ctrl+enter": "ctrl+j", "shift+enter": "alt+j", "alt+enter": "alt+o"}
 """Portable keys for the run keys that need the kitty keyboard protocol."""
 
 KEY_NOTES = (
-    "Terminals send ctrl+enter and shift+enter only with the kitty keyboard protocol: "
-    "where they do not arrive, ctrl+j stands for ctrl+enter (run cell) and alt+j for "
-    "shift+enter (run cell and select below).",
+    "Terminals send ctrl+enter, shift+enter and alt+enter only with the kitty keyboard "
+    "protocol: where they do not arrive, ctrl+j stands for ctrl+enter (run cell), alt+j "
+    "for shift+enter (run and select below) and alt+o for alt+enter (run and insert below).",
     "In tmux, enable extended keys with `set -g extended-keys on` and "
     "`set -g extended-keys-format csi-u`; for copying to the system clipboard add "
     "`set -g set-clipboard on`.",
