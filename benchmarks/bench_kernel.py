@@ -7,7 +7,9 @@ Run: `.venv/bin/python benchmarks/bench_kernel.py [--runs 500]`
    Two ipykernels are started (by tuinb's KernelManager, ipc transport); tuinb's
    KernelClient drives one, jupyter_client's AsyncKernelClient the other, in
    alternating blocks so both see the same machine load. p50/p99 in ms.
-2. Import cost: `python -c "import tuinb.kernel"` vs `import jupyter_client`,
+2. Start-up: launch until the kernel_info/iopub handshake is done, tuinb's
+   KernelManager vs jupyter_client's AsyncKernelManager + wait_for_ready.
+3. Import cost: `python -c "import tuinb.kernel"` vs `import jupyter_client`,
    in fresh processes, minus the bare interpreter start-up (median of 15), and
    the cumulative time `-X importtime` reports for the top-level module.
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -107,6 +110,31 @@ async def round_trips(runs: int) -> dict[str, list[float]]:
         await theirs_km.shutdown()
 
 
+async def start_times(repeat: int) -> dict[str, list[float]]:
+    """Seconds from launch until the kernel answered the handshake, each library's way."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    times: dict[str, list[float]] = {"tuinb": [], "jupyter_client": []}
+    for _ in range(repeat):
+        start = time.perf_counter()
+        ours = KernelManager(_spec())
+        await ours.start()
+        times["tuinb"].append(time.perf_counter() - start)
+        await ours.shutdown()
+        sockets = tempfile.mkdtemp(prefix="jc-", dir="/tmp")  # ipc too, absolute paths
+        start = time.perf_counter()
+        theirs = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=f"{sockets}/k")
+        await theirs.start_kernel()
+        kc = theirs.client()
+        kc.start_channels()
+        await kc.wait_for_ready(timeout=60)
+        times["jupyter_client"].append(time.perf_counter() - start)
+        kc.stop_channels()
+        await theirs.shutdown_kernel(now=True)
+        shutil.rmtree(sockets, ignore_errors=True)
+    return times
+
+
 def _wall(code: str) -> float:
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -156,10 +184,12 @@ def main() -> None:
     """Run both benchmarks and print a Markdown table of the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=500)
+    parser.add_argument("--starts", type=int, default=7)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as runtime:
         os.environ["JUPYTER_RUNTIME_DIR"] = runtime
         results = asyncio.run(round_trips(args.runs))
+        starts = asyncio.run(start_times(args.starts))
     print(f"execute round trip of `{CODE}`, {args.runs} runs each (ms)\n")
     print("| client | p50 | p99 | mean |")
     print("| --- | ---: | ---: | ---: |")
@@ -171,7 +201,10 @@ def main() -> None:
         print(
             f"\n{label} ratio tuinb/jupyter_client: {_pct(ours, q) / _pct(theirs, q):.2f}x", end=""
         )
-    print("\n\nimport cost (ms)\n")
+    print(f"\n\nkernel start until ready, median of {args.starts} (s)\n")
+    for name, samples in starts.items():
+        print(f"- {name}: {statistics.median(samples):.2f}")
+    print("\nimport cost (ms)\n")
     print("| module | wall, above bare python | -X importtime cumulative |")
     print("| --- | ---: | ---: |")
     for module, (wall, cumulative) in import_costs().items():
