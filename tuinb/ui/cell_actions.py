@@ -48,13 +48,17 @@ class CellActions:
 
     def action_insert_below(self) -> None:
         """New code cell below the cursor."""
-        cell = self.notebook.insert_cell(self.view.cursor + 1, "code")
+        below = min(self.view.cursor + 1, len(self.notebook.cells))  # 0 in an empty notebook
+        cell = self.notebook.insert_cell(below, "code")
         self._changed(cell.id)
 
     def action_delete_cells(self) -> None:
         """Delete the selected cells."""
+        ids = self.selected_ids()
+        if not ids:
+            return
         first = min(self.view.selection)
-        self.notebook.delete_cells(self.selected_ids())
+        self.notebook.delete_cells(ids)
         self._changed(index=first)
 
     def action_undo(self) -> None:
@@ -78,6 +82,8 @@ class CellActions:
 
     def action_cut_cells(self) -> None:
         """Copy, then delete, the selected cells."""
+        if not self.selected_ids():
+            return
         self.tuinb.cell_clipboard = self.notebook.copy_cells(self.selected_ids())
         self.action_delete_cells()
 
@@ -90,14 +96,17 @@ class CellActions:
 
     def action_paste_below(self) -> None:
         """Paste below the selection."""
-        self._paste(max(self.view.selection) + 1)
+        self._paste(max(self.view.selection, default=-1) + 1)
 
     def action_paste_above(self) -> None:
         """Paste above the selection."""
-        self._paste(min(self.view.selection))
+        self._paste(min(self.view.selection, default=0))
 
     def _change_type(self, cell_type: CellType) -> None:
-        self.notebook.change_cell_type(self.selected_ids(), cell_type)
+        ids = self.selected_ids()
+        if not ids:
+            return
+        self.notebook.change_cell_type(ids, cell_type)
         self._changed()
 
     def action_to_markdown(self) -> None:
@@ -115,6 +124,8 @@ class CellActions:
     def action_merge_cells(self) -> None:
         """Merge the selected cells, or the cursor cell with the one below."""
         ids = self.selected_ids()
+        if not ids:
+            return
         if len(ids) == 1:
             below = self.view.cursor + 1
             if below >= len(self.notebook.cells):
@@ -127,6 +138,8 @@ class CellActions:
     def _move(self, delta: int) -> None:
         view = self.view
         ids = self.selected_ids()
+        if not ids:
+            return
         cursor_id = self.current.id
         anchor_id = self.notebook.cells[view.selection_anchor].id
         self.notebook.move_cells(ids, delta)

@@ -110,7 +110,7 @@ class NotebookScreen(CellActions, Screen[None]):
             dirty=self.notebook.dirty or typed,
             mode=self.mode,
             kernel=self.tuinb.kernel_display_name,
-            cell=self.view.cursor + 1,
+            cell=min(self.view.cursor + 1, len(self.notebook.cells)),
             cells=len(self.notebook.cells),
         )
 
@@ -211,6 +211,9 @@ class NotebookScreen(CellActions, Screen[None]):
     def action_edit_cell(self) -> None:
         """Edit the cursor cell in the live editor."""
         view = self.view
+        if not self.notebook.cells:  # an empty notebook: start its first cell
+            self.notebook.insert_cell(0, "code")
+            view.sync()
         cell = self.current
         view.selection_anchor = view.cursor
         editor = self.editor

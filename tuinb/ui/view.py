@@ -111,7 +111,9 @@ class NotebookView(ScrollView, can_focus=True):
 
     @property
     def selection(self) -> range:
-        """Indices of the selected cells (always contains the cursor)."""
+        """Indices of the selected cells (contains the cursor; empty with no cells)."""
+        if not self.notebook.cells:
+            return range(0)
         return range(
             min(self.cursor, self.selection_anchor), max(self.cursor, self.selection_anchor) + 1
         )
@@ -178,6 +180,8 @@ class NotebookView(ScrollView, can_focus=True):
 
     def ensure_measured(self, index: int) -> None:
         """Render one cell now so that its position and height are exact."""
+        if not 0 <= index < len(self._heights):
+            return
         height = len(self._block(index).lines)
         if height != self._heights[index]:
             self._heights[index] = height
@@ -185,6 +189,8 @@ class NotebookView(ScrollView, can_focus=True):
 
     def scroll_to_cell(self, index: int, *, row: int = 0) -> None:
         """Scroll so the cell (its first rows, or ``row`` inside it) is in sight."""
+        if not 0 <= index < len(self._heights):
+            return
         self.ensure_measured(index)
         top = self._tops[index]
         height = self._heights[index]
