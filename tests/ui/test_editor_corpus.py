@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.strip import Strip
+
 from tests.ui.editor_helpers import SIZE, nb_screen, settle, status
 from tuinb.model import Notebook, NotebookError, load
 from tuinb.ui.app import TuinbApp
@@ -36,7 +38,7 @@ async def test_corpus_notebooks_paint(tmp_path: Path) -> None:
             view = screen.view
             for index in range(len(notebook.cells)):
                 lines = view._block(index).lines
-                assert all("\x1b" not in line.text for line in lines if hasattr(line, "text"))
+                assert all("\x1b" not in line.text for line in lines if isinstance(line, Strip))
             screen.action_last_cell()
             screen.action_toggle_fold()
             await pilot.pause()
