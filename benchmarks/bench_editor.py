@@ -34,6 +34,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+QUIET_CPU: list[str] = []
+"""Extra tui_probe arguments that wait for a quieter machine (set from --quiet-cpu)."""
+
 TOOLS = Path(os.environ.get("TUINB_BENCH_TOOLS", "/work/shared/tools"))
 """Where tui_probe.py and make_notebooks.py live."""
 
@@ -85,7 +88,7 @@ def probe(
     command = [sys.executable, str(TOOLS / "tui_probe.py"), "--runs", str(runs)]
     command += ["--marker", marker, "--timeout", str(timeout), "--json", str(results)]
     command += ["--label", label, "--cwd", str(notebook.parent), "--linger-ms", "200"]
-    command += ["--screens", str(out / "screens" / label.replace(" ", "_"))]
+    command += ["--screens", str(out / "screens" / label.replace(" ", "_")), *QUIET_CPU]
     for keys, step_marker in steps:
         command += ["--step", keys, step_marker]
     for item in program.env:
@@ -220,7 +223,13 @@ def main() -> int:
         help="bin folder of a venv with tuinb + jupyter-server",
     )
     parser.add_argument("--out", type=Path, help="where notebooks, screens and JSON go")
+    parser.add_argument(
+        "--quiet-cpu", type=float, metavar="PCT", help="wait before each run until CPU use < PCT%%"
+    )
+    parser.add_argument("--only", help="measure only the editors whose name contains this")
     args = parser.parse_args()
+    if args.quiet_cpu:
+        QUIET_CPU[:] = ["--quiet-cpu", str(args.quiet_cpu)]
 
     out = args.out or Path(tempfile.mkdtemp(prefix="bench-editor-"))
     notebooks = out / "notebooks"
@@ -253,6 +262,8 @@ def main() -> int:
     if shutil.which("tmux") is None:
         print("tmux is needed for these benchmarks", file=sys.stderr)
         return 2
+    if args.only:
+        programs = [program for program in programs if args.only in program.name]
     results: list[Result] = []
     for program in programs:
         if program.name.startswith("tuinb ("):
