@@ -94,6 +94,14 @@ class SwitchableKernel:
             return str(self._manager.spec.display_name)
         return self.name
 
+    @property
+    def choice(self) -> KernelChoice | None:
+        """The running kernel's spec as plain data (None before a start)."""
+        if self._manager is None or self._pending is not None:
+            return None
+        spec = self._manager.spec
+        return KernelChoice(spec.name, spec.display_name, spec.language)
+
     def switch_to(self, name: str) -> None:
         """Use kernelspec `name` from the next start or restart on."""
         self.name = name
@@ -162,3 +170,11 @@ def kill_all_kernels() -> None:
     from tuinb.kernel import shutdown_all_kernels_sync
 
     shutdown_all_kernels_sync()
+
+
+def rebind_notebook(engine: Any, notebook: NotebookLike) -> None:
+    """Point `engine` at another document (after a reload or a restored recovery copy)."""
+    engine.notebook = notebook
+    router = getattr(engine, "_router", None)
+    if router is not None:
+        router.notebook = notebook

@@ -15,7 +15,12 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from textual.timer import Timer
 
-from tuinb.engine.kernels import change_kernel, kernelspec_metadata, list_kernels
+from tuinb.engine.kernels import (
+    KernelChoice,
+    change_kernel,
+    kernelspec_metadata,
+    list_kernels,
+)
 from tuinb.ui import bridge
 from tuinb.ui.kernel_picker import KernelPicker
 from tuinb.ui.modals import ChoiceModal
@@ -318,8 +323,15 @@ class RunActions:
         self.schedule_repaint()
 
     def on_kernel_started(self, message: bridge.KernelStarted) -> None:
-        """The kernel is ready."""
+        """The kernel is ready; a notebook that names no kernel gets this one's spec."""
         self.kernel_state = "idle"
+        engine = self.engine
+        choice = getattr(engine.backend, "choice", None) if engine is not None else None
+        metadata = self._ns.notebook.metadata
+        if isinstance(choice, KernelChoice) and "kernelspec" not in metadata:
+            metadata["kernelspec"] = kernelspec_metadata(choice)
+            if message.language_info:
+                metadata["language_info"] = dict(message.language_info)
         self.schedule_repaint()
 
     def on_kernel_start_failed(self, message: bridge.KernelStartFailed) -> None:
@@ -386,6 +398,8 @@ class RunActions:
 
     def kernel_status_text(self, name: str) -> str:
         """The status bar's kernel part: name and state."""
+        if self.engine is None:
+            return name
         state = self.kernel_state
         if state == "dead":
             state = "dead: 0 0 restarts"
