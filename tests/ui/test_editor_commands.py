@@ -9,6 +9,7 @@ from tests.ui.editor_helpers import (
     make_app,
     nb_screen,
     screen_text,
+    settle,
     sources,
     status,
     types,
@@ -45,6 +46,12 @@ async def test_opens_with_cells_and_status_bar(tmp_path: Path) -> None:
         assert "Python 3" in bar
         assert "cell 1/3" in bar
         assert app.focused is nb_screen(app).view
+        # code is coloured once the lexer is ready (it compiles off the event loop)
+        view = nb_screen(app).view
+        await settle(pilot, lambda: view.highlighting, "the highlighter")
+        await pilot.pause()
+        coloured = [seg for seg in view.render_line(1) if seg.style and seg.style.color]
+        assert any("print" in seg.text for seg in coloured)
 
 
 async def test_moving_between_cells(tmp_path: Path) -> None:

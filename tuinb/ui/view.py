@@ -11,6 +11,8 @@ blank rows of the editor's height, over which the screen lays the one live
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import itertools
 import re
 from bisect import bisect_right
@@ -99,6 +101,8 @@ class NotebookView(ScrollView, can_focus=True):
         self._heights: list[int] = []
         self._tops: list[int] = [0]
         self._total = 0
+        self.highlighting = False
+        """Code is highlighted once the lexer is ready (it compiles in a thread at start)."""
         self.on_scrolled: Callable[[], None] | None = None
         """Called after every vertical scroll (the screen moves the editor with it)."""
 
@@ -222,6 +226,7 @@ class NotebookView(ScrollView, can_focus=True):
             cell.id in self.unfolded,
             self.editor_rows if editing else -1,
             self.app.current_theme.dark if self.is_attached else True,
+            self.highlighting,
         )
 
     def _block(self, index: int) -> _Block:
@@ -242,8 +247,11 @@ class NotebookView(ScrollView, can_focus=True):
             from rich.markdown import Markdown  # imported on first use: start-up time
 
             source = self._strips(Markdown(printable(cell.source)), width)
-        elif cell.cell_type == "code":
+        elif cell.cell_type == "code" and self.highlighting:
             source = self._strips(self._syntax(cell.source), width)
+        elif cell.cell_type == "code":
+            plain = Text(printable(cell.source), no_wrap=True, overflow="crop")
+            source = self._strips(plain, width)
         else:
             source = self._strips(Text(printable(cell.source)), width)
         source = source or [Strip.blank(width)]
@@ -341,6 +349,28 @@ class NotebookView(ScrollView, can_focus=True):
             self.on_scrolled()
 
     # ---- events -----------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        """Get the highlighter ready after the first frame."""
+        self.call_after_refresh(self._start_highlighter)
+
+    def _start_highlighter(self) -> None:
+        self.run_worker(self._warm_highlighter(), group="highlighter")
+
+    async def _warm_highlighter(self) -> None:
+        """Compile the notebook language's lexer off the event loop (~120 ms), then repaint.
+
+        Pygments compiles a lexer's regular expressions on first use; doing that
+        before the first frame would delay it, so the first frame shows code
+        uncoloured and the colours follow.
+        """
+        from pygments.lexers import get_lexer_by_name  # type: ignore[import-untyped]
+        from pygments.util import ClassNotFound  # type: ignore[import-untyped]
+
+        with contextlib.suppress(ClassNotFound):
+            await asyncio.to_thread(get_lexer_by_name, self.notebook.language)
+        self.highlighting = True
+        self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
         """Widths changed: heights change with them."""
