@@ -81,3 +81,20 @@ def test_bad_paths_exit_2_with_one_sentence(
     assert sorted(p.name for p in tmp_path.iterdir()) == before
     if content is not None:
         assert target.read_text() == content
+
+
+def test_a_bad_path_is_refused_before_textual_is_imported(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ipynb"
+    bad.write_text("{not json")
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from tuinb.ui.launch import open_editor\n"
+        f"code = open_editor(Path({str(bad)!r}), kernel=None)\n"
+        "print(code, 'textual' in sys.modules, 'rich' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.stdout.split() == ["2", "False", "False"]
+    assert "bad.ipynb" in result.stderr
