@@ -140,8 +140,10 @@ async def test_change_type_and_merge(tmp_path: Path) -> None:
         assert nb_screen(app).view.rendered_text()[0].startswith("    md")
         await pilot.press("r")
         assert types(app)[0] == "raw"
+        assert nb_screen(app).view.rendered_text()[0].startswith("   raw")
         await pilot.press("y")
         assert types(app)[0] == "code"
+        assert nb_screen(app).view.rendered_text()[0].startswith("  [ ]:")
         await pilot.press("M")  # with the cell below
         assert sources(app) == ["c0 = 0\nc1 = 1", "c2 = 2", "c3 = 3", "c4 = 4"]
         await pilot.press("j", "J", "J", "M")  # the three selected
