@@ -156,6 +156,8 @@ class CellEditor(TextArea):
         return Strip(segments, strip.cell_length)
 
     async def _on_key(self, event: events.Key) -> None:
+        if await self._run_own_binding(event):
+            return
         if event.key == "escape":
             # Not TextArea's "escape moves focus": left to the `editor.command_mode` binding.
             event.prevent_default()
@@ -165,6 +167,26 @@ class CellEditor(TextArea):
             event.prevent_default()
             self._newline_with_indent()
         # Other keys: Textual runs TextArea._on_key next (handlers run along the MRO).
+
+    async def _run_own_binding(self, event: events.Key) -> bool:
+        """Run this editor's own binding for the key here, in order with typed keys.
+
+        Textual runs a widget's bindings only after the key bubbles up to the
+        app, so in a fast burst ("end" then "a", as tmux send-keys or a key
+        macro sends them) the typed key would land first.
+        """
+        for node, bindings in self.screen._binding_chain:
+            if node is not self:
+                continue
+            for binding in bindings.key_to_bindings.get(event.key, ()):
+                if binding.priority:
+                    continue
+                event.stop()
+                event.prevent_default()
+                await self.run_action(binding.action)
+                return True
+            break
+        return False
 
     def _newline_with_indent(self) -> None:
         start, end = self.selection
