@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
+
 from tests.ui.editor_helpers import (
     SIZE,
     make_app,
@@ -152,3 +154,16 @@ async def test_long_cell_is_highlighted_after_typing_pauses(tmp_path: Path) -> N
         names = {name for _start, _end, name in editor._highlights[0]}
         assert "comment" in names
         assert "number" in names
+
+
+async def test_a_burst_of_keys_is_applied_in_order(tmp_path: Path) -> None:
+    path = write_notebook(tmp_path / "b.ipynb", [("code", "abc")])
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        # all at once, as tmux send-keys or a key macro delivers them
+        for key, char in [("end", None), ("enter", "\r"), ("x", "x"), ("home", None), ("y", "y")]:
+            app.post_message(events.Key(key, char))
+        await settle(pilot, lambda: nb_screen(app).editor.text.count("\n") == 1, "the keys")
+        await pilot.pause()
+        assert nb_screen(app).editor.text == "abc\nyx"
