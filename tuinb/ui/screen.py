@@ -309,7 +309,8 @@ class NotebookScreen(CellActions, Screen[None]):
         view = self.view
         if view.editing_id is None:
             return
-        row = min(self.editor.cursor_location[0], view.editor_rows - 1)
+        on_screen = self.editor.cursor_location[0] - int(self.editor.scroll_y)
+        row = max(0, min(on_screen, view.editor_rows - 1))
         before = view.scroll_y
         view.scroll_to_cell(view.cursor, row=row)
         if view.scroll_y != before:
