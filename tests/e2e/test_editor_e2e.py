@@ -245,3 +245,32 @@ async def test_escape_sequences_in_outputs_never_reach_the_terminal(
     assert "pwned" not in title
     assert "cHduZWQ" not in buffers
     assert "dG11eA" not in buffers
+
+
+async def test_huge_output_opens_folded_and_unfolds(
+    tmux: TmuxSession, tuinb: Path, tmp_path: Path
+) -> None:
+    text = "".join(f"line {i:06d} of a long output\n" for i in range(200_000))
+    notebook = write_notebook(
+        tmp_path / "huge.ipynb",
+        [
+            {
+                "source": "for i in range(200_000): print(i)",
+                "execution_count": 1,
+                "outputs": [{"output_type": "stream", "name": "stdout", "text": text}],
+            }
+        ],
+    )
+    screen = await open_editor(tmux, tuinb, notebook)
+    screen = await tmux.wait_for("199,980 more lines", what="the folded output")
+    assert "line 000000" in screen
+    assert "line 000009 " in screen
+    assert "line 000010 " not in screen
+    await tmux.send("o")
+    screen = await tmux.wait_for(
+        lambda s: "more lines" not in s and "line 000015 " in s, what="the unfolded output"
+    )
+    await tmux.send("o")
+    await tmux.wait_for("199,980 more lines", what="the output folded again")
+    await tmux.send("C-q")
+    assert await tmux.wait_exit() == 0, await tmux.exit_report()
