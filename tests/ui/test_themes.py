@@ -193,3 +193,19 @@ def test_wheel_install_loads_themes(unpacked_wheel: Path, tmp_path: Path) -> Non
     assert report["file"].startswith(str(unpacked_wheel))
     assert {DEFAULT_DARK, DEFAULT_LIGHT} <= set(report["names"])
     assert report["errors"] == []
+
+
+async def test_editor_app_starts_in_tuinb_dark(tmp_path: Path) -> None:
+    from tuinb.model import Notebook
+    from tuinb.ui.app import TuinbApp
+
+    notebook = Notebook.new()
+    notebook.path = tmp_path / "themed.ipynb"
+    app = TuinbApp(notebook, check_recovery=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.theme == DEFAULT_DARK
+        assert DEFAULT_LIGHT in app.available_themes
+        app.theme = DEFAULT_LIGHT
+        await pilot.pause()
+        assert app.current_theme.background == "#FBFBFA"
