@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
+
 from tests.ui.editor_helpers import (
     SIZE,
     make_app,
@@ -177,3 +179,16 @@ async def test_selection_and_moving_cells(tmp_path: Path) -> None:
         assert list(view.selection) == [1, 2]
         await pilot.press("d", "d")
         assert sources(app) == ["c0 = 0", "c3 = 3", "c4 = 4"]
+
+
+async def test_a_burst_across_modes_is_applied_in_order(tmp_path: Path) -> None:
+    path = write_notebook(tmp_path / "b.ipynb", [("code", "a"), ("code", "b")])
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        burst = [("j", "j"), ("enter", "\r"), ("x", "x"), ("escape", "\x1b"), ("k", "k")]
+        burst += [("d", "d"), ("d", "d")]
+        for key, char in burst:  # all at once, as tmux send-keys delivers them
+            app.post_message(events.Key(key, char))
+        await settle(pilot, lambda: sources(app) == ["xb"], "the burst")
+        assert nb_screen(app).mode == "command"

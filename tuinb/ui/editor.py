@@ -23,8 +23,9 @@ from textual.strip import Strip
 from textual.timer import Timer
 from textual.widgets import TextArea
 
+from tuinb.ui.inorder import run_own_binding
 from tuinb.ui.keys import EDIT_BINDINGS
-from tuinb.ui.view import printable
+from tuinb.ui.view import NotebookView, printable
 
 OPENERS = (":", "(", "[", "{")
 """A line ending in one of these indents the next line one level more."""
@@ -156,7 +157,13 @@ class CellEditor(TextArea):
         return Strip(segments, strip.cell_length)
 
     async def _on_key(self, event: events.Key) -> None:
-        if await self._run_own_binding(event):
+        if self.cell_id is None:
+            # edit mode ended earlier in the same burst of keys: the rest are commands
+            event.stop()
+            event.prevent_default()
+            self.screen.query_one(NotebookView).post_message(events.Key(event.key, event.character))
+            return
+        if await run_own_binding(self, event):
             return
         if event.key == "escape":
             # Not TextArea's "escape moves focus": left to the `editor.command_mode` binding.
@@ -167,26 +174,6 @@ class CellEditor(TextArea):
             event.prevent_default()
             self._newline_with_indent()
         # Other keys: Textual runs TextArea._on_key next (handlers run along the MRO).
-
-    async def _run_own_binding(self, event: events.Key) -> bool:
-        """Run this editor's own binding for the key here, in order with typed keys.
-
-        Textual runs a widget's bindings only after the key bubbles up to the
-        app, so in a fast burst ("end" then "a", as tmux send-keys or a key
-        macro sends them) the typed key would land first.
-        """
-        for node, bindings in self.screen._binding_chain:
-            if node is not self:
-                continue
-            for binding in bindings.key_to_bindings.get(event.key, ()):
-                if binding.priority:
-                    continue
-                event.stop()
-                event.prevent_default()
-                await self.run_action(binding.action)
-                return True
-            break
-        return False
 
     def _newline_with_indent(self) -> None:
         start, end = self.selection

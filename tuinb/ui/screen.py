@@ -152,7 +152,11 @@ class NotebookScreen(CellActions, Screen[None]):
 
     def on_key(self, event: events.Key) -> None:
         """Any other key breaks a pending two-key chord."""
-        if self._pending is not None and event.key != self._pending[1]:
+        self.note_key(event.key)
+
+    def note_key(self, key: str) -> None:
+        """A key was pressed: break a pending chord unless it is the chord's key."""
+        if self._pending is not None and key != self._pending[1]:
             self._pending = None
 
     async def action_chord(self, binding_id: str, action: str) -> None:
@@ -232,7 +236,7 @@ class NotebookScreen(CellActions, Screen[None]):
         editor.display = True
         view.scroll_to_cell(view.cursor)
         self.place_editor()
-        editor.focus()
+        self.app.set_focus(editor)  # now, so the next key of a burst goes to it
         self.refresh_status()
 
     def _editor_rows(self) -> int:
@@ -270,7 +274,7 @@ class NotebookScreen(CellActions, Screen[None]):
         self.editor.display = False
         self.editor.cell_id = None
         self.view.editing_id = None
-        self.view.focus()
+        self.app.set_focus(self.view)
         self._changed()
 
     def action_command_mode(self) -> None:

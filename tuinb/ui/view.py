@@ -32,6 +32,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tuinb.ui.inorder import run_own_binding
 from tuinb.ui.keys import COMMAND_BINDINGS
 from tuinb.ui.outputs import Row, output_height_estimate, output_rows
 from tuinb.ui.sanitize import ansi_text
@@ -371,6 +372,21 @@ class NotebookView(ScrollView, can_focus=True):
             await asyncio.to_thread(get_lexer_by_name, self.notebook.language)
         self.highlighting = True
         self.refresh()
+
+    async def _on_key(self, event: events.Key) -> None:
+        """Command keys run here, in order; keys that arrive after edit mode began go on."""
+        screen = self.screen
+        editor = getattr(screen, "editor", None)
+        if self.editing_id is not None and editor is not None and editor.display:
+            # the key came in the same burst as the one that started edit mode
+            event.stop()
+            event.prevent_default()
+            editor.post_message(events.Key(event.key, event.character))
+            return
+        note_key = getattr(screen, "note_key", None)
+        if note_key is not None:
+            note_key(event.key)
+        await run_own_binding(self, event)
 
     def on_resize(self, event: events.Resize) -> None:
         """Widths changed: heights change with them."""
