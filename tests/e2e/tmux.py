@@ -63,6 +63,10 @@ def _read(path: Path) -> str | None:
     return path.read_text().strip() if path.exists() else None
 
 
+def _remove(path: Path) -> None:
+    path.unlink(missing_ok=True)
+
+
 class ScreenTimeout(AssertionError):
     """A screen condition did not come true in time; the message shows the screen."""
 
@@ -79,6 +83,7 @@ class TmuxSession:
         self.config = workdir / "tmux.conf"
         self.target = "main"
         self.stream_file: Path | None = None
+        self.socket_path: Path | None = None
         self.status_file = workdir / "main.exit"
 
     async def tmux(self, *args: str, check: bool = True) -> str:
@@ -138,6 +143,9 @@ class TmuxSession:
             *env_args,
             *wrapped,
         )
+        if self.socket_path is None:
+            found = await self.tmux("display-message", "-p", "#{socket_path}")
+            self.socket_path = Path(found.strip())
         if record is not None:
             self.stream_file = record
             await self.tmux("pipe-pane", "-o", "-t", self.target, f"cat >> '{record}'")
@@ -220,8 +228,10 @@ class TmuxSession:
         return f"exit status: {status}\n{await self.screen()}"
 
     async def close(self) -> None:
-        """Kill the server and everything in it."""
+        """Kill the server and everything in it, and remove its socket file."""
         await self.tmux("kill-server", check=False)
+        if self.socket_path is not None and self.socket_path.name == self.socket:
+            _remove(self.socket_path)
 
 
 async def wait_until(predicate: Callable[[], bool], *, within: float, what: str) -> None:
