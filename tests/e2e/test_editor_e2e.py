@@ -274,3 +274,63 @@ async def test_huge_output_opens_folded_and_unfolds(
     await tmux.wait_for("199,980 more lines", what="the output folded again")
     await tmux.send("C-q")
     assert await tmux.wait_exit() == 0, await tmux.exit_report()
+
+
+async def test_quit_with_unsaved_changes_asks(
+    tmux: TmuxSession, tuinb: Path, tmp_path: Path
+) -> None:
+    notebook = write_notebook(tmp_path / "ask.ipynb", [{"source": ""}])
+    before = notebook.read_bytes()
+    await open_editor(tmux, tuinb, notebook)
+    await tmux.send("Enter")
+    await tmux.wait_for("EDIT", what="edit mode")
+    await tmux.type("unsaved = True")
+    await tmux.send("Escape")
+    await tmux.wait_for("COMMAND", what="command mode")
+    await tmux.send("C-q")
+    await tmux.wait_for("unsaved changes", what="the quit question")
+    await tmux.send("c")
+    await tmux.wait_for(lambda s: "unsaved changes" not in s, what="the question to close")
+    assert notebook.read_bytes() == before
+    await tmux.send("C-q")
+    await tmux.wait_for("unsaved changes", what="the quit question again")
+    await tmux.send("s")
+    assert await tmux.wait_exit() == 0, await tmux.exit_report()
+    assert source_of(notebook) == "unsaved = True"
+
+
+async def test_missing_path_is_created_on_first_save(
+    tmux: TmuxSession, tuinb: Path, tmp_path: Path
+) -> None:
+    notebook = tmp_path / "fresh.ipynb"
+    await open_editor(tmux, tuinb, notebook)
+    assert not notebook.exists()
+    await tmux.send("Enter")
+    await tmux.wait_for("EDIT", what="edit mode")
+    await tmux.type("print('new')")
+    await tmux.send("Escape")
+    await tmux.wait_for("COMMAND", what="command mode")
+    await tmux.send("C-s")
+    await wait_until(lambda: safe_source(notebook) == "print('new')", within=10, what="the save")
+    await tmux.send("C-q")
+    assert await tmux.wait_exit() == 0, await tmux.exit_report()
+    assert notebook.read_text(encoding="utf-8") == dumps(load(notebook))
+
+
+async def test_a_folder_is_refused_in_one_sentence(
+    tmux: TmuxSession, tuinb: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "not-a-notebook"
+    folder.mkdir()
+    await tmux.start([str(tuinb), str(folder)], env=tuinb_env())
+    assert await tmux.wait_exit() == 2
+    screen = await tmux.screen()
+    # the pane wraps at 120 columns; tmux adds its own "Pane is dead" line
+    rows = [row for row in screen.splitlines() if row.strip() and "Pane is dead" not in row]
+    message = "".join(rows)
+    assert message.startswith("tuinb: "), screen
+    assert message.endswith("."), screen
+    assert ". " not in message, f"more than one sentence: {message}"
+    assert "folder" in message
+    assert "Traceback" not in screen
+    assert list(folder.iterdir()) == []
