@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from tests.ui.editor_helpers import (
     SIZE,
@@ -65,3 +66,28 @@ async def test_markup_in_names_and_sources_is_shown_as_text(tmp_path: Path) -> N
         await settle(pilot, lambda: not app.notebook.dirty, "the save")
         assert app.is_running
     assert len(load(path).cells) == 3
+
+
+class FakeMarks:
+    """Marks the first cell as running."""
+
+    def __init__(self, running: str) -> None:
+        self.running = running
+
+    def gutter(self, cell: Any) -> tuple[str | None, str, str]:
+        if cell.id == self.running:
+            return "[*]:", "▶", "bold green"
+        return None, " ", ""
+
+
+async def test_execution_marks_plug_into_the_gutter(tmp_path: Path) -> None:
+    path = write_notebook(tmp_path / "m.ipynb", [("code", "a"), ("code", "b")])
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        view = nb_screen(app).view
+        view.marks = FakeMarks(app.notebook.cells[1].id)
+        view.refresh()
+        await pilot.pause()
+        rows = view.rendered_text()
+        assert rows[0].startswith("  [ ]: ▌a")
+        assert rows[2].startswith("  [*]:▶ b")

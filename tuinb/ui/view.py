@@ -18,7 +18,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from rich.console import RenderableType
 from rich.segment import Segment
@@ -51,6 +51,14 @@ def printable(text: str) -> str:
     return _CONTROL.sub(
         lambda m: chr(0x2400 + ord(m.group())) if m.group() < " " else "\ufffd", text
     )
+
+
+class GutterMarks(Protocol):
+    """Supplies per-cell execution marks (e.g. `tuinb.ui.run_marks.RunMarks`)."""
+
+    def gutter(self, cell: Any) -> tuple[str | None, str, str]:
+        """(label instead of ``[n]:`` or None, one-character mark, Rich style of the mark)."""
+        ...
 
 
 @dataclass
@@ -102,6 +110,8 @@ class NotebookView(ScrollView, can_focus=True):
         self._heights: list[int] = []
         self._tops: list[int] = [0]
         self._total = 0
+        self.marks: GutterMarks | None = None
+        """Execution marks for the gutter (plugged in with execution), or None."""
         self.highlighting = False
         """Code is highlighted once the lexer is ready (it compiles in a thread at start)."""
         self.on_scrolled: Callable[[], None] | None = None
@@ -313,8 +323,15 @@ class NotebookView(ScrollView, can_focus=True):
     def _gutter(self, index: int, row: int, block: _Block) -> Strip:
         cell = self.notebook.cells[index]
         label = ""
+        mark = Segment(" ")
         if row == 0:
-            if cell.cell_type == "code":
+            override = None
+            if self.marks is not None:
+                override, mark_text, mark_style = self.marks.gutter(cell)
+                mark = Segment(mark_text[:1] or " ", Style.parse(mark_style or "none"))
+            if override is not None:
+                label = override
+            elif cell.cell_type == "code":
                 count = cell.execution_count
                 label = f"[{count if count is not None else ' '}]:"
             else:
@@ -330,7 +347,8 @@ class NotebookView(ScrollView, can_focus=True):
             bar = Segment("▌", self.get_component_rich_style("notebook-view--selected"))
         else:
             bar = Segment(" ")
-        return Strip([Segment(label.rjust(GUTTER - 2) + " ", gutter_style), bar], GUTTER)
+        label_segment = Segment(label[: GUTTER - 2].rjust(GUTTER - 2), gutter_style)
+        return Strip([label_segment, mark, bar], GUTTER)
 
     def refresh_cells(self, indices: set[int]) -> None:
         """Repaint only the rows of some cells (a cursor move that did not scroll)."""
