@@ -17,7 +17,7 @@ def test_binding_ids_are_unique_and_present() -> None:
     ids = [binding.id for _mode, binding in all_bindings()]
     assert all(ids)
     assert len(ids) == len(set(ids))
-    assert {"cell.run"}.isdisjoint(ids)  # execution keys belong to the execution work
+    assert {"cell.run", "kernel.interrupt", "kernel.restart", "kernel.pick"} <= set(ids)
     for expected in (
         "notebook.save",
         "app.quit",

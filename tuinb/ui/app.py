@@ -11,9 +11,10 @@ on a timer and on SIGHUP/SIGTERM.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.command import Provider
@@ -27,8 +28,12 @@ from tuinb.model import (
     recovery,
     save,
 )
+from tuinb.ui.bridge import pump_events
 from tuinb.ui.screen import NotebookScreen
 from tuinb.ui.themes import register_themes
+
+if TYPE_CHECKING:
+    from tuinb.ui.running import EngineLike
 
 RECOVERY_INTERVAL = 3.0
 """Seconds between recovery copies while there is unsaved work."""
@@ -52,22 +57,24 @@ class TuinbApp(App[int]):
         self,
         notebook: Notebook,
         *,
-        engine: object | None = None,
+        engine: EngineLike | None = None,
         kernel_name: str | None = None,
         recovery_interval: float = RECOVERY_INTERVAL,
         check_recovery: bool = True,
     ) -> None:
         """`notebook` must have a `path` (where it is saved).
 
-        `engine` is stored as `self.engine` for execution (not used by the
-        editor itself); `kernel_name` overrides the notebook's kernel in the
-        status bar (the `--kernel` option).
+        `engine` runs the cells: its kernel starts in the background once the
+        screen is up, and it is shut down when the app ends. `kernel_name`
+        overrides the notebook's kernel in the status bar (the `--kernel` option).
         """
         super().__init__()
         self.notebook = notebook
         """The document being edited (replaced on reload or restore)."""
         self.engine = engine
-        """Runs cells (plugged in by the execution work); None: no execution."""
+        """Runs cells; None: the editor runs nothing."""
+        self.engine_shutdown_timeout = 3.0
+        """Seconds the kernel gets to stop politely when the app ends."""
         self.kernel_name = kernel_name
         """The `--kernel` choice, if any."""
         self.recovery_interval = recovery_interval
@@ -119,7 +126,11 @@ class TuinbApp(App[int]):
     def on_mount(self) -> None:
         """Themes, the screen, the recovery timer and the signal handlers."""
         self._register_themes()
-        self.push_screen(NotebookScreen(self.notebook))
+        screen = NotebookScreen(self.notebook)
+        self.push_screen(screen)
+        if self.engine is not None:
+            self.run_worker(pump_events(self.engine, screen), group="engine-bridge")
+            self.call_after_refresh(self._start_kernel)
         self.set_interval(self.recovery_interval, self._recovery_tick)
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGHUP, signal.SIGTERM):
@@ -137,8 +148,27 @@ class TuinbApp(App[int]):
         except (OSError, ValueError) as err:  # a broken theme file must not stop the editor
             self.notify(f"Themes could not be loaded: {err}", severity="warning", markup=False)
 
-    def on_unmount(self) -> None:
-        """Give the signals back."""
+    def _start_kernel(self) -> None:
+        """After the first paint: start the kernel in the background."""
+        if self.engine is not None:
+            self.run_worker(self._start_engine(self.engine), group="engine-start")
+
+    async def _start_engine(self, engine: EngineLike) -> None:
+        with contextlib.suppress(Exception):  # reported through KernelStartFailed
+            await engine.start()
+
+    async def shutdown_engine(self) -> None:
+        """Stop the kernel (politely, then by force); idempotent."""
+        engine = self.engine
+        if engine is None:
+            return
+        with contextlib.suppress(Exception):
+            async with asyncio.timeout(self.engine_shutdown_timeout):
+                await engine.shutdown()
+
+    async def on_unmount(self) -> None:
+        """Stop the kernel; give the signals back."""
+        await self.shutdown_engine()
         loop = asyncio.get_running_loop()
         for signum in self._signals:
             loop.remove_signal_handler(signum)
@@ -232,6 +262,10 @@ class TuinbApp(App[int]):
     def _replace(self, notebook: Notebook) -> None:
         self.notebook = notebook
         self._recovery_revision = None
+        if self.engine is not None:
+            from tuinb.engine.kernels import rebind_notebook
+
+            rebind_notebook(self.engine, notebook)
         self.notebook_screen.replace_notebook(notebook)
 
     def _refresh_status(self) -> None:

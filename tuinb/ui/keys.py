@@ -10,6 +10,12 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
+from tuinb.ui.run_keys import (
+    RUN_CHORD_KEYS,
+    RUN_COMMAND_BINDINGS,
+    RUN_GLOBAL_BINDINGS,
+)
+
 COMMAND_BINDINGS: list[Binding] = [
     Binding("j,down", "screen.cursor_down", "Next cell", id="cursor.down"),
     Binding("k,up", "screen.cursor_up", "Previous cell", id="cursor.up"),
@@ -47,6 +53,7 @@ COMMAND_BINDINGS: list[Binding] = [
     ),
     Binding("o", "screen.toggle_fold", "Fold / unfold outputs", id="output.toggle_fold"),
     Binding("question_mark", "screen.help", "Help", id="app.help_key"),
+    *RUN_COMMAND_BINDINGS,
 ]
 """Command mode: active while the notebook view has focus."""
 
@@ -66,10 +73,11 @@ GLOBAL_BINDINGS: list[Binding] = [
     Binding("ctrl+s", "save", "Save", id="notebook.save", priority=True),
     Binding("ctrl+q", "quit_editor", "Quit", id="app.quit", priority=True),
     Binding("f1", "help", "Help", id="app.help"),
+    *RUN_GLOBAL_BINDINGS,
 ]
 """Both modes: bound on the notebook screen."""
 
-CHORD_KEYS = {"cursor.first": "g g", "cell.delete": "d d"}
+CHORD_KEYS = {"cursor.first": "g g", "cell.delete": "d d", **RUN_CHORD_KEYS}
 """Bindings that fire on the second press of their key: shown as chords."""
 
 RUN_FALLBACKS = {"ctrl+enter": "ctrl+j", "shift+enter": "alt+j", "alt+enter": "alt+o"}

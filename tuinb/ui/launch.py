@@ -64,8 +64,15 @@ def open_editor(path: Path | None, *, kernel: str | None) -> int:
     except OpenError as err:
         sys.stderr.write(f"tuinb: {err}\n")
         return 2
+    from tuinb.engine.kernels import kernel_for, kill_all_kernels, make_engine
     from tuinb.ui.app import TuinbApp
 
-    app = TuinbApp(notebook, kernel_name=kernel)
-    app.run()
+    assert notebook.path is not None
+    name = kernel_for(notebook.metadata, kernel)
+    engine = make_engine(notebook, name, cwd=notebook.path.resolve().parent)
+    app = TuinbApp(notebook, engine=engine, kernel_name=kernel)
+    try:
+        app.run()
+    finally:
+        kill_all_kernels()  # whatever the route out, no kernel outlives the editor
     return app.return_code or 0

@@ -65,6 +65,3 @@ RUN_COMMAND_BINDINGS: list[Binding] = [
 
 RUN_CHORD_KEYS = {"kernel.interrupt": "i i", "kernel.restart": "0 0"}
 """Run bindings that fire on the second press of their key."""
-
-RUN_FALLBACKS = {"ctrl+enter": "ctrl+j", "shift+enter": "alt+j", "alt+enter": "alt+o"}
-"""Portable keys for the run keys that need the kitty keyboard protocol."""

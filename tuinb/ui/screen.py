@@ -20,6 +20,7 @@ from textual.widgets import TextArea
 from tuinb.ui.cell_actions import CellActions
 from tuinb.ui.editor import CellEditor
 from tuinb.ui.keys import GLOBAL_BINDINGS
+from tuinb.ui.running import RunActions
 from tuinb.ui.statusbar import StatusBar
 from tuinb.ui.view import GUTTER, NotebookView
 
@@ -28,8 +29,8 @@ if TYPE_CHECKING:
     from tuinb.ui.app import TuinbApp
 
 
-class NotebookScreen(CellActions, Screen[None]):
-    """Shows one notebook and runs every editing action on it."""
+class NotebookScreen(CellActions, RunActions, Screen[None]):
+    """Shows one notebook and runs every editing and running action on it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*GLOBAL_BINDINGS]
 
@@ -76,6 +77,8 @@ class NotebookScreen(CellActions, Screen[None]):
     def on_mount(self) -> None:
         """Paint the cells and hand the keys to command mode."""
         self.view.on_scrolled = self.place_editor
+        self.view.marks = self.run_marks
+        self.view.cell_note = self.run_marks.note
         self.view.sync()
         self.view.focus()
         self.refresh_status()
@@ -109,7 +112,7 @@ class NotebookScreen(CellActions, Screen[None]):
             name=self.tuinb.display_name,
             dirty=self.notebook.dirty or typed,
             mode=self.mode,
-            kernel=self.tuinb.kernel_display_name,
+            kernel=self.kernel_status_text(self.tuinb.kernel_display_name),
             cell=min(self.view.cursor + 1, len(self.notebook.cells)),
             cells=len(self.notebook.cells),
         )

@@ -110,6 +110,8 @@ class NotebookView(ScrollView, can_focus=True):
         self._heights: list[int] = []
         self._tops: list[int] = [0]
         self._total = 0
+        self.cell_note: Callable[[Cell], str | None] | None = None
+        """The timing line shown on a cell's last row (plugged in with execution)."""
         self.marks: GutterMarks | None = None
         """Execution marks for the gutter (plugged in with execution), or None."""
         self.highlighting = False
@@ -311,6 +313,10 @@ class NotebookView(ScrollView, can_focus=True):
         row = y_abs - self._tops[index]
         block = self._block(index)
         line = block.lines[row] if row < len(block.lines) else Strip.blank(width)
+        if row == len(block.lines) - 1 and self.cell_note is not None:
+            note = self.cell_note(self.notebook.cells[index])
+            if note:
+                line = Strip([Segment(note[:width], Style(dim=True))]).crop_extend(0, width, None)
         if not isinstance(line, Strip):
             text = ansi_text(line[0], style=line[1])
             text.no_wrap = True
