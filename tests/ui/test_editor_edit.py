@@ -149,7 +149,8 @@ async def test_long_cell_is_highlighted_after_typing_pauses(tmp_path: Path) -> N
         editor = screen.editor
         assert editor._highlights[0]  # highlighted at once when loaded
         await pilot.press("x")
-        assert editor._highlight_timer is not None  # re-highlight deferred while typing
+        # The re-highlight is deferred until typing pauses; how soon the timer
+        # fires depends on the machine, so wait for it rather than catch it.
         await settle(pilot, lambda: editor._highlight_timer is None, "the deferred highlight")
         names = {name for _start, _end, name in editor._highlights[0]}
         assert "comment" in names
