@@ -65,7 +65,9 @@ async def test_run_print_answer_input_save_reopen(
     await tmux.wait_for(KERNEL_UP, within=60, what="the kernel to start")
     await tmux.send("C-j")
     await tmux.wait_for("123456789\n", within=20, what="the print output")
-    await tmux.send("j", "C-j")
+    # one burst, as a fast typist or a macro sends it: j moves down, then ctrl+j
+    # must run cell 2 (not cell 1 again): the keys act in the order they were sent
+    await tmux.tmux("send-keys", "-t", tmux.target, "j", "C-j")
     await tmux.wait_for("waiting for input", within=20, what="the input prompt")
     await tmux.type("bob")
     await tmux.send("Enter")
@@ -96,7 +98,7 @@ async def test_flood_of_200000_lines_is_saved_whole(
     )
     await tmux.start([str(tuinb), str(notebook)], env=env_with(kernel_root))
     await tmux.wait_for(KERNEL_UP, within=60, what="the kernel to start")
-    await tmux.send("C-j")
+    await tmux.send("M-j")  # alt+j, shift+enter's portable key: run and add a cell below
     await tmux.wait_for("[1]:", within=120, what="the flood to finish")
     await tmux.send("C-s")
     await wait_until(

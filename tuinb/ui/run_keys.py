@@ -10,25 +10,22 @@ from __future__ import annotations
 from textual.binding import Binding
 
 RUN_GLOBAL_BINDINGS: list[Binding] = [
-    Binding(
-        "ctrl+enter,ctrl+j", "screen.run_cell", "Run selected cells", id="cell.run", priority=True
-    ),
+    Binding("ctrl+enter,ctrl+j", "screen.run_cell", "Run selected cells", id="cell.run"),
     Binding(
         "shift+enter,alt+j",
         "screen.run_and_advance",
         "Run and select below",
         id="cell.run_advance",
-        priority=True,
     ),
     Binding(
         "alt+enter,alt+o",
         "screen.run_and_insert",
         "Run and insert a cell below",
         id="cell.run_insert",
-        priority=True,
     ),
 ]
-"""Both modes (priority, so the editor does not take them)."""
+"""Both modes. Not priority bindings: those run as the key reaches the app, ahead of
+keys still queued for the view, so `j ctrl+j` would run the cell before moving."""
 
 RUN_COMMAND_BINDINGS: list[Binding] = [
     Binding("R,shift+r", "screen.run_all", "Run all cells", id="notebook.run_all"),

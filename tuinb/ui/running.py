@@ -3,13 +3,14 @@
 `RunActions` is mixed into `NotebookScreen`. Its actions ask the app's engine
 to run cells or control the kernel; its handlers take the bridge's messages
 (`tuinb.ui.bridge`), keep `RunMarks` up to date and repaint from the model.
-Repaints are coalesced: at most one per `REPAINT_INTERVAL`, however many
-outputs arrive.
+Repaints are coalesced: the first change repaints at once, then at most one
+repaint per `REPAINT_INTERVAL`, however many outputs arrive.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Iterable
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
@@ -71,6 +72,7 @@ class RunActions:
     """Ring the bell and notify when a cell that ran this long finishes."""
     _run_marks: RunMarks | None = None
     _repaint_timer: Timer | None = None
+    _last_repaint: float = 0.0
     _stdin: StdinPrompt | None = None
     _stdin_cell: str | None = None
     kernel_state: str = "starting"
@@ -105,12 +107,18 @@ class RunActions:
         return engine
 
     def schedule_repaint(self) -> None:
-        """Repaint soon (once, however often this is called meanwhile)."""
-        if self._repaint_timer is None:
-            self._repaint_timer = self._ns.set_timer(REPAINT_INTERVAL, self._repaint)
+        """Repaint now, or once at the end of the interval if one was just done."""
+        if self._repaint_timer is not None:
+            return
+        wait = self._last_repaint + REPAINT_INTERVAL - time.monotonic()
+        if wait <= 0:
+            self._repaint()
+        else:
+            self._repaint_timer = self._ns.set_timer(wait, self._repaint)
 
     def _repaint(self) -> None:
         self._repaint_timer = None
+        self._last_repaint = time.monotonic()
         screen = self._ns
         if not screen.is_attached:
             return
