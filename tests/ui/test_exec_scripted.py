@@ -15,7 +15,7 @@ from tests.ui.scripted_engine import ScriptedEngine
 from tuinb.engine import events as ev
 from tuinb.engine.kernels import KernelChoice
 from tuinb.model import load
-from tuinb.ui import running
+from tuinb.ui import kernel_actions, running
 from tuinb.ui.app import TuinbApp
 from tuinb.ui.kernel_picker import KernelPicker
 from tuinb.ui.stdin_prompt import StdinPrompt
@@ -282,7 +282,7 @@ async def test_kernel_picker_changes_metadata_and_restarts(
     two_cells: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     choices = [KernelChoice("python3", "Python 3", "python"), KernelChoice("ir", "R", "R")]
-    monkeypatch.setattr(running, "list_kernels", lambda: choices)
+    monkeypatch.setattr(kernel_actions, "list_kernels", lambda: choices)
     async with editor(two_cells) as (app, engine, pilot):
         await pilot.press("alt+k")
         await settle(pilot, lambda: isinstance(app.screen, KernelPicker), "the picker")

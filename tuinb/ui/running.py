@@ -9,22 +9,15 @@ repaint per `REPAINT_INTERVAL`, however many outputs arrive.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import AsyncIterator, Iterable
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from textual.timer import Timer
 
-from tuinb.engine.kernels import (
-    KernelChoice,
-    change_kernel,
-    kernelspec_metadata,
-    list_kernels,
-)
+from tuinb.engine.kernels import KernelChoice, kernelspec_metadata
 from tuinb.ui import bridge
-from tuinb.ui.kernel_picker import KernelPicker
-from tuinb.ui.modals import ChoiceModal
+from tuinb.ui.kernel_actions import KernelActions
 from tuinb.ui.notify import LONG_CELL_SECONDS, notify_finished
 from tuinb.ui.run_marks import RunMarks, format_duration
 from tuinb.ui.stdin_prompt import StdinPrompt
@@ -55,17 +48,7 @@ class EngineLike(Protocol):
     async def shutdown(self) -> None: ...
 
 
-def restart_modal(what: str) -> ChoiceModal:
-    """Confirm a restart (variables are lost)."""
-    return ChoiceModal(
-        f"{what}? Every variable in the kernel is lost.",
-        [("restart", "Restart", "r"), ("cancel", "Cancel", "c")],
-        cancel="cancel",
-        modal_id="restart-modal",
-    )
-
-
-class RunActions:
+class RunActions(KernelActions):
     """Run keys and execution events for the notebook screen (a mixin)."""
 
     long_cell_seconds: float = LONG_CELL_SECONDS
@@ -186,103 +169,6 @@ class RunActions:
         """Run the cursor cell and every cell below it."""
         screen = self._ns
         self.run_ids([cell.id for cell in screen.notebook.cells[screen.view.cursor :]])
-
-    # ---- kernel control ---------------------------------------------------------
-
-    def action_interrupt_kernel(self) -> None:
-        """i i: interrupt the running cell (KeyboardInterrupt in Python)."""
-        if self.engine is None:
-            return
-        self._ns.run_worker(self._interrupt(), group="kernel-interrupt")
-
-    async def _interrupt(self) -> None:
-        engine = self.engine
-        if engine is None:
-            return
-        try:
-            await engine.interrupt()
-        except Exception as err:
-            self._ns.notify(f"Could not interrupt the kernel: {err}", severity="error")
-
-    def action_restart_kernel(self) -> None:
-        """0 0: restart the kernel (asks first)."""
-        self._start_restart("Restart the kernel")
-
-    def action_restart_and_run_all(self) -> None:
-        """Restart the kernel, then run every cell (asks first)."""
-        self._start_restart("Restart the kernel and run all cells", run_all=True)
-
-    def action_restart_and_clear(self) -> None:
-        """Restart the kernel and clear every output (asks first)."""
-        self._start_restart("Restart the kernel and clear all outputs", clear=True)
-
-    def _start_restart(self, question: str, *, run_all: bool = False, clear: bool = False) -> None:
-        if self.engine is None:
-            self._ns.notify("This editor was started without a kernel.", severity="warning")
-            return
-        self._ns.run_worker(
-            self._restart_flow(question, run_all=run_all, clear=clear),
-            group="kernel",
-            exclusive=True,
-        )
-
-    async def _restart_flow(self, question: str, *, run_all: bool, clear: bool) -> None:
-        screen = self._ns
-        choice = await screen.app.push_screen_wait(restart_modal(question))
-        if choice != "restart":
-            return
-        await self.restart_now(run_all=run_all, clear=clear)
-
-    async def restart_now(self, *, run_all: bool = False, clear: bool = False) -> bool:
-        """Restart without asking; True when the kernel is up again."""
-        engine = self.engine
-        screen = self._ns
-        if engine is None:
-            return False
-        if clear:
-            screen.commit_editor()
-            screen.notebook.clear_outputs([cell.id for cell in screen.notebook.cells])
-            self.run_marks.failed.clear()
-            self.run_marks.aborted.clear()
-            self.run_marks.durations.clear()
-            self.schedule_repaint()
-        try:
-            await engine.restart()
-        except Exception:  # the engine reported it as KernelStartFailed
-            return False
-        if run_all:
-            self.run_ids([cell.id for cell in screen.notebook.cells])
-        return True
-
-    def action_pick_kernel(self) -> None:
-        """alt+k: choose another kernel for this notebook."""
-        self._ns.run_worker(self._pick_flow(), group="kernel", exclusive=True)
-
-    async def _pick_flow(self, reason: str = "") -> None:
-        screen = self._ns
-        choices = await asyncio.to_thread(list_kernels)
-        spec = screen.notebook.metadata.get("kernelspec")
-        current = spec.get("name") if isinstance(spec, dict) else None
-        picked = await screen.app.push_screen_wait(
-            KernelPicker(choices, current=current, reason=reason)
-        )
-        if picked is None:
-            return
-        choice = next(c for c in choices if c.name == picked)
-        screen.notebook.metadata["kernelspec"] = kernelspec_metadata(choice)
-        screen.notebook.mark_unsaved()
-        app = screen.app
-        if hasattr(app, "kernel_name"):
-            app.kernel_name = None
-        screen.refresh_status()
-        engine = self.engine
-        if engine is None:
-            return
-        try:
-            await change_kernel(engine, picked)
-        except Exception:  # reported by the engine as KernelStartFailed
-            return
-        screen.notify(f"Now using the kernel {choice.display_name}.", timeout=3)
 
     # ---- the bridge's messages ------------------------------------------------
 
