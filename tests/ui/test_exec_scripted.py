@@ -84,11 +84,23 @@ async def test_run_key_queues_marks_streams_and_finishes(two_cells: Path) -> Non
 async def test_burst_of_outputs_all_reach_the_screen_model(two_cells: Path) -> None:
     async with editor(two_cells) as (app, engine, pilot):
         first = ids(app)[0]
+        view = app.notebook_screen.view
+        syncs: list[int] = []
+        original = view.sync
+
+        def counting_sync() -> None:
+            syncs.append(1)
+            original()
+
+        view.sync = counting_sync  # type: ignore[method-assign]
         engine.emit(ev.CellStarted(first))
         for n in range(2000):
             engine.outputs(first, stream(f"line {n}\n"))
+            if n % 100 == 0:
+                await pilot.pause()  # let the UI take part of the stream
         engine.emit(ev.CellFinished(first, "ok"))
         await settle(pilot, lambda: "line 1999" in screen_text(app), "the last line")
+        assert 1 <= len(syncs) < 200  # coalesced: far fewer repaints than outputs
         text = app.notebook.cell(first).outputs[0]["text"]
         assert text.count("\n") == 2000
 

@@ -3,8 +3,8 @@
 `RunActions` is mixed into `NotebookScreen`. Its actions ask the app's engine
 to run cells or control the kernel; its handlers take the bridge's messages
 (`tuinb.ui.bridge`), keep `RunMarks` up to date and repaint from the model.
-Repaints are coalesced: the first change repaints at once, then at most one
-repaint per `REPAINT_INTERVAL`, however many outputs arrive.
+Repaints are coalesced by a token bucket: a short burst of changes (one quick
+cell) repaints at once, a stream of them at most once per `REPAINT_INTERVAL`.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 REPAINT_INTERVAL = 1 / 30
 """Seconds between repaints while outputs stream in."""
+REPAINT_BURST = 8.0
+"""Repaints allowed at once before the interval applies (one short cell makes ~6)."""
 
 NOT_RUNNING = "The kernel is not running: restart it with 0 0 or choose another with alt+k."
 
@@ -55,7 +57,8 @@ class RunActions(KernelActions):
     """Ring the bell and notify when a cell that ran this long finishes."""
     _run_marks: RunMarks | None = None
     _repaint_timer: Timer | None = None
-    _last_repaint: float = 0.0
+    _token_time: float = 0.0
+    _repaint_tokens: float = 0.0
     _stdin: StdinPrompt | None = None
     _stdin_cell: str | None = None
     kernel_state: str = "starting"
@@ -89,19 +92,27 @@ class RunActions(KernelActions):
             return None
         return engine
 
+    def _refill(self) -> None:
+        now = time.monotonic()
+        gained = (now - self._token_time) / REPAINT_INTERVAL
+        self._repaint_tokens = min(REPAINT_BURST, self._repaint_tokens + gained)
+        self._token_time = now
+
     def schedule_repaint(self) -> None:
-        """Repaint now, or once at the end of the interval if one was just done."""
+        """Repaint now while the burst allowance lasts, else once per `REPAINT_INTERVAL`."""
         if self._repaint_timer is not None:
             return
-        wait = self._last_repaint + REPAINT_INTERVAL - time.monotonic()
-        if wait <= 0:
+        self._refill()
+        if self._repaint_tokens >= 1:
             self._repaint()
         else:
+            wait = (1 - self._repaint_tokens) * REPAINT_INTERVAL
             self._repaint_timer = self._ns.set_timer(wait, self._repaint)
 
     def _repaint(self) -> None:
         self._repaint_timer = None
-        self._last_repaint = time.monotonic()
+        self._refill()
+        self._repaint_tokens = max(0.0, self._repaint_tokens - 1)
         screen = self._ns
         if not screen.is_attached:
             return
