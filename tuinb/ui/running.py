@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 REPAINT_INTERVAL = 1 / 30
 """Seconds between repaints while outputs stream in."""
+SOON = 0.015
+"""Seconds a queued/started mark may wait for the cell's first output to share its frame."""
 REPAINT_BURST = 8.0
 """Repaints allowed at once before the interval applies (one short cell makes ~6)."""
 
@@ -58,6 +60,7 @@ class RunActions(KernelActions):
     _run_marks: RunMarks | None = None
     _repaint_timer: Timer | None = None
     _token_time: float = 0.0
+    _repaint_soon: bool | None = None
     _repaint_tokens: float = 0.0
     _stdin: StdinPrompt | None = None
     _stdin_cell: str | None = None
@@ -98,12 +101,22 @@ class RunActions(KernelActions):
         self._repaint_tokens = min(REPAINT_BURST, self._repaint_tokens + gained)
         self._token_time = now
 
-    def schedule_repaint(self) -> None:
-        """Repaint now while the burst allowance lasts, else once per `REPAINT_INTERVAL`."""
+    def schedule_repaint(self, *, soon: bool = False) -> None:
+        """Repaint now while the burst allowance lasts, else once per `REPAINT_INTERVAL`.
+
+        `soon`: a change that can wait `SOON` seconds for company (a mark).
+        """
         if self._repaint_timer is not None:
-            return
+            if soon or self._repaint_soon is None:
+                return
+            self._repaint_timer.stop()  # something real arrived: paint it now
+            self._repaint_timer = None
+        self._repaint_soon = None
         self._refill()
-        if self._repaint_tokens >= 1:
+        if soon:
+            self._repaint_soon = True
+            self._repaint_timer = self._ns.set_timer(SOON, self._repaint)
+        elif self._repaint_tokens >= 1:
             self._repaint()
         else:
             wait = (1 - self._repaint_tokens) * REPAINT_INTERVAL
@@ -111,6 +124,7 @@ class RunActions(KernelActions):
 
     def _repaint(self) -> None:
         self._repaint_timer = None
+        self._repaint_soon = None
         self._refill()
         self._repaint_tokens = max(0.0, self._repaint_tokens - 1)
         screen = self._ns
@@ -184,13 +198,22 @@ class RunActions(KernelActions):
     # ---- the bridge's messages ------------------------------------------------
 
     def on_cell_outputs_changed(self, message: bridge.CellOutputsChanged) -> None:
-        """New outputs in the model: repaint (coalesced)."""
-        self.schedule_repaint()
+        """New outputs in the model: repaint (coalesced).
+
+        A cell whose outputs were just cleared as it starts can wait a moment:
+        its first output usually follows within milliseconds and then shares
+        the frame instead of waiting for the next one.
+        """
+        try:
+            empty = not self._ns.notebook.cell(message.cell_id).outputs
+        except KeyError:
+            empty = True
+        self.schedule_repaint(soon=empty)
 
     def on_cell_queued(self, message: bridge.CellQueued) -> None:
         """Mark the cell queued."""
         self.run_marks.queue(message.cell_id)
-        self.schedule_repaint()
+        self.schedule_repaint(soon=True)
 
     def on_cell_started(self, message: bridge.CellStarted) -> None:
         """Mark the cell running; remember its source (for the stale mark)."""
@@ -199,7 +222,7 @@ class RunActions(KernelActions):
         except KeyError:
             return
         self.run_marks.start(message.cell_id, source)
-        self.schedule_repaint()
+        self.schedule_repaint(soon=True)
 
     def on_cell_finished(self, message: bridge.CellFinished) -> None:
         """Unmark the cell; close its stdin prompt; tell about long cells."""
