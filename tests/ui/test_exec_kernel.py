@@ -168,3 +168,17 @@ async def test_kill_9_of_the_kernel_is_reported_and_restart_recovers(tmp_path: P
         await wait(pilot, lambda: "(idle)" in status(app), "the kernel back", KERNEL_WAIT)
         await pilot.press("j", "ctrl+j")
         await wait(pilot, lambda: "queued" in screen_text(app), "a cell to run again")
+
+
+async def test_unknown_kernel_is_reported_and_the_notebook_stays_editable(tmp_path: Path) -> None:
+    path = write_notebook(tmp_path / "nb.ipynb", [("code", "x = 1")])
+    notebook = load(path)
+    notebook.path = path
+    app = TuinbApp(notebook, engine=make_engine(notebook, "nope"), check_recovery=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait(pilot, lambda: "(dead" in status(app), "the failed start")
+        notes = "\n".join(str(n.message) for n in app._notifications)
+        assert "There is no kernel named 'nope'" in notes
+        assert "alt+k" in notes
+        await pilot.press("enter", "end", "!", "escape")
+        assert app.notebook.cells[0].source == "x = 1!"

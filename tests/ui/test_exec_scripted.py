@@ -360,3 +360,38 @@ async def test_failed_restart_is_reported_and_runs_nothing(two_cells: Path) -> N
         await settle(pilot, lambda: "could not be started" in notices(app), "the failure")
         await settle(pilot, lambda: "(dead" in status(app), "dead in the status bar")
         assert engine.calls_named("run_cells") == []
+
+
+async def test_html_latex_and_image_outputs(two_cells: Path) -> None:
+    async with editor(two_cells) as (app, engine, pilot):
+        first = ids(app)[0]
+        png = (
+            "iVBORw0KGgoAAAANSUhEUgAAAAIAAAADCAYAAAC56t6BAAAAEklEQVR4nGNgYGD4z8DAwMAAAAwAAf9Q"
+            "ZtcAAAAASUVORK5CYII="
+        )
+        engine.outputs(
+            first,
+            {
+                "output_type": "display_data",
+                "data": {
+                    "text/html": "<table><tr><th>col</th></tr><tr><td>cellvalue</td></tr></table>",
+                    "text/plain": "<table>",
+                },
+                "metadata": {},
+            },
+            {
+                "output_type": "display_data",
+                "data": {"text/latex": "$\\alpha + \\beta$"},
+                "metadata": {},
+            },
+            {
+                "output_type": "display_data",
+                "data": {"image/png": png, "text/plain": "<Figure>"},
+                "metadata": {},
+            },
+        )
+        placeholder = "[image/png 2\N{MULTIPLICATION SIGN}3"
+        await settle(pilot, lambda: placeholder in screen_text(app), "the image placeholder")
+        text = screen_text(app)
+        assert "cellvalue" in text
+        assert "\N{GREEK SMALL LETTER ALPHA} + \N{GREEK SMALL LETTER BETA}" in text
