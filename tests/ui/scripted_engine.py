@@ -77,6 +77,10 @@ class ScriptedEngine:
         """Record the start; the test emits KernelStarted when it wants."""
         self.calls.append(("start", None))
 
+    def replace_notebook(self, notebook: Notebook) -> None:
+        self.calls.append(("replace_notebook", notebook))
+        self.notebook = notebook
+
     def run_cell(self, cell_id: str) -> None:
         """Queue one cell."""
         self.run_cells([cell_id])

@@ -245,6 +245,15 @@ class Engine:
 
     # ------------------------------------------------------------- execution
 
+    def replace_notebook(self, notebook: NotebookLike) -> None:
+        """Write results into `notebook` from now on (after a reload or a restored copy).
+
+        Executions in flight keep routing by cell id; a cell the new document
+        lacks is ignored as for a deleted cell.
+        """
+        self.notebook = notebook
+        self._router.notebook = notebook
+
     def run_cell(self, cell_id: str) -> None:
         """Queue one cell (see `run_cells`)."""
         self.run_cells([cell_id])

@@ -170,11 +170,3 @@ def kill_all_kernels() -> None:
     from tuinb.kernel import shutdown_all_kernels_sync
 
     shutdown_all_kernels_sync()
-
-
-def rebind_notebook(engine: Any, notebook: NotebookLike) -> None:
-    """Point `engine` at another document (after a reload or a restored recovery copy)."""
-    engine.notebook = notebook
-    router = getattr(engine, "_router", None)
-    if router is not None:
-        router.notebook = notebook

@@ -100,7 +100,7 @@ class Router:
         """Track an execution whose request was just sent."""
         self._by_msg_id[execution.msg_id] = execution
         if self.record_timing and self._exists(execution.cell_id):
-            self.notebook.cell(execution.cell_id).metadata["execution"] = {}
+            self.notebook.set_cell_metadata(execution.cell_id, "execution", {}, undoable=False)
 
     def forget(self, execution: Execution) -> None:
         """Stop routing messages to `execution`."""
@@ -112,10 +112,10 @@ class Router:
         stamp = message_time(message.header)
         if stamp is None:
             return
-        cell = self.notebook.cell(execution.cell_id)
-        timing = cell.metadata.setdefault("execution", {})
-        if isinstance(timing, dict):
-            timing[key] = stamp
+        timing = self.notebook.cell(execution.cell_id).metadata.get("execution")
+        timing = dict(timing) if isinstance(timing, dict) else {}
+        timing[key] = stamp
+        self.notebook.set_cell_metadata(execution.cell_id, "execution", timing, undoable=False)
 
     def route(self, message: MessageLike) -> list[EngineEvent]:
         """Apply one message to the model; return the events it implies."""

@@ -263,9 +263,7 @@ class TuinbApp(App[int]):
         self.notebook = notebook
         self._recovery_revision = None
         if self.engine is not None:
-            from tuinb.engine.kernels import rebind_notebook
-
-            rebind_notebook(self.engine, notebook)
+            self.engine.replace_notebook(notebook)
         self.notebook_screen.replace_notebook(notebook)
 
     def _refresh_status(self) -> None:
