@@ -52,7 +52,7 @@ def open_notebook(path: Path | None) -> Notebook:
         notebook.path = path
         return notebook
     try:
-        return load(path)
+        return load(path, defer_validation=True)  # nbformat validates after the first frame
     except NotebookError as err:
         raise OpenError(str(err)) from err
 
