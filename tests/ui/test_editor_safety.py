@@ -176,10 +176,15 @@ async def test_recovery_written_while_dirty_and_offered_on_next_open(tmp_path: P
     app = make_app(path, recovery_interval=0.05)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "end", *"  # unsaved")
-        # written by the timer, with the text still in the editor
-        await settle(pilot, lambda: recovery.find_recovery(path) is not None, "a recovery copy")
-        copy = load(paths.recovery_file(path))
-        assert copy.cells[0].source == "a = 1  # unsaved"
+
+        # written by the timer, with the text still in the editor (an early copy
+        # may hold part of the typing; the next tick writes all of it)
+        def copy_has_the_edit() -> bool:
+            if recovery.find_recovery(path) is None:
+                return False
+            return load(paths.recovery_file(path)).cells[0].source == "a = 1  # unsaved"
+
+        await settle(pilot, copy_has_the_edit, "a recovery copy with the whole edit")
         assert app.is_running
     # a second run is offered the copy and restores it
     again = make_app(path)
