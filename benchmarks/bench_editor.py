@@ -239,12 +239,23 @@ def main() -> int:
         capture_output=True,
     )  # fmt: skip
     status_cells = [f"cell {n}/1000" for n in range(2, 2 + KEY_PRESSES)]
+    # a private data dir per run (tui_probe tags each run with TUIPROBE_RUN): the
+    # recovery copy a killed run leaves must not be offered to the next run, nor
+    # land in the user's own data dir
+    private = f'TUINB_DATA_DIR="{out}/data/$TUIPROBE_RUN" exec "$@"'
     programs = [
-        Program("tuinb", [args.tuinb], j_markers=status_cells, edit_marker="EDIT"),
+        Program(
+            "tuinb",
+            ["sh", "-c", private, "sh", args.tuinb],
+            j_markers=status_cells,
+            edit_marker="EDIT",
+        ),
     ]
     if args.jupyter_server_env:
         tuinb_js = Path(args.jupyter_server_env) / "tuinb"
-        programs.append(Program("tuinb (+jupyter-server)", [str(tuinb_js)]))
+        programs.append(
+            Program("tuinb (+jupyter-server)", ["sh", "-c", private, "sh", str(tuinb_js)])
+        )
     # euporie and nbterm show no mode on screen: enter edit mode, give it half a
     # second, and time only the typed characters that follow
     other_editing: dict[str, Any] = {"edit_keys": "Enter sleep:500", "edit_marker": "MARKER_FIRST"}
