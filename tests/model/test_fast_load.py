@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tuinb.model import dumps, load, nbio, wait_validated
+from tuinb.model import dumps, load, nbio, validate_later, wait_validated
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 GOOD = sorted(DATA.glob("*.ipynb"))
@@ -49,6 +49,9 @@ def test_plain_v4_file_is_parsed_by_nbformat_only_in_the_background(
         DATA / "jupyter__nbclient__tests__files__HelloWorld.ipynb", defer_validation=True
     )
     assert len(notebook.cells) > 0
+    assert threads == []  # nothing until the editor's screen is up and asks
+    validate_later(notebook)
+    validate_later(notebook)  # once only
     assert wait_validated(notebook, timeout=30), "the background validation"
     assert threads == ["tuinb-validate"]
     threads.clear()

@@ -98,3 +98,18 @@ def test_a_bad_path_is_refused_before_textual_is_imported(tmp_path: Path) -> Non
     )
     assert result.stdout.split() == ["2", "False", "False"]
     assert "bad.ipynb" in result.stderr
+
+
+async def test_nbformat_validates_only_after_the_editor_is_up(tmp_path: Path) -> None:
+    from tests.ui.editor_helpers import SIZE, settle, write_notebook
+    from tuinb.model import nbio
+    from tuinb.ui.app import TuinbApp
+
+    path = write_notebook(tmp_path / "n.ipynb", [("code", "x = 1")])
+    notebook = open_notebook(path)
+    job = nbio._deferred[notebook]
+    assert not job.started  # reading the file for the first frame used no nbformat
+    app = TuinbApp(notebook, check_recovery=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: job.done.is_set(), "the validation the app starts")
+    assert notebook.warnings == []

@@ -10,7 +10,7 @@ from tuinb.model.cell import Cell, CellType
 from tuinb.model.diskstate import DiskStamp, changed_on_disk, stamp
 from tuinb.model.document import Notebook
 from tuinb.model.errors import NotebookError, NotebookReadError, NotebookSaveError
-from tuinb.model.nbio import dumps, load, save, wait_validated
+from tuinb.model.nbio import dumps, load, save, validate_later, wait_validated
 from tuinb.model.recovery import discard_recovery, find_recovery, load_recovery, write_recovery
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "load_recovery",
     "save",
     "stamp",
+    "validate_later",
     "wait_validated",
     "write_recovery",
 ]

@@ -27,6 +27,7 @@ from tuinb.model import (
     load,
     recovery,
     save,
+    validate_later,
 )
 from tuinb.ui.bridge import pump_events
 from tuinb.ui.screen import NotebookScreen
@@ -131,6 +132,8 @@ class TuinbApp(App[int]):
         if self.engine is not None:
             self.run_worker(pump_events(self.engine, screen), group="engine-bridge")
             self.call_after_refresh(self._start_kernel)
+        # nbformat checks the file only once the first frame is painted (start-up cost)
+        self.call_after_refresh(validate_later, self.notebook)
         self.set_interval(self.recovery_interval, self._recovery_tick)
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGHUP, signal.SIGTERM):
