@@ -20,3 +20,17 @@ def isolated_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         patch.setenv("TUINB_CONFIG_FILE", str(root / "tuinb-config.toml"))
         patch.setenv("JUPYTER_RUNTIME_DIR", str(root / "jupyter-runtime"))
         yield root
+
+
+@pytest.fixture
+def python3_kernelspec(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A `python3` kernelspec for this interpreter in a private JUPYTER_PATH.
+
+    Kernel tests ask for it with ``pytest.mark.usefixtures("python3_kernelspec")``.
+    """
+    from tests.kernel_support import kernel_env, write_ipykernel_spec
+
+    root = tmp_path_factory.mktemp("jupyter-path")
+    spec_dir = write_ipykernel_spec(root, "python3")
+    with kernel_env(root):
+        yield spec_dir

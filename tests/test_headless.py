@@ -11,7 +11,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,29 +19,20 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from tests.kernel_support import kernel_env, process_exists, wait_gone, write_ipykernel_spec
+from tests.kernel_support import process_exists, wait_gone
 from tuinb import headless
 from tuinb.headless import RunOutcome, execute_notebook
 from tuinb.kernel.kernelspec import get_kernel_spec
 from tuinb.kernel.manager import KernelManager
 from tuinb.model import Notebook, load
 
-pytestmark = pytest.mark.kernel
+pytestmark = [pytest.mark.kernel, pytest.mark.usefixtures("python3_kernelspec")]
 
 DATA = Path(__file__).parent / "data"
 
 
 def make_backend() -> KernelManager:
     return KernelManager(get_kernel_spec("python3"))
-
-
-@pytest.fixture(autouse=True)
-def python3_kernelspec(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A `python3` kernelspec for this interpreter in a private JUPYTER_PATH."""
-    root = tmp_path_factory.mktemp("jupyter-path")
-    spec_dir = write_ipykernel_spec(root, "python3")
-    with kernel_env(root):
-        yield spec_dir
 
 
 def write_notebook(path: Path, *cells: str | tuple[str, list[str]]) -> Path:

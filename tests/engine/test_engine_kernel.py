@@ -6,12 +6,11 @@ import asyncio
 import contextlib
 import os
 import signal
-from collections.abc import AsyncIterator, Callable, Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 
-from tests.kernel_support import kernel_env, wait_gone, write_ipykernel_spec
+from tests.kernel_support import wait_gone
 from tuinb.engine import (
     CellFinished,
     Engine,
@@ -24,16 +23,7 @@ from tuinb.kernel.kernelspec import get_kernel_spec
 from tuinb.kernel.manager import KernelManager
 from tuinb.model import Notebook
 
-pytestmark = pytest.mark.kernel
-
-
-@pytest.fixture(autouse=True)
-def python3_kernelspec(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A `python3` kernelspec for this interpreter in a private JUPYTER_PATH."""
-    root = tmp_path_factory.mktemp("jupyter-path")
-    spec_dir = write_ipykernel_spec(root, "python3")
-    with kernel_env(root):
-        yield spec_dir
+pytestmark = [pytest.mark.kernel, pytest.mark.usefixtures("python3_kernelspec")]
 
 
 def make_notebook(*sources: str) -> Notebook:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from tests.kernel_support import kernel_env, wait_gone, write_ipykernel_spec
+from tests.kernel_support import wait_gone
 from tests.ui.editor_helpers import SIZE, screen_text, status, write_notebook
 from tuinb.engine import Engine
 from tuinb.engine.kernels import SwitchableKernel, make_engine
@@ -20,19 +20,10 @@ from tuinb.model import CellType, load
 from tuinb.ui.app import TuinbApp
 from tuinb.ui.stdin_prompt import StdinPrompt
 
-pytestmark = pytest.mark.kernel
+pytestmark = [pytest.mark.kernel, pytest.mark.usefixtures("python3_kernelspec")]
 
 KERNEL_WAIT = 60.0
 """Seconds a real kernel gets to start (the machine is shared)."""
-
-
-@pytest.fixture(autouse=True)
-def python3_kernelspec(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A `python3` kernelspec for this interpreter in a private JUPYTER_PATH."""
-    root = tmp_path_factory.mktemp("jupyter-path")
-    spec_dir = write_ipykernel_spec(root, "python3")
-    with kernel_env(root):
-        yield spec_dir
 
 
 async def wait(pilot: Pilot[Any], predicate: Any, what: str, seconds: float = 30) -> None:
