@@ -379,3 +379,30 @@ def test_progress_is_a_live_line_on_a_terminal_and_plain_lines_otherwise() -> No
         "tuinb run: [2/2] cell 5 ...",
         "tuinb run: cell 5 error (0.50s)",
     ]
+
+
+class RecordingManager(KernelManager):
+    """A real kernel manager that notes the polite wait each shutdown was given."""
+
+    def __init__(self) -> None:
+        super().__init__(get_kernel_spec("python3"))
+        self.waits: list[float] = []
+
+    async def shutdown(self, *, timeout: float = 5) -> None:  # noqa: ASYNC109 (the kernel contract)
+        self.waits.append(timeout)
+        await super().shutdown(timeout=timeout)
+
+
+async def test_short_shutdown_leaves_no_kernel_behind(tmp_path: Path) -> None:
+    path = write_notebook(tmp_path / "nb.ipynb", "import os\nos.getpid()")
+    notebook = load(path)
+    backend = RecordingManager()
+    outcome = await execute_notebook(
+        notebook, backend, time_limit=None, allow_errors=False, progress_stream=io.StringIO()
+    )
+    assert outcome.exit_code == 0
+    assert backend.waits[0] == headless.SHUTDOWN_WAIT < 5
+    (result,) = notebook.cells[0].outputs
+    pid = int(result["data"]["text/plain"])
+    await wait_gone(pid, within=2.0)  # the kernel and its process group
+    assert not process_exists(pid)

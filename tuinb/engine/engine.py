@@ -225,8 +225,12 @@ class Engine:
             raise EngineError("The kernel is not running: start it again and re-run the cell.")
         await self._client.input_reply(value)
 
-    async def shutdown(self) -> None:
-        """Stop the kernel; end running/queued cells; end `events()`. Idempotent."""
+    async def shutdown(self, *, timeout: float = 5) -> None:  # noqa: ASYNC109 (the kernel contract)
+        """Stop the kernel; end running/queued cells; end `events()`. Idempotent.
+
+        `timeout` is the backend's polite wait (shutdown_request, then exit)
+        before it signals the process.
+        """
         if self._closed:
             return
         self._end_all(running_ename="KernelShutdown", running_evalue="the kernel was shut down")
@@ -236,7 +240,7 @@ class Engine:
                 await self._runner_task
         await self._stop_tasks()
         try:
-            await self.backend.shutdown()
+            await self.backend.shutdown(timeout=timeout)
         finally:
             self._client = None
             self._set_state("shutdown")
