@@ -118,6 +118,9 @@ class NotebookView(ScrollView, can_focus=True):
         """Code is highlighted once the lexer is ready (it compiles in a thread at start)."""
         self.on_scrolled: Callable[[], None] | None = None
         """Called after every vertical scroll (the screen moves the editor with it)."""
+        self.relayouts_skipped = 0
+        """Height corrections applied without a screen layout (for tests)."""
+        self._prefetch_pending = False
 
     # ---- geometry -------------------------------------------------------------
 
@@ -168,7 +171,23 @@ class NotebookView(ScrollView, can_focus=True):
     def _relayout(self) -> None:
         self._tops = [0, *itertools.accumulate(self._heights)]
         self._total = self._tops[-1]
-        self.virtual_size = Size(self.content_width + GUTTER, self._total)
+        size = Size(self.content_width + GUTTER, self._total)
+        old = self.virtual_size
+        view = self.scrollable_content_region.height
+        if (
+            self.is_attached
+            and size != old
+            and size.width == old.width
+            and min(size.height, old.height) > view > 0
+            and self.show_vertical_scrollbar
+        ):
+            # Only the height changed and the scrollbar stays: no screen layout
+            # is needed (it costs ~10 ms on a cursor move), just the thumb.
+            self.relayouts_skipped += 1
+            self.set_reactive(NotebookView.virtual_size, size)
+            self.vertical_scrollbar.window_virtual_size = size.height
+        else:
+            self.virtual_size = size
         self.refresh()
 
     def _estimate(self, cell: Cell) -> int:
@@ -301,7 +320,31 @@ class NotebookView(ScrollView, can_focus=True):
     def render_lines(self, crop: Region) -> list[Strip]:
         """Measure the cells in sight first, then paint line by line."""
         self._measure_visible()
-        return super().render_lines(crop)
+        strips = super().render_lines(crop)
+        if not self._prefetch_pending and self._heights:
+            self._prefetch_pending = True
+            self.call_later(self._prefetch)
+        return strips
+
+    def is_rendered(self, index: int) -> bool:
+        """Whether a cell's rows are rendered and cached for the current width."""
+        cell = self.notebook.cells[index]
+        block = self._blocks.get(cell.id)
+        return block is not None and block.key == self._key(cell, self.content_width)
+
+    def _prefetch(self) -> None:
+        """After a frame: render the cells just off screen, so a cursor move
+        that scrolls one of them in finds it ready (rendering a highlighted
+        cell costs a few milliseconds)."""
+        self._prefetch_pending = False
+        if not self._heights or not self.is_attached:
+            return
+        top = int(self.scroll_y)
+        first = self.index_at(top)
+        last = self.index_at(top + self.scrollable_content_region.height)
+        for index in (last + 1, first - 1, last + 2):
+            if 0 <= index < len(self._heights):
+                self._block(index)
 
     def render_line(self, y: int) -> Strip:
         """One row of the view: the gutter, then a row of a cell's block."""
