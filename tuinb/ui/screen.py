@@ -125,7 +125,9 @@ class NotebookScreen(CellActions, RunActions, Screen[None]):
         if not extend:
             view.selection_anchor = view.cursor
         view.scroll_to_cell(view.cursor)
-        if repaint or view.scroll_y != scroll:
+        if round(view.scroll_y) != round(scroll):
+            pass  # scrolling repainted the whole view already
+        elif repaint:
             view.refresh()
         else:
             view.refresh_cells(before | set(view.selection))
