@@ -11,22 +11,12 @@ from typing import TYPE_CHECKING
 
 from tuinb.engine.kernels import change_kernel, kernelspec_metadata, list_kernels
 from tuinb.ui.kernel_picker import KernelPicker
-from tuinb.ui.modals import ChoiceModal
+from tuinb.ui.modals import restart_modal
 
 if TYPE_CHECKING:
     from tuinb.ui.run_marks import RunMarks
     from tuinb.ui.running import EngineLike
     from tuinb.ui.screen import NotebookScreen
-
-
-def restart_modal(what: str) -> ChoiceModal:
-    """Confirm a restart (variables are lost)."""
-    return ChoiceModal(
-        f"{what}? Every variable in the kernel is lost.",
-        [("restart", "Restart", "r"), ("cancel", "Cancel", "c")],
-        cancel="cancel",
-        modal_id="restart-modal",
-    )
 
 
 class KernelActions:

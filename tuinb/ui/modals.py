@@ -77,6 +77,16 @@ def quit_modal(name: str) -> ChoiceModal:
     )
 
 
+def restart_modal(what: str) -> ChoiceModal:
+    """Confirm a restart (variables are lost)."""
+    return ChoiceModal(
+        f"{what}? Every variable in the kernel is lost.",
+        [("restart", "Restart", "r"), ("cancel", "Cancel", "c")],
+        cancel="cancel",
+        modal_id="restart-modal",
+    )
+
+
 def recovery_modal(name: str) -> ChoiceModal:
     """A newer recovery copy exists."""
     return ChoiceModal(
