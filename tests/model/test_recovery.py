@@ -127,3 +127,14 @@ def test_restored_copy_does_not_overwrite_an_unreadable_file(tmp_path: Path) -> 
     assert path.read_bytes() == b"\x00garbage"
     save(restored, tmp_path / "elsewhere.ipynb")
     assert load(tmp_path / "elsewhere.ipynb").cells[0].source == "work"
+
+
+def test_a_snapshot_writes_the_same_copy_as_the_notebook(tmp_path: Path) -> None:
+    notebook, path = _saved(tmp_path)
+    notebook.set_source(notebook.cells[0].id, "edited = True")
+    from_notebook = write_recovery(notebook, path).read_bytes()
+    snapshot = notebook.to_dict()
+    notebook.set_source(notebook.cells[0].id, "changed after the snapshot")
+    from_snapshot = write_recovery(snapshot, path).read_bytes()
+    assert from_snapshot == from_notebook
+    assert load_recovery(path).cells[0].source == "edited = True"

@@ -272,11 +272,15 @@ def wait_validated(notebook: Notebook, timeout: float | None = None) -> bool:
     return job is None or job.done.wait(timeout)
 
 
-def dumps(notebook: Notebook) -> str:
-    """The file text: what ``nbformat.write`` writes for this notebook."""
+def dumps(notebook: Notebook | dict[str, Any]) -> str:
+    """The file text: what ``nbformat.write`` writes for this notebook.
+
+    Also takes a `Notebook.to_dict()` snapshot, so a copy taken on the UI's
+    event loop can be serialised in a thread without being rebuilt first.
+    """
     nbformat = _nbformat()
-    node = nbformat.from_dict(notebook.to_dict())
-    text: str = nbformat.versions[4].writes_json(node)
+    data = notebook.to_dict() if isinstance(notebook, Notebook) else notebook
+    text: str = nbformat.versions[4].writes_json(nbformat.from_dict(data))
     return text if text.endswith("\n") else text + "\n"
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from typing import Any
 
 from tuinb import paths
 from tuinb.model.diskstate import stamp
@@ -19,8 +20,11 @@ from tuinb.model.errors import NotebookReadError
 from tuinb.model.nbio import dumps, is_readable_notebook, load, replace_file
 
 
-def write_recovery(notebook: Notebook, path: Path) -> Path:
+def write_recovery(notebook: Notebook | dict[str, Any], path: Path) -> Path:
     """Write a recovery copy of ``notebook`` for the file ``path``; return where it went.
+
+    ``notebook`` may be a `Notebook.to_dict()` snapshot (the editor takes one
+    on its event loop and writes it from a thread).
 
     Raises OSError when the copy cannot be written (the caller warns and
     carries on; the notebook itself is untouched).

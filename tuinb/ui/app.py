@@ -215,11 +215,8 @@ class TuinbApp(App[int]):
         snapshot = notebook.to_dict()
         path = self.path
 
-        def write() -> None:
-            recovery.write_recovery(Notebook.from_dict(snapshot), path)
-
         try:
-            await asyncio.to_thread(write)
+            await asyncio.to_thread(recovery.write_recovery, snapshot, path)
         except OSError as err:
             self.notify(f"Could not write a recovery copy: {err}", severity="warning", markup=False)
             return
