@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 import pytest
 
 from tests.engine.fakes import FakeBackend, FakeClient, message
+from tests.engine.support import EventLog, make_notebook
 from tuinb.engine import (
     CellFinished,
     CellQueued,
@@ -26,16 +27,8 @@ from tuinb.engine import (
 from tuinb.model import Notebook
 
 
-def make_notebook(*sources: str) -> Notebook:
-    cells = [
-        {"id": f"c{i}", "cell_type": "code", "source": src, "metadata": {}, "outputs": []}
-        for i, src in enumerate(sources)
-    ]
-    return Notebook.from_dict({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
-
-
 @dataclass
-class Harness:
+class Harness(EventLog):
     engine: Engine
     backend: FakeBackend
     notebook: Notebook
@@ -44,17 +37,6 @@ class Harness:
     @property
     def client(self) -> FakeClient:
         return self.backend.client
-
-    async def until(self, predicate: Callable[[], bool], what: str) -> None:
-        try:
-            async with asyncio.timeout(5):
-                while not predicate():  # noqa: ASYNC110 (bounded by the timeout)
-                    await asyncio.sleep(0.01)
-        except TimeoutError:
-            pytest.fail(f"timed out waiting for {what}; events: {self.seen}")
-
-    def finished(self) -> dict[str, CellFinished]:
-        return {e.cell_id: e for e in self.seen if isinstance(e, CellFinished)}
 
 
 @contextlib.asynccontextmanager

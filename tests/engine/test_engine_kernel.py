@@ -6,13 +6,13 @@ import asyncio
 import contextlib
 import os
 import signal
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 
 import pytest
 
+from tests.engine.support import EventLog, make_notebook
 from tests.kernel_support import wait_gone
 from tuinb.engine import (
-    CellFinished,
     Engine,
     EngineEvent,
     InputRequested,
@@ -26,30 +26,13 @@ from tuinb.model import Notebook
 pytestmark = [pytest.mark.kernel, pytest.mark.usefixtures("python3_kernelspec")]
 
 
-def make_notebook(*sources: str) -> Notebook:
-    cells = [
-        {"id": f"c{i}", "cell_type": "code", "source": src, "metadata": {}, "outputs": []}
-        for i, src in enumerate(sources)
-    ]
-    return Notebook.from_dict({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+class Running(EventLog):
+    wait_seconds = 30
 
-
-class Running:
     def __init__(self, engine: Engine, manager: KernelManager) -> None:
         self.engine = engine
         self.manager = manager
         self.seen: list[EngineEvent] = []
-
-    async def until(self, predicate: Callable[[], bool], what: str, seconds: float = 30) -> None:
-        try:
-            async with asyncio.timeout(seconds):
-                while not predicate():  # noqa: ASYNC110 (bounded by the timeout)
-                    await asyncio.sleep(0.01)
-        except TimeoutError:
-            pytest.fail(f"timed out waiting for {what}; events: {self.seen}")
-
-    def finished(self) -> dict[str, CellFinished]:
-        return {e.cell_id: e for e in self.seen if isinstance(e, CellFinished)}
 
 
 @contextlib.asynccontextmanager
