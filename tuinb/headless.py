@@ -35,6 +35,14 @@ tears itself down matters; ipykernel answers the request in ~50 ms and then
 needs ~0.2 s more to exit on its own, while SIGTERM ends it in ~10 ms.
 """
 
+EXIT_GRACE = 0.0
+"""Seconds the kernel may take to exit by itself once it answered shutdown_request.
+
+The run's results are final by then, and ipykernel has done its shutdown work
+when it replies (~30 ms) but needs ~0.2 s more to exit, so it is sent SIGTERM
+at once (`KernelManager.exit_grace`).
+"""
+
 _SIGNAL_EXIT = {
     getattr(signal, name): 128 + number
     for name, number in (("SIGINT", 2), ("SIGTERM", 15), ("SIGHUP", 1))
@@ -149,7 +157,8 @@ async def execute_notebook(
     progress = Progress(len(cells_to_run(notebook)), progress_stream or sys.stderr)
     progress.current = "starting the kernel"
     ticker = asyncio.create_task(progress.tick())
-    drain = asyncio.create_task(_drain(engine))  # nobody reads events here: don't pile them up
+    starts = _Starts(notebook, progress)
+    drain = asyncio.create_task(_follow(engine, starts))
     try:
         try:
             await engine.start(client)
@@ -157,7 +166,7 @@ async def execute_notebook(
             return RunOutcome(2, str(exc), save=False)
         if engine.language_info:
             notebook.metadata["language_info"] = dict(engine.language_info)
-        return await _run_cells(engine, notebook, progress, time_limit, allow_errors)
+        return await _run_cells(engine, notebook, starts, time_limit, allow_errors)
     finally:
         ticker.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -171,33 +180,60 @@ async def execute_notebook(
             await drain
 
 
-async def _drain(engine: Engine) -> None:
-    async for _event in engine.events():
-        pass
+class _Starts:
+    """Reports each cell's start once: when the kernel begins it (or, at the latest, ends it)."""
+
+    def __init__(self, notebook: Notebook, progress: Progress) -> None:
+        self.progress = progress
+        self.where = {
+            cell_id: (number, position)
+            for number, (position, cell_id) in enumerate(cells_to_run(notebook), start=1)
+        }
+        self.shown: set[str] = set()
+
+    def started(self, cell_id: str) -> None:
+        if cell_id in self.where and cell_id not in self.shown:
+            self.shown.add(cell_id)
+            self.progress.cell_started(*self.where[cell_id])
+
+
+async def _follow(engine: Engine, starts: _Starts) -> None:
+    from tuinb.engine import CellStarted
+
+    async for event in engine.events():  # consumed, so events do not pile up
+        if isinstance(event, CellStarted):
+            starts.started(event.cell_id)
 
 
 async def _run_cells(
     engine: Engine,
     notebook: Notebook,
-    progress: Progress,
+    starts: _Starts,
     time_limit: float | None,
     allow_errors: bool,
 ) -> RunOutcome:
-    todo = cells_to_run(notebook)
-    for number, (position, cell_id) in enumerate(todo, start=1):
+    plan: list[tuple[str, bool]] = []
+    may_raise: dict[str, bool] = {}
+    for _position, cell_id in cells_to_run(notebook):
         tags = notebook.cell(cell_id).metadata.get("tags") or []
-        may_raise = allow_errors or RAISES_TAG in tags
-        progress.cell_started(number, position)
-        result = await engine.execute_cell(
-            cell_id, stop_on_error=not may_raise, time_limit=time_limit
-        )
-        progress.cell_finished(position, result)
-        if result.status == "ok":
-            continue
-        fatal = result.ename in ("CellTimeoutError", "DeadKernelError") or not may_raise
-        if result.status == "error" and not fatal:
-            continue
-        return RunOutcome(1, f"cell {position}: {result.ename}: {result.evalue}")
+        may_raise[cell_id] = allow_errors or RAISES_TAG in tags
+        plan.append((cell_id, not may_raise[cell_id]))
+    results = engine.execute_pipelined(plan, time_limit=time_limit)
+    async with contextlib.aclosing(results):
+        async for result in results:
+            position = starts.where[result.cell_id][1]
+            if result.status != "aborted":
+                starts.started(result.cell_id)
+            starts.progress.cell_finished(position, result)
+            if result.status == "ok":
+                continue
+            fatal = (
+                result.ename in ("CellTimeoutError", "DeadKernelError")
+                or not may_raise[result.cell_id]
+            )
+            if result.status == "error" and not fatal:
+                continue
+            return RunOutcome(1, f"cell {position}: {result.ename}: {result.evalue}")
     return RunOutcome(0)
 
 
@@ -318,7 +354,7 @@ def run_command(
     except KernelError as exc:
         _say(str(exc))
         return 2
-    manager = KernelManager(spec, cwd=notebook.resolve().parent)
+    manager = KernelManager(spec, cwd=notebook.resolve().parent, exit_grace=EXIT_GRACE)
     try:
         result, signal_exit = _run_with_signals(
             lambda: _load_and_execute(

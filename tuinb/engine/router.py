@@ -18,6 +18,7 @@ from typing import Any
 
 from tuinb.engine.events import (
     CellFinished,
+    CellStarted,
     CellStatus,
     EngineEvent,
     InputRequested,
@@ -35,7 +36,12 @@ class Execution:
     cell_id: str
     msg_id: str
     started: float = field(default_factory=time.monotonic)
-    """`time.monotonic()` when the request was sent."""
+    """`time.monotonic()` when the request was sent (when the kernel began it, if deferred)."""
+    deferred: bool = False
+    """Sent ahead of time (pipelined): the cell is cleared, and counts as started, only
+    when the kernel begins it; a request the kernel aborts leaves the cell untouched."""
+    busy_stamp: str | None = None
+    """The `iopub.status.busy` time of a deferred execution, kept until it begins."""
     reply_status: str | None = None
     execution_count: int | None = None
     ename: str | None = None
@@ -45,6 +51,14 @@ class Execution:
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
     """Resolved with the `CellFinished` event when the execution ends."""
+    began: asyncio.Future[None] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
+    """Resolved when the kernel began running the code (set at once unless deferred)."""
+
+    def __post_init__(self) -> None:
+        if not self.deferred:
+            self.began.set_result(None)
 
     def finish(
         self, status: CellStatus, *, ename: str | None = None, evalue: str | None = None
@@ -99,7 +113,7 @@ class Router:
     def add(self, execution: Execution) -> None:
         """Track an execution whose request was just sent."""
         self._by_msg_id[execution.msg_id] = execution
-        if self.record_timing and self._exists(execution.cell_id):
+        if not execution.deferred and self.record_timing and self._exists(execution.cell_id):
             self.notebook.set_cell_metadata(execution.cell_id, "execution", {}, undoable=False)
 
     def forget(self, execution: Execution) -> None:
@@ -137,6 +151,48 @@ class Router:
         cell_id = execution.cell_id
         if not self._exists(cell_id):  # deleted while running: only track the end
             return self._route_orphan(execution, message)
+        if not execution.began.done():
+            waiting = self._before_begin(execution, message)
+            if waiting is not None:
+                return waiting
+            return [*self._begin(execution), *self._route_running(execution, message)]
+        return self._route_running(execution, message)
+
+    def _before_begin(self, execution: Execution, message: MessageLike) -> list[EngineEvent] | None:
+        """A message for a deferred execution the kernel has not begun; None: it has now.
+
+        ipykernel answers a request it aborts (after an earlier error) with
+        status busy, an `aborted` execute_reply and status idle, and nothing
+        else: none of these may touch the cell.
+        """
+        msg_type, content = message.msg_type, message.content
+        if msg_type == "status":
+            if content.execution_state == "busy":
+                execution.busy_stamp = message_time(message.header)
+            elif content.execution_state == "idle":
+                execution.idle = True
+                return self._maybe_finish(execution)
+            return []
+        if msg_type == "execute_reply" and getattr(content, "status", None) == "aborted":
+            execution.reply_status = "aborted"
+            execution.idle = True
+            return self._maybe_finish(execution)
+        return None
+
+    def _begin(self, execution: Execution) -> list[EngineEvent]:
+        """The kernel began a deferred execution: clear the cell, start its clock."""
+        execution.started = time.monotonic()
+        execution.began.set_result(None)
+        cell_id = execution.cell_id
+        self.notebook.clear_cell_output(cell_id, wait=False)
+        if self.record_timing:
+            timing = {"iopub.status.busy": execution.busy_stamp} if execution.busy_stamp else {}
+            self.notebook.set_cell_metadata(cell_id, "execution", timing, undoable=False)
+        return [CellStarted(cell_id), OutputsChanged(cell_id)]
+
+    def _route_running(self, execution: Execution, message: MessageLike) -> list[EngineEvent]:
+        msg_type, content = message.msg_type, message.content
+        cell_id = execution.cell_id
         if msg_type == "status":
             state = content.execution_state
             if state == "busy":

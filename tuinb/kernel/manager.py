@@ -85,6 +85,7 @@ class KernelManager:
         *,
         cwd: Path | None = None,
         transport: Literal["ipc", "tcp"] = "ipc",
+        exit_grace: float | None = None,
     ) -> None:
         self.spec = spec
         """The kernelspec this kernel is launched from."""
@@ -94,6 +95,12 @@ class KernelManager:
         """`ipc` (private socket files) or `tcp` (127.0.0.1 ports)."""
         self.connection_file: Path | None = None
         """The connection file of the running kernel."""
+        self.exit_grace = exit_grace
+        """Seconds the kernel may take to exit by itself after answering shutdown_request,
+        before it is sent SIGTERM; None: half of `shutdown()`'s timeout. 0 suits a caller
+        that no longer needs the kernel (`tuinb run`): ipykernel has done its shutdown
+        work when it replies but takes ~0.2 s more to exit, while SIGTERM ends it in ~10 ms
+        (the process's own exit-time work, such as atexit handlers, is then cut short)."""
         self._client: KernelClient | None = None
         self._info: ConnectionInfo | None = None
         self._proc: subprocess.Popen[bytes] | None = None
@@ -283,9 +290,14 @@ class KernelManager:
         await self._stop_watch()
         proc, client = self._proc, self._client
         if proc is not None and proc.poll() is None and client is not None:
+            polite = max(timeout / 2, 0.1)
+            replied = False
             with contextlib.suppress(KernelError):
-                await client.shutdown_request(timeout=max(timeout / 2, 0.1))
-            if not await self._wait_exit(proc, max(timeout / 2, 0.1)):
+                await client.shutdown_request(timeout=polite)
+                replied = True
+            if replied and self.exit_grace is not None:
+                polite = max(self.exit_grace, 0.0)
+            if not await self._wait_exit(proc, polite):
                 self._signal_group(proc, signal.SIGTERM)
                 if not await self._wait_exit(proc, 1.0):
                     self._signal_group(proc, signal.SIGKILL)
@@ -302,10 +314,12 @@ class KernelManager:
     @staticmethod
     async def _wait_exit(proc: subprocess.Popen[bytes], seconds: float) -> bool:
         deadline = time.monotonic() + seconds
+        interval = 0.002  # a signalled kernel is gone in ~10 ms: look again soon
         while proc.poll() is None:
             if time.monotonic() >= deadline:
                 return False
-            await asyncio.sleep(0.02)
+            await asyncio.sleep(interval)
+            interval = min(interval * 2, 0.02)
         return True
 
     @staticmethod
