@@ -5,6 +5,11 @@ to run cells or control the kernel; its handlers take the bridge's messages
 (`tuinb.ui.bridge`), keep `RunMarks` up to date and repaint from the model.
 Repaints are coalesced by a token bucket: a short burst of changes (one quick
 cell) repaints at once, a stream of them at most once per `REPAINT_INTERVAL`.
+
+A cell's first result (its first output, or its end if it printed nothing) is
+painted as soon as the view has taken it, not at the next tick of Textual's
+frame timer: that timer ticks on a 1/60 s grid and, right after a frame
+(the key's own, or the kernel's status), waits 17 to 33 ms for its next tick.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import time
 from collections.abc import AsyncIterator, Iterable
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
+from textual import events
 from textual.timer import Timer
 
 from tuinb.engine.kernels import KernelChoice, kernelspec_metadata
@@ -31,6 +37,8 @@ SOON = 0.015
 """Seconds a queued/started mark may wait for the cell's first output to share its frame."""
 REPAINT_BURST = 8.0
 """Repaints allowed at once before the interval applies (one short cell makes ~6)."""
+PAINT_NOW_WINDOW = 0.25
+"""Seconds a "paint at once" request waits for the view to report its change."""
 
 NOT_RUNNING = "The kernel is not running: restart it with 0 0 or choose another with alt+k."
 
@@ -65,6 +73,8 @@ class RunActions(KernelActions):
     _repaint_tokens: float = 0.0
     _stdin: StdinPrompt | None = None
     _stdin_cell: str | None = None
+    _paint_now_until: float = 0.0
+    _awaiting_result: set[str] | None = None
     kernel_state: str = "starting"
     """The kernel's state as last reported (shown in the status bar)."""
 
@@ -122,6 +132,44 @@ class RunActions(KernelActions):
         else:
             wait = (1 - self._repaint_tokens) * REPAINT_INTERVAL
             self._repaint_timer = self._ns.set_timer(wait, self._repaint)
+
+    def paint_now(self) -> None:
+        """Put the next change of the view on the terminal without waiting for a frame tick.
+
+        The view reports its change to the screen a moment later (as a
+        message); `on_idle` then composes and writes the frame at once.
+        """
+        self._paint_now_until = time.monotonic() + PAINT_NOW_WINDOW
+
+    def on_idle(self, event: events.Idle) -> None:
+        """The screen has no messages left: paint an urgent view change now.
+
+        Runs before Textual's own idle handler, which would otherwise resume
+        the frame timer and leave the frame to its next 1/60 s grid point.
+        """
+        if not self._paint_now_until:
+            return
+        if time.monotonic() > self._paint_now_until:
+            self._paint_now_until = 0.0
+            return
+        screen = self._ns
+        dirty = getattr(screen, "_dirty_widgets", None)
+        compose = getattr(screen, "_on_timer_update", None)  # what Pilot calls to paint
+        if dirty is None or compose is None:
+            self._paint_now_until = 0.0
+            return
+        if screen.view not in dirty or not screen.is_current:
+            return  # the view has not reported yet: the next idle comes after it has
+        self._paint_now_until = 0.0
+        compose()
+
+    def _first_result(self, cell_id: str) -> bool:
+        """True once per run of a cell: its first output, or its end if it printed nothing."""
+        waiting = self._awaiting_result
+        if waiting is None or cell_id not in waiting:
+            return False
+        waiting.discard(cell_id)
+        return True
 
     def _repaint(self) -> None:
         self._repaint_timer = None
@@ -209,6 +257,8 @@ class RunActions(KernelActions):
             empty = not self._ns.notebook.cell(message.cell_id).outputs
         except KeyError:
             empty = True
+        if not empty and self._first_result(message.cell_id):
+            self.paint_now()
         self.schedule_repaint(soon=empty)
 
     def on_cell_queued(self, message: bridge.CellQueued) -> None:
@@ -223,6 +273,9 @@ class RunActions(KernelActions):
         except KeyError:
             return
         self.run_marks.start(message.cell_id, source)
+        if self._awaiting_result is None:
+            self._awaiting_result = set()
+        self._awaiting_result.add(message.cell_id)
         self.schedule_repaint(soon=True)
 
     def on_cell_finished(self, message: bridge.CellFinished) -> None:
@@ -232,6 +285,8 @@ class RunActions(KernelActions):
             self._close_stdin()
         if message.duration is not None and message.duration >= self.long_cell_seconds:
             self._tell_long_cell(message)
+        if self._first_result(message.cell_id):
+            self.paint_now()
         self.schedule_repaint()
 
     def _tell_long_cell(self, message: bridge.CellFinished) -> None:
@@ -245,11 +300,16 @@ class RunActions(KernelActions):
         notify_finished(screen.app, "tuinb", f"cell {number} {result} after {took}")
 
     def on_kernel_status_changed(self, message: bridge.KernelStatusChanged) -> None:
-        """Show the kernel's state."""
+        """Show the kernel's state.
+
+        busy/idle can wait a moment for company: busy comes just before a
+        cell's first output and idle just after its last, and a frame of its
+        own would hold up the output's frame by a few milliseconds.
+        """
         self.kernel_state = message.state
         if message.state in ("restarting", "dead", "shutdown"):
             self.run_marks.forget_all()
-        self.schedule_repaint()
+        self.schedule_repaint(soon=message.state in ("busy", "idle"))
 
     def on_kernel_started(self, message: bridge.KernelStarted) -> None:
         """The kernel is ready; a notebook that names no kernel gets this one's spec."""
