@@ -406,3 +406,100 @@ async def test_short_shutdown_leaves_no_kernel_behind(tmp_path: Path) -> None:
     pid = int(result["data"]["text/plain"])
     await wait_gone(pid, within=2.0)  # the kernel and its process group
     assert not process_exists(pid)
+
+
+# -- pipelined runs: requests sent ahead, the kernel aborts after an error ------
+
+
+def with_old_results(path: Path) -> Path:
+    """Give every cell of the notebook at `path` an old output, count and timing."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    for number, cell in enumerate(document["cells"]):
+        cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "old\n"}]
+        cell["execution_count"] = 90 + number
+        cell["metadata"]["execution"] = {"iopub.status.busy": "2020-01-01T00:00:00.000000Z"}
+    path.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+    return path
+
+
+async def test_a_longer_pipelined_run_matches_nbclient(tmp_path: Path) -> None:
+    kinds = [
+        "x{i} = {i} * 2",
+        "print('cell {i}', x{j})",
+        "x{j} + {i}",
+        "from IPython.display import HTML, display\ndisplay(HTML('<b>{i}</b>'))",
+        "import sys\nprint({i}, file=sys.stderr)\n[k * {i} for k in range(3)]",
+    ]
+    sources = [kinds[i % 5].format(i=i, j=i - i % 5) for i in range(40)]
+    path = with_old_results(write_notebook(tmp_path / "long.ipynb", *sources))
+    expected = await run_nbclient(path)
+    outcome, notebook = await run_tuinb(path)
+    assert outcome == RunOutcome(0)
+    assert summary(notebook.to_dict()["cells"]) == summary(expected["cells"])
+    assert [cell.execution_count for cell in notebook.cells] == list(range(1, 41))
+
+
+async def test_cells_after_an_error_keep_their_old_results_and_never_run(
+    tmp_path: Path,
+) -> None:
+    marker = tmp_path / "ran"
+    path = with_old_results(
+        write_notebook(
+            tmp_path / "e.ipynb",
+            "print('before')",
+            "1/0",
+            f"open({str(marker)!r}, 'w').close()\nprint('after')",
+            "print('last')",
+        )
+    )
+    old = load(path)
+    outcome, notebook = await run_tuinb(path)
+    assert outcome == RunOutcome(1, "cell 2: ZeroDivisionError: division by zero")
+    first, failed, after, last = notebook.cells
+    assert first.outputs[0]["text"] == "before\n"
+    assert first.execution_count == 1
+    assert failed.outputs[0]["ename"] == "ZeroDivisionError"
+    assert failed.execution_count == 2
+    for cell, before in zip((after, last), old.cells[2:], strict=True):
+        assert cell.outputs == before.outputs
+        assert cell.execution_count == before.execution_count
+        assert cell.metadata == before.metadata
+    assert not marker.exists(), "the kernel ran a cell queued after the error"
+
+
+async def test_allow_errors_runs_every_cell_after_errors(tmp_path: Path) -> None:
+    path = with_old_results(
+        write_notebook(tmp_path / "e.ipynb", "1/0", "print('after')", "raise KeyError('k')", "2")
+    )
+    outcome, notebook = await run_tuinb(path, allow_errors=True)
+    assert outcome == RunOutcome(0)
+    assert [cell.execution_count for cell in notebook.cells] == [1, 2, 3, 4]
+    assert notebook.cells[1].outputs[0]["text"] == "after\n"
+    assert notebook.cells[2].outputs[0]["ename"] == "KeyError"
+    assert notebook.cells[3].outputs[0]["data"]["text/plain"] == "2"
+
+
+async def test_the_time_limit_counts_from_when_the_cell_begins(tmp_path: Path) -> None:
+    nap = "import time\ntime.sleep(1.0)"
+    path = write_notebook(tmp_path / "naps.ipynb", nap, nap, "'woke'")
+    outcome, notebook = await run_tuinb(path, time_limit=1.6)  # 2 s since the 2nd was sent
+    assert outcome == RunOutcome(0), outcome.message
+    assert notebook.cells[2].outputs[0]["data"]["text/plain"] == "'woke'"
+
+
+async def test_progress_reports_each_cell_when_it_begins_and_ends(tmp_path: Path) -> None:
+    path = write_notebook(tmp_path / "p.ipynb", "1", "print(2)", "3")
+    stream = io.StringIO()
+    outcome = await execute_notebook(
+        load(path), make_backend(), time_limit=None, allow_errors=False, progress_stream=stream
+    )
+    assert outcome == RunOutcome(0)
+    lines = [line.rsplit(" (", 1)[0] for line in stream.getvalue().splitlines()]
+    assert lines == [
+        "tuinb run: [1/3] cell 1 ...",
+        "tuinb run: cell 1 ok",
+        "tuinb run: [2/3] cell 2 ...",
+        "tuinb run: cell 2 ok",
+        "tuinb run: [3/3] cell 3 ...",
+        "tuinb run: cell 3 ok",
+    ]

@@ -157,8 +157,8 @@ async def execute_notebook(
     progress = Progress(len(cells_to_run(notebook)), progress_stream or sys.stderr)
     progress.current = "starting the kernel"
     ticker = asyncio.create_task(progress.tick())
-    starts = _Starts(notebook, progress)
-    drain = asyncio.create_task(_follow(engine, starts))
+    reporter = _Reporter(notebook, progress)
+    drain = asyncio.create_task(_follow(engine, reporter))
     try:
         try:
             await engine.start(client)
@@ -166,7 +166,7 @@ async def execute_notebook(
             return RunOutcome(2, str(exc), save=False)
         if engine.language_info:
             notebook.metadata["language_info"] = dict(engine.language_info)
-        return await _run_cells(engine, notebook, starts, time_limit, allow_errors)
+        return await _run_cells(engine, notebook, reporter, time_limit, allow_errors)
     finally:
         ticker.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -180,35 +180,62 @@ async def execute_notebook(
             await drain
 
 
-class _Starts:
-    """Reports each cell's start once: when the kernel begins it (or, at the latest, ends it)."""
+class _Reporter:
+    """Progress per cell, in notebook order, though the kernel may begin a cell early.
+
+    With requests sent ahead, the kernel begins cell n+1 before cell n's
+    result is in: its start line waits until cell n's end is reported.
+    """
 
     def __init__(self, notebook: Notebook, progress: Progress) -> None:
         self.progress = progress
+        self.order = [cell_id for _position, cell_id in cells_to_run(notebook)]
         self.where = {
             cell_id: (number, position)
             for number, (position, cell_id) in enumerate(cells_to_run(notebook), start=1)
         }
-        self.shown: set[str] = set()
+        self._begun: set[str] = set()
+        self._next = 0  # index in `order` of the next start line to print
+        self._ended = -1  # index in `order` of the last end line printed
 
-    def started(self, cell_id: str) -> None:
-        if cell_id in self.where and cell_id not in self.shown:
-            self.shown.add(cell_id)
-            self.progress.cell_started(*self.where[cell_id])
+    def begun(self, cell_id: str) -> None:
+        """The kernel began `cell_id`."""
+        self._begun.add(cell_id)
+        self._flush()
+
+    def finished(self, result: CellFinished) -> None:
+        """`result` is the next cell's result, in order."""
+        index = self.order.index(result.cell_id, self._ended + 1)
+        if result.status != "aborted":
+            self._begun.add(result.cell_id)
+            self._flush()
+        self._next = max(self._next, index + 1)
+        self._ended = index
+        self.progress.cell_finished(self.where[result.cell_id][1], result)
+        self._flush()
+
+    def _flush(self) -> None:
+        while (
+            self._next < len(self.order)
+            and self.order[self._next] in self._begun
+            and self._ended == self._next - 1
+        ):
+            self.progress.cell_started(*self.where[self.order[self._next]])
+            self._next += 1
 
 
-async def _follow(engine: Engine, starts: _Starts) -> None:
+async def _follow(engine: Engine, reporter: _Reporter) -> None:
     from tuinb.engine import CellStarted
 
     async for event in engine.events():  # consumed, so events do not pile up
         if isinstance(event, CellStarted):
-            starts.started(event.cell_id)
+            reporter.begun(event.cell_id)
 
 
 async def _run_cells(
     engine: Engine,
     notebook: Notebook,
-    starts: _Starts,
+    reporter: _Reporter,
     time_limit: float | None,
     allow_errors: bool,
 ) -> RunOutcome:
@@ -221,10 +248,8 @@ async def _run_cells(
     results = engine.execute_pipelined(plan, time_limit=time_limit)
     async with contextlib.aclosing(results):
         async for result in results:
-            position = starts.where[result.cell_id][1]
-            if result.status != "aborted":
-                starts.started(result.cell_id)
-            starts.progress.cell_finished(position, result)
+            position = reporter.where[result.cell_id][1]
+            reporter.finished(result)
             if result.status == "ok":
                 continue
             fatal = (

@@ -128,6 +128,23 @@ async def test_shutdown_is_not_a_death(spec: KernelSpec) -> None:
     assert manager.pid is None
 
 
+async def test_no_exit_grace_terminates_the_kernel_once_it_replied(spec: KernelSpec) -> None:
+    manager = KernelManager(spec, exit_grace=0)
+    client = await manager.start()
+    proc = manager._proc  # the process object, to read how it ended
+    assert proc is not None
+    connection_file = manager.connection_file
+    assert connection_file is not None
+    ipc_dir = Path(client.info.ip).parent
+    assert ipc_dir.is_dir()
+    await manager.shutdown(timeout=5)
+    # ipykernel needs ~0.2 s after its reply to exit by itself: it was signalled instead
+    assert proc.returncode == -signal.SIGTERM
+    assert_no_process(proc.pid)
+    assert not connection_file.exists()
+    assert not ipc_dir.exists()
+
+
 async def test_shutdown_all_kernels_sync(spec: KernelSpec) -> None:
     managers = [KernelManager(spec), KernelManager(spec, transport="tcp")]
     for manager in managers:
