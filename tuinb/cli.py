@@ -93,4 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     editor_args = _editor_parser().parse_args(args)
     from tuinb.ui.launch import open_editor
 
-    return open_editor(editor_args.path, kernel=editor_args.kernel)
+    try:
+        return open_editor(editor_args.path, kernel=editor_args.kernel)
+    except KeyboardInterrupt:  # ctrl+c while the first frame waits for Textual
+        return 130

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -113,3 +114,123 @@ async def test_nbformat_validates_only_after_the_editor_is_up(tmp_path: Path) ->
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, lambda: job.done.is_set(), "the validation the app starts")
     assert notebook.warnings == []
+
+
+# ---- the first frame's hold on the terminal ---------------------------------------------
+
+CHILD = """
+import os, signal, sys
+from pathlib import Path
+from tuinb.ui.launch import open_notebook
+from tuinb.ui.prepaint_tty import prepainted
+
+notebook = open_notebook(Path(sys.argv[1]))
+how = sys.argv[2]
+try:
+    with prepainted(notebook, kernel=None) as drawn:
+        print("DRAWN" if drawn else "NOT-DRAWN", flush=True)
+        if how == "signal":
+            os.kill(os.getpid(), signal.SIGTERM)
+            signal.pause()
+        raise KeyboardInterrupt
+except KeyboardInterrupt:
+    print("INTERRUPTED", flush=True)
+"""
+
+
+def run_on_pty(tmp_path: Path, how: str, **env: str) -> tuple[int, str, bool]:
+    """Run CHILD on a pseudo-terminal: exit code, output, attributes unchanged after."""
+    import os
+    import termios
+    import threading
+
+    notebook = tmp_path / "t.ipynb"
+    notebook.write_text(
+        '{"cells": [{"cell_type": "code", "id": "a", "metadata": {}, "source": "x = 1",'
+        ' "outputs": [], "execution_count": null}], "metadata": {},'
+        ' "nbformat": 4, "nbformat_minor": 5}'
+    )
+    master, slave = os.openpty()
+    before = termios.tcgetattr(slave)
+    chunks: list[bytes] = []
+
+    def drain() -> None:
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            chunks.append(data)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(notebook), how],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env={**os.environ, "TUINB_NO_PREPAINT": "", **env},
+        )
+        code = process.wait(timeout=60)
+        after = termios.tcgetattr(slave)
+    finally:
+        os.close(slave)
+        reader.join(timeout=5)
+        os.close(master)
+    return code, b"".join(chunks).decode("utf-8", "replace"), after == before
+
+
+def test_startup_mode_is_textuals_input_mode_with_signals() -> None:
+    import termios
+
+    from tuinb.ui.prepaint_tty import startup_mode
+
+    attributes: list[Any] = [
+        termios.ICRNL | termios.IXON,
+        0,
+        0,
+        termios.ECHO | termios.ICANON | termios.ISIG | termios.IEXTEN,
+        0,
+        0,
+        [b"\x00"] * 32,
+    ]
+    mode = startup_mode(attributes)
+    assert mode[0] & (termios.ICRNL | termios.IXON) == 0
+    assert mode[3] & (termios.ECHO | termios.ICANON | termios.IEXTEN) == 0
+    assert mode[3] & termios.ISIG  # ctrl+c still stops a start-up
+    assert mode[6][termios.VMIN] == 1
+    assert attributes[3] & termios.ECHO  # the saved attributes are not touched
+
+
+def test_interrupted_start_up_restores_the_terminal(tmp_path: Path) -> None:
+    code, output, restored = run_on_pty(tmp_path, "interrupt")
+    assert code == 0
+    assert "DRAWN" in output
+    assert "INTERRUPTED" in output
+    assert output.index("\x1b[?1049h") < output.index("\x1b[?1049l")  # alternate screen left
+    assert "\x1b[?25h" in output  # cursor shown again
+    assert restored
+
+
+def test_sigterm_during_start_up_restores_the_terminal(tmp_path: Path) -> None:
+    code, output, restored = run_on_pty(tmp_path, "signal")
+    assert code == 128 + 15
+    assert "\x1b[?1049l" in output
+    assert restored
+
+
+def test_no_prepaint_switch_draws_nothing(tmp_path: Path) -> None:
+    code, output, restored = run_on_pty(tmp_path, "interrupt", TUINB_NO_PREPAINT="1")
+    assert code == 0
+    assert "NOT-DRAWN" in output
+    assert "\x1b[?1049h" not in output
+    assert restored
+
+
+def test_without_a_terminal_nothing_is_drawn(tmp_path: Path) -> None:
+    (tmp_path / "n.ipynb").write_text("{}")  # refused: stdout is a pipe anyway
+    result = run_tuinb(str(tmp_path / "n.ipynb"), cwd=tmp_path)
+    assert "\x1b[?1049h" not in result.stdout

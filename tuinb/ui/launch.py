@@ -1,7 +1,9 @@
 """Start the editor for a path (imported lazily by the CLI).
 
 The notebook is read before Textual is imported, so a bad path is refused
-in one sentence at once, with exit code 2 and nothing written.
+in one sentence at once, with exit code 2 and nothing written. Then its first
+frame is drawn by `tuinb.ui.prepaint` (see `tuinb.ui.prepaint_tty`) while
+Textual is imported and started, which takes most of the start-up time.
 """
 
 from __future__ import annotations
@@ -64,15 +66,18 @@ def open_editor(path: Path | None, *, kernel: str | None) -> int:
     except OpenError as err:
         sys.stderr.write(f"tuinb: {err}\n")
         return 2
-    from tuinb.engine.kernels import kernel_for, kill_all_kernels, make_engine
-    from tuinb.ui.app import TuinbApp
+    from tuinb.ui.prepaint_tty import prepainted
 
-    assert notebook.path is not None
-    name = kernel_for(notebook.metadata, kernel)
-    engine = make_engine(notebook, name, cwd=notebook.path.resolve().parent)
-    app = TuinbApp(notebook, engine=engine, kernel_name=kernel)
-    try:
-        app.run()
-    finally:
-        kill_all_kernels()  # whatever the route out, no kernel outlives the editor
+    with prepainted(notebook, kernel=kernel):  # the first frame, while Textual loads
+        from tuinb.engine.kernels import kernel_for, kill_all_kernels, make_engine
+        from tuinb.ui.app import TuinbApp
+
+        assert notebook.path is not None
+        name = kernel_for(notebook.metadata, kernel)
+        engine = make_engine(notebook, name, cwd=notebook.path.resolve().parent)
+        app = TuinbApp(notebook, engine=engine, kernel_name=kernel)
+        try:
+            app.run()
+        finally:
+            kill_all_kernels()  # whatever the route out, no kernel outlives the editor
     return app.return_code or 0

@@ -15,7 +15,8 @@ from typing import Any
 from rich.console import RenderableType
 from textual.strip import Strip
 
-from tuinb.ui.render import MAX_LINES, pick_mime, render_output, render_outputs
+from tuinb.ui.render import render_output, render_outputs
+from tuinb.ui.textout import MAX_LINES, output_text
 
 LAZY_ROWS = 2000
 """Unfolded outputs estimated above this many rows are painted lazily, row by row."""
@@ -26,33 +27,11 @@ LazyRow = tuple[str, str]
 Row = Strip | LazyRow
 
 
-def _as_str(value: Any) -> str:
-    if isinstance(value, list):
-        return "".join(str(part) for part in value)
-    return "" if value is None else str(value)
-
-
-def _plain_text(output: dict[str, Any]) -> tuple[str, str] | None:
-    """(text, style) of an output that is shown as text, else None."""
-    kind = output.get("output_type")
-    if kind == "stream":
-        return _as_str(output.get("text")), "red" if output.get("name") == "stderr" else ""
-    if kind == "error":
-        traceback = output.get("traceback")
-        if isinstance(traceback, list) and traceback:
-            return "\n".join(_as_str(line) for line in traceback), ""
-        return f"{_as_str(output.get('ename'))}: {_as_str(output.get('evalue'))}", "red"
-    data = output.get("data")
-    if isinstance(data, dict) and pick_mime(data) == "text/plain":
-        return _as_str(data.get("text/plain")), ""
-    return None
-
-
 def output_height_estimate(outputs: list[dict[str, Any]], *, folded: bool) -> int:
     """Rows the outputs will likely take (exact for unwrapped text)."""
     total = 0
     for output in outputs:
-        text = _plain_text(output)
+        text = output_text(output)
         if text is None:
             total += 3
             continue
@@ -73,7 +52,7 @@ def output_rows(
         return list(to_strips(render_outputs(outputs, width=width, folded=folded)))
     rows: list[Row] = []
     for output in outputs:
-        text = _plain_text(output)
+        text = output_text(output)
         if text is None:
             rows.extend(to_strips(render_output(output, width=width, folded=False)))
         else:

@@ -29,7 +29,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
 
@@ -42,6 +41,15 @@ from rich.text import Text
 from tuinb.ui.media import as_str as _as_str
 from tuinb.ui.media import image_summary, latex_to_unicode
 from tuinb.ui.sanitize import ansi_text, plain_text
+from tuinb.ui.textout import (
+    IMAGE_TYPES,
+    MAX_LINES,
+    MIME_PRIORITY,
+    Fold,
+    fold_lines,
+    output_text,
+    pick_mime,
+)
 
 __all__ = [
     "MAX_LINES",
@@ -55,40 +63,8 @@ __all__ = [
     "render_outputs",
 ]
 
-MAX_LINES = 20
-"""Lines a folded output shows (half before the fold line, half after)."""
-
 _FOLD_STYLE = "dim italic"
-_STDERR_STYLE = "red"
 _PLACEHOLDER_STYLE = "dim"
-_IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml")
-
-
-@dataclass(frozen=True)
-class Fold:
-    """A text cut for display: `head`, then `hidden` lines left out, then `tail`."""
-
-    head: str
-    hidden: int
-    tail: str
-
-
-def fold_lines(text: str, max_lines: int) -> Fold:
-    """Keep the first and last `max_lines // 2` lines of `text` (no cut if it fits)."""
-    text = text.removesuffix("\n")
-    total = text.count("\n") + 1
-    if total <= max_lines + 1:
-        return Fold(text, 0, "")
-    keep_head = max(1, max_lines - max_lines // 2)
-    keep_tail = max(0, max_lines // 2)
-    end = -1
-    for _ in range(keep_head):
-        end = text.find("\n", end + 1)
-    start = len(text)
-    for _ in range(keep_tail):
-        start = text.rfind("\n", 0, start)
-    tail = text[start + 1 :] if keep_tail else ""
-    return Fold(text[:end], total - keep_head - keep_tail, tail)
 
 
 def _fold_line(hidden: int, unit: str = "lines") -> Text:
@@ -285,18 +261,10 @@ MIME_RENDERERS: dict[str, _Renderer] = {
     "application/json": _json,
     "text/html": _html,
     "text/latex": _latex,
-    **{mime: _image(mime) for mime in _IMAGE_TYPES},
+    **{mime: _image(mime) for mime in IMAGE_TYPES},
     "text/plain": _plain,
 }
-"""MIME type -> renderer, in the order they are preferred (as JupyterLab's)."""
-
-MIME_PRIORITY: tuple[str, ...] = tuple(MIME_RENDERERS)
-"""The MIME types rendered, most preferred first."""
-
-
-def pick_mime(data: Mapping[str, Any]) -> str | None:
-    """The MIME type of `data` that is shown, or None when none is supported."""
-    return next((mime for mime in MIME_PRIORITY if mime in data), None)
+"""MIME type -> renderer (one for each type of `MIME_PRIORITY`)."""
 
 
 def _render_bundle(data: Mapping[str, Any], *, folded: bool, max_lines: int) -> RenderableType:
@@ -312,18 +280,9 @@ def render_output(
 ) -> RenderableType:
     """One stored output (an nbformat v4 dict) as a renderable at most `width` wide."""
     kind = output.get("output_type")
-    if kind == "stream":
-        style = _STDERR_STYLE if output.get("name") == "stderr" else ""
-        return _text_block(
-            _as_str(output.get("text")), folded=folded, max_lines=max_lines, style=style
-        )
-    if kind == "error":
-        traceback = output.get("traceback") or []
-        text = "\n".join(_as_str(line) for line in traceback) if isinstance(traceback, list) else ""
-        if not text.strip():
-            text = f"{_as_str(output.get('ename'))}: {_as_str(output.get('evalue'))}"
-            return _text_block(text, folded=folded, max_lines=max_lines, style=_STDERR_STYLE)
-        return _text_block(text, folded=folded, max_lines=max_lines)
+    shown = output_text(output) if kind in ("stream", "error") else None
+    if shown is not None:
+        return _text_block(shown[0], folded=folded, max_lines=max_lines, style=shown[1])
     if kind in ("display_data", "execute_result", "update_display_data"):
         data = output.get("data")
         if not isinstance(data, Mapping):

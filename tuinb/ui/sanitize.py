@@ -22,11 +22,13 @@ the terminal (PITFALLS: OSC 52 writes the clipboard, OSC 0/2 the window title,
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from rich.style import StyleType
-from rich.text import Text
+if TYPE_CHECKING:  # Rich is imported on first use: the first frame draws without it
+    from rich.style import StyleType
+    from rich.text import Text
 
-__all__ = ["ansi_text", "has_controls", "plain_text", "sanitize"]
+__all__ = ["ansi_text", "has_controls", "plain_text", "printable", "sanitize"]
 
 _SGR_MAX_PARAMS = 64
 """Longer SGR parameter strings are dropped rather than handed to Rich."""
@@ -65,6 +67,16 @@ def has_controls(text: str) -> bool:
     return _ANY_CONTROL.search(text) is not None
 
 
+def printable(text: str) -> str:
+    """Text with every control character (but newline and tab) shown as a visible mark.
+
+    For source code, which is shown as typed: ``\\x01`` becomes ``␁``.
+    """
+    return _ANY_CONTROL.sub(
+        lambda m: chr(0x2400 + ord(m.group())) if m.group() < " " else "\ufffd", text
+    )
+
+
 def sanitize(text: str) -> str:
     """`text` with SGR colours, newlines and tabs kept and every other control dropped."""
     if not has_controls(text):
@@ -81,6 +93,8 @@ def plain_text(text: str) -> str:
 
 def ansi_text(text: str, *, style: StyleType = "") -> Text:
     """A Rich `Text` of untrusted `text`: colours from SGR, nothing else reaches the terminal."""
+    from rich.text import Text
+
     clean = sanitize(text)
     if "\x1b" not in clean:
         return Text(clean, style=style, end="")

@@ -22,14 +22,14 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from textual.app import App
-from textual.color import Color, ColorParseError
-from textual.theme import Theme
+from typing import TYPE_CHECKING, Any
 
 import tuinb
 from tuinb import paths
+
+if TYPE_CHECKING:  # Textual is imported on first use: the first frame is drawn without it
+    from textual.app import App
+    from textual.theme import Theme
 
 __all__ = [
     "DEFAULT_DARK",
@@ -40,7 +40,9 @@ __all__ = [
     "bundled_theme_dirs",
     "load_theme_file",
     "load_themes",
+    "read_theme_table",
     "register_themes",
+    "theme_files",
     "user_theme_dir",
 ]
 
@@ -107,6 +109,8 @@ def user_theme_dir() -> Path:
 
 
 def _colour(path: Path, key: str, value: Any) -> str:
+    from textual.color import Color, ColorParseError
+
     if not isinstance(value, str):
         raise ThemeFileError(path, f"{key} must be a colour string such as '#4EA1F3'")
     try:
@@ -116,16 +120,23 @@ def _colour(path: Path, key: str, value: Any) -> str:
     return value
 
 
-def load_theme_file(path: Path) -> Theme:
-    """One theme from a TOML file; raises `ThemeFileError` naming the file and the key."""
+def read_theme_table(path: Path) -> dict[str, Any]:
+    """The TOML table of a theme file (unchecked); raises `ThemeFileError` if unreadable."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as err:
         raise ThemeFileError(path, f"it cannot be read ({err.strerror or err})") from None
     except UnicodeDecodeError:
         raise ThemeFileError(path, "it is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as err:
         raise ThemeFileError(path, f"it is not valid TOML ({err})") from None
+
+
+def load_theme_file(path: Path) -> Theme:
+    """One theme from a TOML file; raises `ThemeFileError` naming the file and the key."""
+    from textual.theme import Theme
+
+    data = read_theme_table(path)
     unknown = sorted(set(data) - _KNOWN_KEYS)
     if unknown:
         raise ThemeFileError(path, f"unknown key {unknown[0]!r}")
@@ -170,14 +181,19 @@ def _theme_files(folders: Iterable[Path]) -> list[Path]:
     return files
 
 
-def load_themes(*, include_user: bool = True) -> LoadedThemes:
-    """Every theme tuinb can offer: the first bundled folder that exists, then the user's."""
+def theme_files(*, include_user: bool = True) -> list[Path]:
+    """Theme files in load order: the first bundled folder that exists, then the user's."""
     bundled = next((folder for folder in bundled_theme_dirs() if folder.is_dir()), None)
     folders = [bundled] if bundled is not None else []
     if include_user:
         folders.append(user_theme_dir())
+    return _theme_files(folders)
+
+
+def load_themes(*, include_user: bool = True) -> LoadedThemes:
+    """Every theme tuinb can offer: the first bundled folder that exists, then the user's."""
     loaded = LoadedThemes()
-    for path in _theme_files(folders):
+    for path in theme_files(include_user=include_user):
         try:
             theme = load_theme_file(path)
         except ThemeFileError as err:

@@ -1,0 +1,81 @@
+"""The first frame in a real terminal: keys typed on it are kept, the terminal comes back."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tests.e2e.conftest import tuinb_env, write_notebook
+from tests.e2e.tmux import TmuxSession, wait_until
+
+TEXTUAL_STARTED = b"\x1b[?1000h"
+"""Textual turns mouse reporting on when it starts; the first frame never does."""
+
+
+def cells(count: int) -> list[dict[str, object]]:
+    return [{"source": f"x{index} = {index}"} for index in range(count)]
+
+
+async def test_j_pressed_on_the_first_frame_moves_the_cursor(
+    tmux: TmuxSession, tuinb: Path, tmp_path: Path
+) -> None:
+    notebook = write_notebook(tmp_path / "keys.ipynb", cells(5))
+    stream = tmp_path / "stream.bin"
+    await tmux.start([str(tuinb), str(notebook)], env=tuinb_env(), record=stream)
+    await tmux.wait_for("cell 1/5", what="the first frame", within=20)
+    await tmux.send("j")
+    seen = stream.read_bytes() if stream.exists() else b""
+    assert b"keys.ipynb" in seen, "the frame on screen was not recorded yet"
+    assert TEXTUAL_STARTED not in seen, "Textual had started before j: no first frame to test"
+    await tmux.wait_for("cell 2/5", what="the cursor on cell 2", within=20)
+    await wait_until(lambda: TEXTUAL_STARTED in stream.read_bytes(), within=20, what="Textual")
+    await tmux.send("C-q")
+    assert await tmux.wait_exit() == 0
+
+
+async def tuinb_in_shell(
+    tmux: TmuxSession, tuinb: Path, tmp_path: Path, *, then: str = ""
+) -> tuple[Path, Path]:
+    """Run tuinb on a 2-cell notebook from an interactive shell, between two ``stty -a``.
+
+    Returns once the first frame is on screen; the two files get the modes.
+    """
+    notebook = write_notebook(tmp_path / "modes.ipynb", cells(2))
+    before, after = tmp_path / "before.txt", tmp_path / "after.txt"
+    await tmux.start(["sh"], env={**tuinb_env(), "PS1": "$ "})
+    await tmux.type(f"stty -a > {before}; {tuinb} {notebook}{then}; stty -a > {after}\n")
+    await tmux.wait_for("cell 1/2", what="the first frame", within=20)
+    return before, after
+
+
+def modes(path: Path) -> str:
+    """What ``stty -a`` wrote, or "" if nothing yet."""
+    return path.read_text() if path.exists() else ""
+
+
+async def assert_same_modes(before: Path, after: Path) -> None:
+    """The shell got its terminal modes back after tuinb, as they were before it."""
+    await wait_until(lambda: modes(after) != "", within=20, what="stty -a after tuinb")
+    assert modes(after) == modes(before)
+
+
+async def test_terminal_modes_come_back_after_quitting(
+    tmux: TmuxSession, tuinb: Path, tmp_path: Path
+) -> None:
+    before, after = await tuinb_in_shell(tmux, tuinb, tmp_path)
+    await tmux.send("j", "C-q")
+    await assert_same_modes(before, after)
+    await tmux.type("echo typed-back")
+    screen = await tmux.wait_for("echo typed-back", what="the typed text echoed", within=10)
+    assert "COMMAND" not in screen  # the alternate screen is gone
+
+
+async def test_ctrl_c_on_the_first_frame_gives_the_terminal_back(
+    tmux: TmuxSession, tuinb: Path, tmp_path: Path
+) -> None:
+    before, after = await tuinb_in_shell(tmux, tuinb, tmp_path, then="; echo status=$?")
+    await tmux.send("C-c")
+    screen = await tmux.wait_for(re.compile(r"status=\d+"), what="the exit status", within=20)
+    assert "status=130" in screen  # stopped while Textual loaded, not by Textual
+    assert "Traceback" not in screen
+    await assert_same_modes(before, after)

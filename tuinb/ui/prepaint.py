@@ -1,0 +1,343 @@
+"""The first frame: the notebook drawn by tuinb's own code while Textual loads.
+
+Importing Textual takes ~0.45 s here, so `tuinb.ui.launch` writes this frame
+to the terminal first, then imports Textual, whose first frame draws the same
+screen over it. Only the standard library and Rich-free tuinb modules are
+imported, and only the rows that fit on the screen are laid out.
+
+The frame copies the notebook view's first frame: the gutter (``[n]:``,
+``md``, ``raw`` and the cursor bar on the first cell), code uncoloured (the
+view colours it once its lexer is compiled, a moment after its first frame),
+markdown and outputs laid out as Rich lays them out (outputs folded at the
+same lines), and the status bar. Content it does not reproduce exactly
+(HTML, Markdown outputs, rarer Markdown in cells) ends the frame there: the
+rows below stay blank until Textual draws them, so nothing on screen moves.
+Colours come from the theme files (``tuinb-dark`` unless a user theme of that
+name replaces it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from tuinb.ui.media import as_str, image_summary, latex_to_unicode
+from tuinb.ui.prepaint_lines import (
+    RESET,
+    Unsupported,
+    ansi_rows,
+    expand_tabs,
+    fit,
+    markdown_rows,
+    wrap_rows,
+)
+from tuinb.ui.run_marks import RunMarks
+from tuinb.ui.sanitize import has_controls, plain_text, printable, sanitize
+from tuinb.ui.textout import MAX_LINES, fold_lines, output_text, pick_mime
+from tuinb.ui.themes import DEFAULT_DARK, ThemeFileError, read_theme_table, theme_files
+
+if TYPE_CHECKING:
+    from tuinb.model import Cell, Notebook
+
+__all__ = ["GUTTER", "Palette", "frame", "load_palette", "status_text", "view_rows"]
+
+GUTTER = 8
+"""Columns left of a cell's content, as in `tuinb.ui.view.GUTTER`."""
+SCROLLBAR = 2
+"""Columns the view keeps for its scrollbar (``scrollbar-gutter: stable``, Textual's size 2)."""
+
+_FOLD_STYLE = "2;3"
+_DIM = "2"
+_RED = "31"
+Row = tuple[str, bool, str]
+"""A view row: gutter label, whether the cursor bar is drawn, content (text and SGR)."""
+
+
+# ---- colours ----------------------------------------------------------------------------
+
+RGB = tuple[int, int, int]
+_FALLBACK = {"background": "#16181D", "accent": "#F5A524", "panel": "#262A33"}
+
+
+def _rgb(value: Any, fallback: str) -> RGB:
+    text = value if isinstance(value, str) else fallback
+    text = text.strip().lstrip("#")
+    if len(text) == 3:
+        text = "".join(char * 2 for char in text)
+    try:
+        if len(text) == 6:
+            return int(text[0:2], 16), int(text[2:4], 16), int(text[4:6], 16)
+    except ValueError:
+        pass
+    return _rgb(fallback, fallback) if value is not None else _rgb(fallback, "#000000")
+
+
+def _blend(colour: RGB, under: RGB, alpha: float) -> RGB:
+    r, g, b = (int(u + (c - u) * alpha) for c, u in zip(colour, under, strict=True))
+    return r, g, b
+
+
+def _contrast(background: RGB, alpha: float) -> RGB:
+    """Textual's ``auto N%`` text colour over `background`."""
+    r, g, b = background
+    bright = (299 * r + 587 * g + 114 * b) / 255_000
+    return _blend((0, 0, 0) if bright >= 0.5 else (255, 255, 255), background, alpha)
+
+
+def _cube(rgb: RGB) -> int:
+    """Nearest colour of the xterm 256-colour palette (cube or grey ramp)."""
+    levels = (0, 95, 135, 175, 215, 255)
+    index = [min(range(6), key=lambda i: abs(levels[i] - c)) for c in rgb]
+    cube = tuple(levels[i] for i in index)
+    grey_index = max(0, min(23, round((sum(rgb) / 3 - 8) / 10)))
+    grey = 8 + grey_index * 10
+
+    def distance(other: tuple[int, ...]) -> int:
+        return sum((a - b) ** 2 for a, b in zip(rgb, other, strict=True))
+
+    if distance((grey, grey, grey)) < distance(cube):
+        return 232 + grey_index
+    return 16 + 36 * index[0] + 6 * index[1] + index[2]
+
+
+def _sgr(rgb: RGB, *, background: bool, truecolor: bool) -> str:
+    if truecolor:
+        return f"{48 if background else 38};2;{rgb[0]};{rgb[1]};{rgb[2]}"
+    return f"{48 if background else 38};5;{_cube(rgb)}"
+
+
+@dataclass(frozen=True)
+class Palette:
+    """SGR parameters of the parts of the frame that carry theme colours."""
+
+    gutter: str
+    """The gutter label (``$text-muted`` on ``$background``)."""
+    cursor: str
+    """The cursor bar (``$accent`` on ``$background``)."""
+    edge: str
+    """The scrollbar column (``$background``)."""
+    status: str
+    """The status bar (``$text`` on ``$panel``)."""
+
+
+def load_palette(theme: str = DEFAULT_DARK, *, truecolor: bool | None = None) -> Palette:
+    """The palette of a theme file by name (the bundled dark colours if none is found)."""
+    if truecolor is None:
+        truecolor = os.environ.get("COLORTERM", "").lower() in ("truecolor", "24bit")
+    table: dict[str, Any] = {}
+    for path in theme_files():
+        try:
+            data = read_theme_table(path)
+        except ThemeFileError:
+            continue
+        if data.get("name", path.stem) == theme:
+            table = data  # a user's file of the same name wins, as in `load_themes`
+    background = _rgb(table.get("background"), _FALLBACK["background"])
+    accent = _rgb(table.get("accent"), _FALLBACK["accent"])
+    panel = _rgb(table.get("panel"), _FALLBACK["panel"])
+
+    def pair(fg: RGB, bg: RGB) -> str:
+        return f"{_sgr(fg, background=False, truecolor=truecolor)};" + _sgr(
+            bg, background=True, truecolor=truecolor
+        )
+
+    return Palette(
+        gutter=pair(_contrast(background, 0.6), background),
+        cursor=pair(accent, background),
+        edge=_sgr(background, background=True, truecolor=truecolor),
+        status=pair(_contrast(panel, 0.87), panel),
+    )
+
+
+# ---- cells ------------------------------------------------------------------------------
+
+
+def _text_block(raw: str, width: int, *, style: str = "", ansi: bool = True) -> list[str]:
+    """An output's text folded as `tuinb.ui.render` folds it, rows cut with "…"."""
+
+    def rows(part: str) -> list[str]:
+        if ansi:
+            return ansi_rows(sanitize(part), width, style=style)
+        return ansi_rows(plain_text(part), width, style=style)
+
+    fold = fold_lines(raw, MAX_LINES)
+    if not fold.hidden:
+        return rows(fold.head)
+    note = f"… {fold.hidden:,} more lines (o to expand) …"
+    if len(note) > width:
+        raise Unsupported("a fold line wider than the screen")
+    tail = rows(fold.tail) if fold.tail else []
+    return [*rows(fold.head), f"\x1b[{_FOLD_STYLE}m{note}{RESET}", *tail]
+
+
+def _placeholder(message: str, width: int) -> list[str]:
+    return [f"\x1b[{_DIM}m{fit(message, width, ellipsis=True)}{RESET}"]
+
+
+def _bundle_rows(data: Mapping[str, Any], width: int) -> list[str]:
+    mime = pick_mime(data)
+    if mime is None:
+        kinds = ", ".join(plain_text(str(kind)) for kind in data) or "empty output"
+        return _placeholder(f"[{kinds}]", width)
+    if mime == "text/plain":
+        return _text_block(as_str(data[mime]), width)
+    if mime == "text/latex":
+        plain = as_str(data.get("text/plain", ""))
+        text = plain or latex_to_unicode(as_str(data[mime]))
+        return _text_block(text, width, ansi=bool(plain))
+    if mime == "application/json":
+        try:
+            dumped = json.dumps(data[mime], indent=2, ensure_ascii=False, default=str)
+        except (TypeError, ValueError):
+            dumped = repr(data[mime])
+        return _text_block(dumped, width, ansi=False)
+    if mime.startswith("image/"):
+        return _placeholder(image_summary(mime, data[mime]), width)
+    raise Unsupported(f"{mime} output")  # HTML tables and Markdown: Rich lays them out
+
+
+def output_rows(output: Mapping[str, Any], width: int) -> list[str]:
+    """One stored output, folded, as `tuinb.ui.render.render_output` draws it."""
+    kind = output.get("output_type")
+    shown = output_text(output) if kind in ("stream", "error") else None
+    if shown is not None:
+        return _text_block(shown[0], width, style=_RED if shown[1] else "")
+    if kind in ("display_data", "execute_result", "update_display_data"):
+        data = output.get("data")
+        if not isinstance(data, Mapping):
+            return _placeholder("[empty output]", width)
+        return _bundle_rows(data, width)
+    return _placeholder(f"[{plain_text(str(kind))} output]", width)
+
+
+def _source_rows(cell: Cell, width: int, limit: int) -> list[str]:
+    source = cell.source
+    if cell.cell_type == "markdown" and source.strip():
+        if has_controls(source):
+            raise Unsupported("control characters in markdown")
+        return markdown_rows(source, width)
+    head = "\n".join(source.split("\n", limit)[:limit])
+    if cell.cell_type == "code":
+        return [
+            fit(expand_tabs(line), width, ellipsis=False) for line in printable(head).split("\n")
+        ]
+    return wrap_rows(printable(head), width)
+
+
+def cell_rows(cell: Cell, width: int, limit: int) -> tuple[list[str], bool]:
+    """(content rows of a cell including its blank last row, whether they are complete).
+
+    At most about `limit` rows are laid out; incomplete rows end at content the
+    first frame does not reproduce, or at the limit.
+    """
+    try:
+        rows = _source_rows(cell, width, limit) or [""]
+    except Unsupported:
+        return [], False
+    if len(rows) >= limit:
+        return rows, False
+    for output in cell.outputs:
+        try:
+            rows.extend(output_rows(output, width))
+        except Unsupported:
+            return rows, False
+        if len(rows) >= limit:
+            return rows, False
+    rows.append("")
+    return rows, True
+
+
+def _label(cell: Cell) -> str:
+    if cell.cell_type == "code":
+        count = cell.execution_count
+        return f"[{count if count is not None else ' '}]:"
+    return "md" if cell.cell_type == "markdown" else "raw"
+
+
+def view_rows(notebook: Notebook, width: int, height: int) -> list[Row]:
+    """The rows of the view's first frame (cursor on the first cell), at most `height`."""
+    marks = RunMarks()
+    rows: list[Row] = []
+    for index, cell in enumerate(notebook.cells):
+        content, complete = cell_rows(cell, width, height - len(rows))
+        note = marks.note(cell) if complete else None
+        if note:  # the timing line of a cell that ran, on its last row
+            content[-1] = f"\x1b[{_DIM}m{note[:width]}{RESET}"
+        for number, line in enumerate(content):
+            last = complete and number == len(content) - 1
+            rows.append((_label(cell) if number == 0 else "", index == 0 and not last, line))
+            if len(rows) >= height:
+                return rows
+        if not complete:
+            break
+    return rows
+
+
+# ---- the frame --------------------------------------------------------------------------
+
+
+def kernel_label(notebook: Notebook, kernel: str | None) -> str:
+    """The kernel part of the status bar at start (as `TuinbApp.kernel_display_name`)."""
+    name = kernel
+    spec = notebook.metadata.get("kernelspec")
+    if not name and isinstance(spec, dict):
+        name = spec.get("display_name") or spec.get("name")
+    return f"{name or 'no kernel'} (starting)"
+
+
+def status_text(notebook: Notebook, kernel: str | None) -> list[tuple[str, bool]]:
+    """The status bar's runs of text and whether each is bold (as `StatusBar.show`)."""
+    name = notebook.path.name if notebook.path is not None else ""
+    return [
+        (f" {name}", True),
+        ("    ", False),
+        ("  COMMAND", True),
+        (f"  {kernel_label(notebook, kernel)}", False),
+        (f"  cell 1/{len(notebook.cells)}", False),
+    ]
+
+
+def _status_row(notebook: Notebook, kernel: str | None, columns: int, style: str) -> str:
+    runs = status_text(notebook, kernel)
+    text = fit("".join(plain_text(part) for part, _ in runs), columns, ellipsis=True)
+    out: list[str] = [f"\x1b[0;{style}m"]
+    position = 0
+    for part, bold in runs:
+        piece = text[position : position + len(part)]
+        position += len(part)
+        out.append(f"\x1b[1m{piece}\x1b[22m" if bold else piece)
+    out.append(" " * max(0, columns - len(text)))
+    return "".join(out) + RESET
+
+
+def frame(
+    notebook: Notebook,
+    *,
+    columns: int,
+    lines: int,
+    kernel: str | None = None,
+    palette: Palette | None = None,
+) -> str:
+    """The whole first frame as one string of terminal output (no screen switch)."""
+    palette = palette or load_palette()
+    width = max(10, columns - SCROLLBAR - GUTTER)
+    height = max(0, lines - 1)
+    out = ["\x1b[?2026h\x1b[0m\x1b[H\x1b[2J"]
+    rows = view_rows(notebook, width, height)
+    for y in range(height):
+        out.append(f"\x1b[{y + 1};1H")
+        if y < len(rows):
+            label, bar, content = rows[y]
+            out.append(f"\x1b[{palette.gutter}m{label[: GUTTER - 2].rjust(GUTTER - 2)}{RESET} ")
+            out.append(f"\x1b[{palette.cursor}m▌{RESET}" if bar else " ")
+            out.append(content)
+        out.append(f"\x1b[{y + 1};{GUTTER + width + 1}H")
+        out.append(f"\x1b[{palette.edge}m{' ' * (columns - GUTTER - width)}{RESET}")
+    if lines > 0:
+        out.append(f"\x1b[{lines};1H")
+        out.append(_status_row(notebook, kernel, columns, palette.status))
+    out.append("\x1b[?2026l")
+    return "".join(out)
