@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -64,9 +65,23 @@ def make_notebook(path: Path, cells: int) -> None:
     path.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
 
 
-def timed(argv: list[str]) -> float:
+def bytecode_env(cache: Path) -> dict[str, str]:
+    """The environment for both commands: .pyc files written (once, by the warm-up) to `cache`.
+
+    An installed tuinb has its .pyc files, as nbclient in site-packages has;
+    with PYTHONDONTWRITEBYTECODE set (as in some CI and sandbox shells) an
+    editable tuinb would be compiled from source on every run, which is not
+    what a user waits for.
+    """
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(cache)
+    return env
+
+
+def timed(argv: list[str], env: dict[str, str]) -> float:
     began = time.perf_counter()
-    subprocess.run(argv, check=True, capture_output=True)
+    subprocess.run(argv, check=True, capture_output=True, env=env)
     return time.perf_counter() - began
 
 
@@ -80,14 +95,17 @@ def main() -> None:
         source = Path(tmp) / "bench.ipynb"
         make_notebook(source, args.cells)
         out_t, out_n = Path(tmp) / "t.ipynb", Path(tmp) / "n.ipynb"
+        env = bytecode_env(Path(tmp) / "pycache")
+        run_t = [tuinb, "run", str(source), "-o", str(out_t)]
+        run_n = [sys.executable, "-c", NBCLIENT, str(source), str(out_n)]
         ours: list[float] = []
         theirs: list[float] = []
         # one warm-up each (page cache, .pyc files), not counted
-        timed([tuinb, "run", str(source), "-o", str(out_t)])
-        timed([sys.executable, "-c", NBCLIENT, str(source), str(out_n)])
+        timed(run_t, env)
+        timed(run_n, env)
         for _ in range(args.repeat):
-            ours.append(timed([tuinb, "run", str(source), "-o", str(out_t)]))
-            theirs.append(timed([sys.executable, "-c", NBCLIENT, str(source), str(out_n)]))
+            ours.append(timed(run_t, env))
+            theirs.append(timed(run_n, env))
         saved = json.loads(out_t.read_text())
         assert all(c["execution_count"] for c in saved["cells"]), "tuinb run left cells unrun"
     med_t, med_n = statistics.median(ours), statistics.median(theirs)

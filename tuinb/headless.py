@@ -8,13 +8,12 @@ SIGHUP (kernel shut down, nothing written).
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import signal
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -108,6 +107,8 @@ class Progress:
 
     async def tick(self) -> None:
         """Repaint the live line every 0.2 s (the elapsed time moves)."""
+        import asyncio
+
         while self.live:
             await asyncio.sleep(0.2)
             self.draw()
@@ -151,6 +152,8 @@ async def execute_notebook(
     `client` is the backend's `start()` result if it was started already. The
     kernel is always shut down before this returns (or raises).
     """
+    import asyncio
+
     from tuinb.engine import Engine
 
     engine = Engine(notebook, backend, record_timing=True, allow_stdin=False)
@@ -288,6 +291,8 @@ async def _load_and_execute(
     allow_errors: bool,
 ) -> tuple[RunOutcome, Notebook | None]:
     """Load the notebook (in a thread) while the kernel starts, then run it."""
+    import asyncio
+
     from tuinb.model import NotebookError, load
 
     starting = asyncio.create_task(manager.start())
@@ -317,6 +322,8 @@ def _run_with_signals(main: Callable[[], Any]) -> tuple[Any, int | None]:
 
     Returns (its result, None) or (None, the exit code for the signal).
     """
+    import asyncio
+
     caught: list[int] = []
 
     async def guarded() -> Any:
@@ -359,10 +366,10 @@ def run_command(
     allow_errors: bool,
 ) -> int:
     """Execute `notebook` headless; returns the exit code."""
-    from tuinb.model import NotebookError, load, save
-
     is_json, named = _peek_kernel_name(notebook)
     if not is_json:  # let the model say what is wrong with the file
+        from tuinb.model import NotebookError, load
+
         try:
             named = _kernel_of(load(notebook))
         except NotebookError as exc:
@@ -380,12 +387,23 @@ def run_command(
         _say(str(exc))
         return 2
     manager = KernelManager(spec, cwd=notebook.resolve().parent, exit_grace=EXIT_GRACE)
+    caught: list[int] = []
     try:
+        with _signals_interrupt(caught):
+            # The kernel boots (~0.5 s) while asyncio, zmq, the engine and the
+            # model are imported and the notebook is read; a failure to launch
+            # is reported by `start()`.
+            with contextlib.suppress(KernelError):
+                manager.launch()
+            from tuinb.model import NotebookError, save
+
         result, signal_exit = _run_with_signals(
             lambda: _load_and_execute(
                 notebook, manager, time_limit=timeout, allow_errors=allow_errors
             )
         )
+    except KeyboardInterrupt:  # a signal before the event loop took signals over
+        result, signal_exit = None, _SIGNAL_EXIT[signal.Signals(caught[0] if caught else 2)]
     except Exception as exc:  # a bug: still one line, and the kernel is shut down
         _say(f"internal error ({type(exc).__name__}: {exc}); nothing was written.")
         return 2
@@ -404,6 +422,28 @@ def run_command(
     if outcome.message:
         _say(outcome.message)
     return int(outcome.exit_code)
+
+
+@contextlib.contextmanager
+def _signals_interrupt(caught: list[int]) -> Iterator[None]:
+    """While the kernel launches and modules load: SIGTERM/SIGHUP raise KeyboardInterrupt too.
+
+    So that the `finally` that kills the kernel runs for them as for Ctrl-C.
+    """
+
+    def interrupt(signum: int, _frame: Any) -> None:
+        caught.append(signum)
+        raise KeyboardInterrupt
+
+    previous = {}
+    for signum in _SIGNAL_EXIT:
+        if signum != signal.SIGINT:
+            previous[signum] = signal.signal(signum, interrupt)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def kernels_command() -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
 import sys
 import textwrap
 import time
@@ -143,6 +144,37 @@ async def test_no_exit_grace_terminates_the_kernel_once_it_replied(spec: KernelS
     assert_no_process(proc.pid)
     assert not connection_file.exists()
     assert not ipc_dir.exists()
+
+
+async def test_launch_then_start_connects_to_the_launched_process(spec: KernelSpec) -> None:
+    manager = KernelManager(spec)
+    manager.launch()
+    pid = manager.pid
+    assert pid is not None
+    manager.launch()  # already launched: nothing new
+    assert manager.pid == pid
+    try:
+        async with within(60, "start after launch"):
+            client = await manager.start()
+        assert manager.pid == pid
+        msg_id = await client.execute("print('hi')")
+        messages = await collect_until_idle(manager, msg_id)
+        assert any(isinstance(m.content, Stream) and m.content.text == "hi\n" for m in messages)
+    finally:
+        await manager.shutdown()
+    assert_no_process(pid)
+
+
+def test_launching_a_kernel_imports_neither_zmq_nor_asyncio() -> None:
+    code = (
+        "import sys, tuinb.cli, tuinb.headless, tuinb.kernel.manager, tuinb.kernel.kernelspec;"
+        "print(sorted(m for m in ('asyncio', 'zmq', 'tuinb.engine', 'tuinb.model')"
+        " if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == "[]"
 
 
 async def test_shutdown_all_kernels_sync(spec: KernelSpec) -> None:

@@ -9,7 +9,6 @@ empties from atexit or a signal handler, so no kernel outlives tuinb.
 
 from __future__ import annotations
 
-import asyncio
 import atexit
 import contextlib
 import logging
@@ -20,9 +19,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO, TYPE_CHECKING, Literal
 
-from tuinb.kernel.client import KernelClient
 from tuinb.kernel.connection import (
     ConnectionInfo,
     connection_file_path,
@@ -33,6 +31,11 @@ from tuinb.kernel.connection import (
 )
 from tuinb.kernel.errors import KernelDeadError, KernelError, KernelStartError
 from tuinb.kernel.kernelspec import KernelSpec
+
+if TYPE_CHECKING:
+    import asyncio
+
+    from tuinb.kernel.client import KernelClient
 
 log = logging.getLogger(__name__)
 
@@ -146,15 +149,17 @@ class KernelManager:
 
     # ------------------------------------------------------------ start
 
-    async def start(self, *, timeout: float = 60) -> KernelClient:  # noqa: ASYNC109 (contract)
-        """Launch the kernel and return its client once it answered the handshake.
+    def launch(self) -> None:
+        """Write the connection file and start the kernel process, without waiting for it.
 
-        Raises `KernelStartError` (naming the kernel, quoting its output) if the
-        command cannot run, the process exits, or it does not answer in `timeout` s.
+        Synchronous and light (no zmq, no asyncio): call it early to let the
+        kernel boot while the caller imports and loads the rest; `start()`
+        then connects to it. Raises `KernelStartError` if the connection file
+        cannot be written or the command cannot run.
         """
-        if self.is_alive:
-            return self.client
-        await self._cleanup()
+        if self._proc is not None and self._proc.poll() is None:
+            return  # launched already
+        self._release()
         self._death_reason = None
         try:
             path = connection_file_path()
@@ -162,7 +167,7 @@ class KernelManager:
             self._info = info
             write_connection_file(info, path)
         except OSError as exc:
-            await self._cleanup()
+            self._release()
             where = exc.filename or runtime_dir()
             raise KernelStartError(
                 self.spec.name,
@@ -175,7 +180,7 @@ class KernelManager:
         self._output = tempfile.TemporaryFile(prefix="tuinb-kernel-")  # noqa: SIM115 (closed in _release)
         argv = self.spec.command(path)
         try:
-            self._proc = subprocess.Popen(  # noqa: ASYNC220 (fork+exec only; never waited on here)
+            self._proc = subprocess.Popen(
                 argv,
                 stdin=subprocess.DEVNULL,
                 stdout=self._output,
@@ -185,11 +190,30 @@ class KernelManager:
                 start_new_session=True,
             )
         except OSError as exc:
-            await self._cleanup()
+            self._release()
             raise KernelStartError(
                 self.spec.name, f"{argv[0]!r} could not be run ({exc.strerror or exc})"
             ) from None
         _register(self)
+
+    async def start(self, *, timeout: float = 60) -> KernelClient:  # noqa: ASYNC109 (contract)
+        """Launch the kernel (unless `launch()` did) and return its client once it answered
+        the handshake.
+
+        Raises `KernelStartError` (naming the kernel, quoting its output) if the
+        command cannot run, the process exits, or it does not answer in `timeout` s.
+        """
+        import asyncio
+
+        from tuinb.kernel.client import KernelClient
+
+        if self._client is not None and self.is_alive:
+            return self._client
+        if self._proc is None or self._client is not None:  # not launched, or an old kernel
+            await self._cleanup()
+            self.launch()
+        info = self._info
+        assert info is not None
         client = KernelClient(info, kernel_name=self.spec.name)
         self._client = client
         client.start_channels()
@@ -218,6 +242,8 @@ class KernelManager:
     # ------------------------------------------------------------ death watch
 
     async def _watch_death(self) -> None:
+        import asyncio  # loaded lazily: see launch()
+
         proc, client = self._proc, self._client
         assert proc is not None
         assert client is not None
@@ -258,6 +284,8 @@ class KernelManager:
 
     async def wait_for_death(self) -> str:
         """Return a one-line reason once the kernel dies unexpectedly (not on shutdown)."""
+        import asyncio  # loaded lazily: see launch()
+
         if self._death_reason is not None:
             return self._death_reason
         waiter: asyncio.Future[str] = asyncio.get_running_loop().create_future()
@@ -305,6 +333,8 @@ class KernelManager:
         await self._cleanup()
 
     async def _stop_watch(self) -> None:
+        import asyncio  # loaded lazily: see launch()
+
         watch, self._watch = self._watch, None
         if watch is not None and not watch.done():
             watch.cancel()
@@ -313,6 +343,8 @@ class KernelManager:
 
     @staticmethod
     async def _wait_exit(proc: subprocess.Popen[bytes], seconds: float) -> bool:
+        import asyncio  # loaded lazily: see launch()
+
         deadline = time.monotonic() + seconds
         interval = 0.002  # a signalled kernel is gone in ~10 ms: look again soon
         while proc.poll() is None:
