@@ -14,11 +14,13 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Container
-from textual.screen import Screen
+from textual.screen import UPDATE_PERIOD, Screen
+from textual.timer import Timer
 from textual.widgets import TextArea
 
 from tuinb.ui.cell_actions import CellActions
 from tuinb.ui.editor import CellEditor
+from tuinb.ui.frames import FrameTimer
 from tuinb.ui.keys import GLOBAL_BINDINGS
 from tuinb.ui.running import RunActions
 from tuinb.ui.statusbar import StatusBar
@@ -41,6 +43,23 @@ class NotebookScreen(CellActions, RunActions, Screen[None]):
         self.mode = "command"
         """"command" or "edit"."""
         self._pending: tuple[str, str] | None = None
+        self._frame_timer: FrameTimer | None = None
+
+    @property
+    def _update_timer(self) -> Timer:
+        """Textual's screen-update timer, replaced: a key after a quiet frame paints at once."""
+        if self._frame_timer is None:
+            timer = FrameTimer(
+                self,
+                UPDATE_PERIOD,
+                name="screen_update",
+                callback=self._on_timer_update,
+                pause=True,
+            )
+            timer._start()
+            self._timers.add(timer)
+            self._frame_timer = timer
+        return self._frame_timer
 
     @property
     def tuinb(self) -> TuinbApp:
