@@ -8,7 +8,15 @@ gets in the way), and measures the raw protocol round trip in the same run:
   cell, until the number is on screen; against our KernelManager's round trip
   (execute_request to the stream message) on a warm kernel;
 - first paint: `ctrl+j` sent the moment the status bar appears (the kernel is
-  still starting); is the result ever lost, and how long until it shows;
+  still starting); is the result ever lost, and how long until it shows; and
+  how long after the kernel became ready: a small import hook (`HOOK`, put on
+  the tuinb process's PYTHONPATH as `sitecustomize`) notes on CLOCK_MONOTONIC
+  when the bridge receives `KernelStarted`, when the execute_request is sent,
+  when the first stream message arrives and when a frame holding the result is
+  flushed to the terminal. tmux and tui_probe's 10 ms polling add to that
+  what the warm run shows: its screen time minus the same hook's key read to
+  frame written. Compared with the raw protocol: the first execute on a fresh
+  kernel, from our KernelManager's start() returning;
 - flood: a cell printing 200,000 lines; while it streams, `j`/`k` until the
   status bar's cell number changes (key-to-screen p50/p95); the flood's end;
   peak RSS of the tuinb process and of the kernel.
@@ -34,6 +42,133 @@ PROBE = Path("/work/shared/tools/tui_probe.py")
 WARM_CELLS = ["print(111111111 + 12345678)", "print(900000000 + 87654321)"]
 FLOOD_CELLS = ["for i in range(200000):\n    print(i)", "x = 1"]
 FLOOD_KEYS = 10
+RESULT = "123456789"
+
+HOOK = '''"""bench_exec's probe inside tuinb (written by benchmarks/bench_exec.py).
+
+Notes the first time of a few moments on CLOCK_MONOTONIC in $TUINB_BENCH_TRACE,
+patching modules as they are imported so start-up is not changed.
+"""
+import os
+import sys
+import time
+
+PATH = os.environ.get("TUINB_BENCH_TRACE")
+MARKER = os.environ.get("TUINB_BENCH_MARKER", "")
+SEEN = set()
+
+
+def note(name):
+    if name not in SEEN:
+        SEEN.add(name)
+        with open(PATH, "a") as out:
+            out.write(f"{name} {time.monotonic():.6f}\\n")
+
+
+def writer_thread(module):
+    class File:
+        def __init__(self, file):
+            self.file = file
+            self.hit = False
+
+        def write(self, text):
+            self.hit = self.hit or MARKER in text
+            return self.file.write(text)
+
+        def flush(self):
+            self.file.flush()
+            if self.hit:
+                note("output_written")
+
+        def __getattr__(self, name):
+            return getattr(self.file, name)
+
+    init = module.WriterThread.__init__
+
+    def __init__(self, file):
+        init(self, File(file))
+
+    module.WriterThread.__init__ = __init__
+
+
+def linux_driver(module):
+    from textual import events
+
+    process = module.LinuxDriver.process_message
+
+    def process_message(self, message):
+        if isinstance(message, events.Key):
+            note("key_read")
+        return process(self, message)
+
+    module.LinuxDriver.process_message = process_message
+
+
+def bridge(module):
+    to_message = module.to_message
+
+    def traced(event):
+        if type(event).__name__ == "KernelStarted":
+            note("kernel_ready")
+        return to_message(event)
+
+    module.to_message = traced
+
+
+def client(module):
+    execute = module.KernelClient.execute
+    deserialize = module.deserialize
+
+    async def traced_execute(self, *args, **kwargs):
+        result = await execute(self, *args, **kwargs)
+        note("execute_sent")
+        return result
+
+    def traced_deserialize(*args, **kwargs):
+        message = deserialize(*args, **kwargs)
+        stream = message is not None and message.header.get("msg_type") == "stream"
+        if stream and "execute_sent" in SEEN:
+            note("first_stream")
+        return message
+
+    module.KernelClient.execute = traced_execute
+    module.deserialize = traced_deserialize
+
+
+PATCHES = {
+    "textual.drivers._writer_thread": writer_thread,
+    "textual.drivers.linux_driver": linux_driver,
+    "tuinb.ui.bridge": bridge,
+    "tuinb.kernel.client": client,
+}
+
+
+class Finder:
+    def find_spec(self, name, path=None, target=None):
+        if name not in PATCHES:
+            return None
+        for finder in sys.meta_path:
+            if finder is self or not hasattr(finder, "find_spec"):
+                continue
+            spec = finder.find_spec(name, path, target)
+            if spec is not None:
+                break
+        else:
+            return None
+        exec_module = spec.loader.exec_module
+
+        def patched(module):
+            exec_module(module)
+            PATCHES[name](module)
+
+        spec.loader.exec_module = patched
+        return spec
+
+
+ARGV = getattr(sys, "orig_argv", sys.argv)
+if PATH and any(os.path.basename(arg) == "tuinb" for arg in ARGV[:2]):
+    sys.meta_path.insert(0, Finder())
+'''
 
 
 def write_notebook(path: Path, sources: list[str]) -> None:
@@ -71,7 +206,10 @@ def write_kernelspec(root: Path) -> None:
 def probe(
     tuinb: str, work: Path, sources: list[str], marker: str, steps: list[tuple[str, str]], **kw: Any
 ) -> dict[str, Any]:
-    """One tui_probe run in fresh folders; returns its JSON record."""
+    """One tui_probe run in fresh folders; returns its JSON record.
+
+    `moments=True`: run tuinb with `HOOK` and add its notes as `record["moments"]`.
+    """
     run = Path(tempfile.mkdtemp(dir=work))
     notebook = run / "bench.ipynb"
     write_notebook(notebook, sources)
@@ -83,8 +221,19 @@ def probe(
         "JUPYTER_PATH": str(work / "jupyter"),
         "TEXTUAL_ANIMATIONS": "none",
     }
+    moments = run / "moments.txt"
+    if kw.get("moments"):
+        hook = work / "hook"
+        hook.mkdir(exist_ok=True)
+        (hook / "sitecustomize.py").write_text(HOOK, encoding="utf-8")
+        path = os.pathsep.join(filter(None, [str(hook), os.environ.get("PYTHONPATH")]))
+        env |= {
+            "PYTHONPATH": path,
+            "TUINB_BENCH_TRACE": str(moments),
+            "TUINB_BENCH_MARKER": RESULT,
+        }
     argv = [sys.executable, str(PROBE), "--runs", "1", "--marker", marker, "--json", str(out)]
-    argv += ["--timeout", str(kw.get("timeout", 60)), "--cwd", str(run)]
+    argv += ["--timeout", str(kw.get("timeout", 60)), "--cwd", str(run), "--quiet-cpu", "50"]
     for key, value in env.items():
         argv += ["--env", f"{key}={value}"]
     for keys, step_marker in steps:
@@ -94,6 +243,9 @@ def probe(
     argv += ["--screens", str(run / "screen"), "--", tuinb, str(notebook)]
     subprocess.run(argv, check=False, capture_output=True, text=True, timeout=300)
     record: dict[str, Any] = json.loads(out.read_text().splitlines()[-1])
+    if moments.exists():
+        lines = (line.split() for line in moments.read_text().splitlines())
+        record["moments"] = {name: float(value) for name, value in lines}
     if not record["runs"][0]["ok"]:
         final = run / "screen.run1.final.txt"
         shown = final.read_text() if final.exists() else "(no screen)"
@@ -135,6 +287,36 @@ async def raw_round_trip(repeat: int) -> list[float]:
     return times
 
 
+async def raw_first_execute() -> float:
+    """A fresh kernel's first execute with our kernel layer: start() returned to the stream (ms)."""
+    from tuinb.kernel import KernelManager, get_kernel_spec
+
+    manager = KernelManager(get_kernel_spec("python3"))
+    client = await manager.start()
+    try:
+        started = time.perf_counter()
+        msg_id = await client.execute(f"print({RESULT})")
+        async for message in client.messages():
+            if message.parent_id == msg_id and message.msg_type == "stream":
+                break
+        return (time.perf_counter() - started) * 1000
+    finally:
+        await manager.shutdown()
+
+
+def between(record: dict[str, Any], start: str) -> dict[str, float]:
+    """Milliseconds from the moment `start` (noted in tuinb by `HOOK`) to the later ones."""
+    moments = record.get("moments", {})
+    origin = moments.get(start)
+    if origin is None:
+        return {}
+    return {
+        name: (moments[name] - origin) * 1000
+        for name in ("execute_sent", "first_stream", "output_written")
+        if name in moments
+    }
+
+
 def summary(values: list[float]) -> str:
     if not values:
         return "no successful runs"
@@ -157,11 +339,15 @@ def main() -> None:
         os.environ["JUPYTER_PATH"] = str(work / "jupyter")
         os.environ["JUPYTER_RUNTIME_DIR"] = str(work / "raw-runtime")
         raw = asyncio.run(raw_round_trip(20 * args.runs))
+        raw_first = [asyncio.run(raw_first_execute()) for _ in range(args.runs)]
 
         warm: list[float] = []
         cold: list[float] = []
         first_paint: list[float] = []
         lost = 0
+        ready: dict[str, list[float]] = {}
+        cold_inside: list[float] = []
+        terminal: list[float] = []
         flood_keys: list[float] = []
         flood_end: list[float] = []
         tuinb_rss: list[float] = []
@@ -172,19 +358,29 @@ def main() -> None:
                 work,
                 WARM_CELLS,
                 "(idle)",
-                [("C-j", "123456789"), ("j C-j", "987654321")],
+                [("C-j", RESULT), ("j C-j", "987654321")],
+                moments=True,
             )
             for name, into in (("step1", cold), ("step2", warm)):
                 value = step_ms(record, name)
                 if value is not None:
                     into.append(value)
+            inside = between(record, "key_read").get("output_written")
+            screen = step_ms(record, "step1")
+            if inside is not None and screen is not None:
+                cold_inside.append(inside)
+                terminal.append(screen - inside)
 
-            record = probe(args.tuinb, work, WARM_CELLS, "bench.ipynb", [("C-j", "123456789")])
+            record = probe(
+                args.tuinb, work, WARM_CELLS, "bench.ipynb", [("C-j", RESULT)], moments=True
+            )
             value = step_ms(record, "step1")
             if value is None:
                 lost += 1
             else:
                 first_paint.append(value)
+            for name, ms in between(record, "kernel_ready").items():
+                ready.setdefault(name, []).append(ms)
 
             steps = [("C-j", "(busy)")]
             steps += [
@@ -207,10 +403,20 @@ def main() -> None:
 
     print(f"raw round trip (our kernel layer, warm): {summary(raw)}")
     print(f"key -> output, first cell:               {summary(cold)}")
+    print(f"  in the program (key read -> frame written): {summary(cold_inside)}")
+    print(f"  tmux and 10 ms polls (screen - program):    {summary(terminal)}")
     print(f"key -> output, warm kernel:              {summary(warm)}")
     print(
         f"key at first paint -> output:            {summary(first_paint)}; lost {lost}/{args.runs}"
     )
+    print("  in the program, from the kernel being ready (KernelStarted reaching the UI) to:")
+    for name, label in (
+        ("execute_sent", "execute_request sent"),
+        ("first_stream", "first stream message in"),
+        ("output_written", "result frame written to the terminal"),
+    ):
+        print(f"    {label + ':':40}{summary(ready.get(name, []))}")
+    print(f"raw first execute on a fresh kernel:     {summary(raw_first)}")
     print(f"key -> screen during a 200,000-line flood: {summary(flood_keys)}")
     print(f"flood start -> finished on screen:       {summary(flood_end)}")
     if tuinb_rss:

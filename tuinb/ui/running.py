@@ -33,8 +33,12 @@ if TYPE_CHECKING:
 
 REPAINT_INTERVAL = 1 / 30
 """Seconds between repaints while outputs stream in."""
-SOON = 0.015
-"""Seconds a queued/started mark may wait for the cell's first output to share its frame."""
+SOON = 0.03
+"""Seconds a mark or a kernel state may wait for a cell's first output to share its frame.
+
+A fresh kernel's first output comes ~15 ms after the request: a frame of marks
+painted then would hold up the output's frame by its own 5 to 10 ms.
+"""
 REPAINT_BURST = 8.0
 """Repaints allowed at once before the interval applies (one short cell makes ~6)."""
 PAINT_NOW_WINDOW = 0.25
@@ -321,7 +325,7 @@ class RunActions(KernelActions):
             metadata["kernelspec"] = kernelspec_metadata(choice)
             if message.language_info:
                 metadata["language_info"] = dict(message.language_info)
-        self.schedule_repaint()
+        self.schedule_repaint(soon=True)  # a queued cell's first output may come with it
 
     def on_kernel_start_failed(self, message: bridge.KernelStartFailed) -> None:
         """Say why the kernel did not start; the notebook stays editable."""
