@@ -34,7 +34,6 @@ from tuinb.ui.prepaint_lines import (
     markdown_rows,
     wrap_rows,
 )
-from tuinb.ui.run_marks import RunMarks
 from tuinb.ui.sanitize import has_controls, plain_text, printable, sanitize
 from tuinb.ui.textout import MAX_LINES, fold_lines, output_text, pick_mime
 from tuinb.ui.themes import DEFAULT_DARK, ThemeFileError, read_theme_table, theme_files
@@ -250,6 +249,12 @@ def cell_rows(cell: Cell, width: int, limit: int) -> tuple[list[str], bool]:
     return rows, True
 
 
+def _note(cell: Cell) -> str | None:
+    from tuinb.ui.run_marks import RunMarks  # datetime: only for cells with timings
+
+    return RunMarks().note(cell)
+
+
 def _label(cell: Cell) -> str:
     if cell.cell_type == "code":
         count = cell.execution_count
@@ -259,11 +264,10 @@ def _label(cell: Cell) -> str:
 
 def view_rows(notebook: Notebook, width: int, height: int) -> list[Row]:
     """The rows of the view's first frame (cursor on the first cell), at most `height`."""
-    marks = RunMarks()
     rows: list[Row] = []
     for index, cell in enumerate(notebook.cells):
         content, complete = cell_rows(cell, width, height - len(rows))
-        note = marks.note(cell) if complete else None
+        note = _note(cell) if complete and "execution" in cell.metadata else None
         if note:  # the timing line of a cell that ran, on its last row
             content[-1] = f"\x1b[{_DIM}m{note[:width]}{RESET}"
         for number, line in enumerate(content):
