@@ -140,6 +140,12 @@ def test_frame_has_status_bar_and_theme_colours(tmp_path: Path) -> None:
     assert "\x1b[24;1H" in text
     assert "\x1b[25;" not in text
     assert "\x1b]" not in text  # no OSC, only cursor moves and colours
+    thumb, track = "48;2;31;65;103m", "48;2;0;2;11m"  # Textual's scrollbar under tuinb-dark
+    assert thumb not in text  # everything fits: no scrollbar
+    long = write_notebook(tmp_path / "long.ipynb", [("code", f"x = {n}") for n in range(60)])
+    text = prepaint.frame(load(long), columns=80, lines=24, kernel=None, palette=palette)
+    assert text.count(thumb) == 4  # 23 rows of 120: a thumb of 4 at the top
+    assert text.count(track) == 19
 
 
 def test_frame_keeps_escape_sequences_of_outputs_out(tmp_path: Path) -> None:

@@ -16,7 +16,9 @@ from rich.console import RenderableType
 from textual.strip import Strip
 
 from tuinb.ui.render import render_output, render_outputs
-from tuinb.ui.textout import MAX_LINES, output_text
+from tuinb.ui.textout import output_height_estimate, output_text
+
+__all__ = ["LAZY_ROWS", "LazyRow", "Row", "output_height_estimate", "output_rows"]
 
 LAZY_ROWS = 2000
 """Unfolded outputs estimated above this many rows are painted lazily, row by row."""
@@ -25,19 +27,6 @@ LazyRow = tuple[str, str]
 """A raw line of untrusted text and its style, rendered when painted."""
 
 Row = Strip | LazyRow
-
-
-def output_height_estimate(outputs: list[dict[str, Any]], *, folded: bool) -> int:
-    """Rows the outputs will likely take (exact for unwrapped text)."""
-    total = 0
-    for output in outputs:
-        text = output_text(output)
-        if text is None:
-            total += 3
-            continue
-        lines = text[0].removesuffix("\n").count("\n") + 1
-        total += min(lines, MAX_LINES + 1) if folded else lines
-    return total
 
 
 def output_rows(

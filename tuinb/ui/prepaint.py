@@ -35,7 +35,13 @@ from tuinb.ui.prepaint_lines import (
     wrap_rows,
 )
 from tuinb.ui.sanitize import has_controls, plain_text, printable, sanitize
-from tuinb.ui.textout import MAX_LINES, fold_lines, output_text, pick_mime
+from tuinb.ui.textout import (
+    MAX_LINES,
+    fold_lines,
+    output_height_estimate,
+    output_text,
+    pick_mime,
+)
 from tuinb.ui.themes import DEFAULT_DARK, ThemeFileError, read_theme_table, theme_files
 
 if TYPE_CHECKING:
@@ -58,7 +64,12 @@ Row = tuple[str, bool, str]
 # ---- colours ----------------------------------------------------------------------------
 
 RGB = tuple[int, int, int]
-_FALLBACK = {"background": "#16181D", "accent": "#F5A524", "panel": "#262A33"}
+_FALLBACK = {
+    "background": "#16181D",
+    "accent": "#F5A524",
+    "panel": "#262A33",
+    "primary": "#4EA1F3",
+}
 
 
 def _rgb(value: Any, fallback: str) -> RGB:
@@ -120,6 +131,10 @@ class Palette:
     """The scrollbar column (``$background``)."""
     status: str
     """The status bar (``$text`` on ``$panel``)."""
+    track: str
+    """The scrollbar's track (``$scrollbar-background``, approximated)."""
+    thumb: str
+    """The scrollbar's thumb (``$scrollbar``, approximated)."""
 
 
 def load_palette(theme: str = DEFAULT_DARK, *, truecolor: bool | None = None) -> Palette:
@@ -137,6 +152,9 @@ def load_palette(theme: str = DEFAULT_DARK, *, truecolor: bool | None = None) ->
     background = _rgb(table.get("background"), _FALLBACK["background"])
     accent = _rgb(table.get("accent"), _FALLBACK["accent"])
     panel = _rgb(table.get("panel"), _FALLBACK["panel"])
+    primary = _rgb(table.get("primary"), _FALLBACK["primary"])
+    r, g, b = background
+    darker = (max(0, r - 22), max(0, g - 22), max(0, b - 18))  # ~ Textual's darken-1
 
     def pair(fg: RGB, bg: RGB) -> str:
         return f"{_sgr(fg, background=False, truecolor=truecolor)};" + _sgr(
@@ -148,6 +166,8 @@ def load_palette(theme: str = DEFAULT_DARK, *, truecolor: bool | None = None) ->
         cursor=pair(accent, background),
         edge=_sgr(background, background=True, truecolor=truecolor),
         status=pair(_contrast(panel, 0.87), panel),
+        track=_sgr(darker, background=True, truecolor=truecolor),
+        thumb=_sgr(_blend(primary, darker, 0.4), background=True, truecolor=truecolor),
     )
 
 
@@ -264,20 +284,33 @@ def _label(cell: Cell) -> str:
 
 def view_rows(notebook: Notebook, width: int, height: int) -> list[Row]:
     """The rows of the view's first frame (cursor on the first cell), at most `height`."""
+    return _layout(notebook, width, height)[0]
+
+
+def _estimate(cell: Cell) -> int:
+    """Rows of a cell not laid out, estimated as the view estimates them."""
+    outputs = output_height_estimate(cell.outputs, folded=True)
+    return cell.source.count("\n") + 1 + outputs + 1
+
+
+def _layout(notebook: Notebook, width: int, height: int) -> tuple[list[Row], int]:
+    """The rows that fit, and the height of the whole notebook (estimated past them)."""
     rows: list[Row] = []
+    done = complete_rows = 0
     for index, cell in enumerate(notebook.cells):
         content, complete = cell_rows(cell, width, height - len(rows))
         note = _note(cell) if complete and "execution" in cell.metadata else None
         if note:  # the timing line of a cell that ran, on its last row
             content[-1] = f"\x1b[{_DIM}m{note[:width]}{RESET}"
-        for number, line in enumerate(content):
+        for number, line in enumerate(content[: max(0, height - len(rows))]):
             last = complete and number == len(content) - 1
             rows.append((_label(cell) if number == 0 else "", index == 0 and not last, line))
-            if len(rows) >= height:
-                return rows
         if not complete:
             break
-    return rows
+        done, complete_rows = index + 1, complete_rows + len(content)
+        if len(rows) >= height:
+            break
+    return rows, complete_rows + sum(_estimate(cell) for cell in notebook.cells[done:])
 
 
 # ---- the frame --------------------------------------------------------------------------
@@ -300,7 +333,7 @@ def status_text(notebook: Notebook, kernel: str | None) -> list[tuple[str, bool]
         ("    ", False),
         ("  COMMAND", True),
         (f"  {kernel_label(notebook, kernel)}", False),
-        (f"  cell 1/{len(notebook.cells)}", False),
+        (f"  cell {min(1, len(notebook.cells))}/{len(notebook.cells)}", False),
     ]
 
 
@@ -330,7 +363,8 @@ def frame(
     width = max(10, columns - SCROLLBAR - GUTTER)
     height = max(0, lines - 1)
     out = ["\x1b[?2026h\x1b[0m\x1b[H\x1b[2J"]
-    rows = view_rows(notebook, width, height)
+    rows, total = _layout(notebook, width, height)
+    thumb = max(1, round(height * height / total)) if total > height else 0
     for y in range(height):
         out.append(f"\x1b[{y + 1};1H")
         if y < len(rows):
@@ -339,7 +373,8 @@ def frame(
             out.append(f"\x1b[{palette.cursor}m▌{RESET}" if bar else " ")
             out.append(content)
         out.append(f"\x1b[{y + 1};{GUTTER + width + 1}H")
-        out.append(f"\x1b[{palette.edge}m{' ' * (columns - GUTTER - width)}{RESET}")
+        edge = palette.edge if not thumb else palette.thumb if y < thumb else palette.track
+        out.append(f"\x1b[{edge}m{' ' * (columns - GUTTER - width)}{RESET}")
     if lines > 0:
         out.append(f"\x1b[{lines};1H")
         out.append(_status_row(notebook, kernel, columns, palette.status))

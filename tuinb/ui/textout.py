@@ -20,6 +20,7 @@ __all__ = [
     "MIME_PRIORITY",
     "Fold",
     "fold_lines",
+    "output_height_estimate",
     "output_text",
     "pick_mime",
 ]
@@ -94,3 +95,27 @@ def output_text(output: Mapping[str, Any]) -> tuple[str, str] | None:
     if isinstance(data, Mapping) and pick_mime(data) == "text/plain":
         return as_str(data.get("text/plain")), ""
     return None
+
+
+def _line_count(text: str, limit: int) -> int:
+    """Lines of `text` (a last newline ends the last line), counted up to `limit`."""
+    end = len(text) - 1 if text.endswith("\n") else len(text)
+    count, position = 1, text.find("\n", 0, end)
+    while position >= 0 and count < limit:
+        count += 1
+        position = text.find("\n", position + 1, end)
+    return count
+
+
+def output_height_estimate(outputs: list[dict[str, Any]], *, folded: bool) -> int:
+    """Rows the outputs will likely take (exact for unwrapped text)."""
+    total = 0
+    for output in outputs:
+        text = output_text(output)
+        if text is None:
+            total += 3
+        elif folded:
+            total += _line_count(text[0], MAX_LINES + 1)
+        else:
+            total += text[0].removesuffix("\n").count("\n") + 1
+    return total
