@@ -294,7 +294,8 @@ def _estimate(cell: Cell) -> int:
 
 
 def _layout(notebook: Notebook, width: int, height: int) -> tuple[list[Row], int]:
-    """The rows that fit, and the height of the whole notebook (estimated past them)."""
+    """The rows that fit, and the notebook's height for the scrollbar (estimated past them,
+    as far as it changes the thumb)."""
     rows: list[Row] = []
     done = complete_rows = 0
     for index, cell in enumerate(notebook.cells):
@@ -310,7 +311,12 @@ def _layout(notebook: Notebook, width: int, height: int) -> tuple[list[Row], int
         done, complete_rows = index + 1, complete_rows + len(content)
         if len(rows) >= height:
             break
-    return rows, complete_rows + sum(_estimate(cell) for cell in notebook.cells[done:])
+    total = complete_rows
+    for cell in notebook.cells[done:]:
+        if total >= height * height:  # the scrollbar's thumb is one row from here on
+            break
+        total += _estimate(cell)
+    return rows, total
 
 
 # ---- the frame --------------------------------------------------------------------------

@@ -55,21 +55,25 @@ class Fold:
 
 
 def fold_lines(text: str, max_lines: int) -> Fold:
-    """Keep the first and last `max_lines // 2` lines of `text` (no cut if it fits)."""
-    text = text.removesuffix("\n")
-    total = text.count("\n") + 1
+    """Keep the first and last `max_lines // 2` lines of `text` (no cut if it fits).
+
+    A last newline ends the last line. Only the kept lines are copied, so a
+    200,000-line output costs one count of its newlines.
+    """
+    end = len(text) - 1 if text.endswith("\n") else len(text)
+    total = text.count("\n", 0, end) + 1
     if total <= max_lines + 1:
-        return Fold(text, 0, "")
+        return Fold(text[:end], 0, "")
     keep_head = max(1, max_lines - max_lines // 2)
     keep_tail = max(0, max_lines // 2)
-    end = -1
+    head_end = -1
     for _ in range(keep_head):
-        end = text.find("\n", end + 1)
-    start = len(text)
+        head_end = text.find("\n", head_end + 1, end)
+    start = end
     for _ in range(keep_tail):
         start = text.rfind("\n", 0, start)
-    tail = text[start + 1 :] if keep_tail else ""
-    return Fold(text[:end], total - keep_head - keep_tail, tail)
+    tail = text[start + 1 : end] if keep_tail else ""
+    return Fold(text[:head_end], total - keep_head - keep_tail, tail)
 
 
 def pick_mime(data: Mapping[str, Any]) -> str | None:
@@ -100,6 +104,8 @@ def output_text(output: Mapping[str, Any]) -> tuple[str, str] | None:
 def _line_count(text: str, limit: int) -> int:
     """Lines of `text` (a last newline ends the last line), counted up to `limit`."""
     end = len(text) - 1 if text.endswith("\n") else len(text)
+    if end < 65536:
+        return min(limit, text.count("\n", 0, end) + 1)
     count, position = 1, text.find("\n", 0, end)
     while position >= 0 and count < limit:
         count += 1
