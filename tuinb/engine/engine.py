@@ -145,8 +145,8 @@ class Engine:
         self._client = client
         self._pump_task = asyncio.create_task(self._pump(client), name="tuinb-engine-pump")
         self._death_task = asyncio.create_task(self._watch_death(), name="tuinb-engine-death")
-        try:
-            reply = await client.kernel_info()
+        try:  # the handshake's reply, if the client kept it, saves a round trip
+            reply = getattr(client, "ready_reply", None) or await client.kernel_info()
         except Exception as exc:  # a kernel that is slow to answer still runs code
             log.warning("kernel_info failed: %s", exc)
         else:

@@ -70,6 +70,8 @@ class KernelClient:
         self._closed = False
         self.heartbeat = channels.Heartbeat(self._ctx, info)
         """The heartbeat channel (pinged by the manager's death watch)."""
+        self.ready_reply: Message | None = None
+        """The kernel_info_reply that ended `wait_for_ready` (its language_info, without asking)."""
 
     # ------------------------------------------------------------ lifecycle
 
@@ -353,6 +355,7 @@ class KernelClient:
                     if reply is None and future.done() and not future.exception():
                         reply = future.result()
                 if reply is not None and self.iopub_seen:
+                    self.ready_reply = reply
                     return reply
                 if not still_starting():
                     raise KernelDeadError(f"{self.kernel_name} stopped while starting")
