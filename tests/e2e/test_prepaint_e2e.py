@@ -33,6 +33,21 @@ async def test_j_pressed_on_the_first_frame_moves_the_cursor(
     assert await tmux.wait_exit() == 0
 
 
+async def test_a_paste_on_the_first_frame_is_a_paste_not_keys(
+    tmux: TmuxSession, tuinb: Path, tmp_path: Path
+) -> None:
+    notebook = write_notebook(tmp_path / "paste.ipynb", cells(5))
+    await tmux.start([str(tuinb), str(notebook)], env=tuinb_env())
+    await tmux.wait_for("cell 1/5", what="the first frame", within=20)
+    await tmux.tmux("set-buffer", "dd")  # as keys, `d d` would delete the first cell
+    await tmux.tmux("paste-buffer", "-p", "-t", tmux.target)
+    await tmux.send("j")
+    screen = await tmux.wait_for("cell 2/", what="the cursor on cell 2", within=20)
+    assert "cell 2/5" in screen
+    await tmux.send("C-q")
+    assert await tmux.wait_exit() == 0, await tmux.exit_report()
+
+
 async def tuinb_in_shell(
     tmux: TmuxSession, tuinb: Path, tmp_path: Path, *, then: str = ""
 ) -> tuple[Path, Path]:

@@ -212,6 +212,7 @@ def test_interrupted_start_up_restores_the_terminal(tmp_path: Path) -> None:
     assert "INTERRUPTED" in output
     assert output.index("\x1b[?1049h") < output.index("\x1b[?1049l")  # alternate screen left
     assert "\x1b[?25h" in output  # cursor shown again
+    assert output.index("\x1b[?2004h") < output.index("\x1b[?2004l")  # bracketed paste off
     assert restored
 
 

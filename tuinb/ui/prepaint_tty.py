@@ -8,10 +8,11 @@ run of the Textual app (`tuinb.ui.launch.open_editor`):
   (no echo, not line by line, no flow control, no CR-to-NL translation, so a
   key typed now reaches Textual as the same bytes and is read by it when it
   starts: Textual sets its own mode with ``TCSANOW`` and does not flush
-  input), enter the alternate screen, hide the cursor and write the frame of
-  `tuinb.ui.prepaint`. ``ctrl+c`` still interrupts while Textual loads;
-  SIGTERM and SIGHUP end the program through the exit below until the app
-  installs its own handlers;
+  input), enter the alternate screen, hide the cursor, turn bracketed paste
+  on (a paste during start-up reaches Textual as one paste, not as keys) and
+  write the frame of `tuinb.ui.prepaint`. ``ctrl+c`` still interrupts while
+  Textual loads; SIGTERM and SIGHUP end the program through the exit below
+  until the app installs its own handlers;
 - on exit, however the body ends: restore the saved attributes (Textual
   "restores" the ones it found, which are ours), and if the body raised,
   which means Textual did not take the screen back, leave the alternate
@@ -37,8 +38,9 @@ __all__ = ["NO_PREPAINT", "prepainted", "startup_mode"]
 NO_PREPAINT = "TUINB_NO_PREPAINT"
 """Set to ``1`` to start without the first frame (tests, debugging)."""
 
-_ENTER = "\x1b[?1049h\x1b[?25l\x1b[?7l"
-_LEAVE = "\x1b[?7h\x1b[?25h\x1b[?1049l"
+_ENTER = "\x1b[?1049h\x1b[?25l\x1b[?7l\x1b[?2004h"
+"""Alternate screen, cursor hidden, no line wrap, bracketed paste (as Textual sets them)."""
+_LEAVE = "\x1b[?2004l\x1b[?7h\x1b[?25h\x1b[?1049l"
 _LFLAG_OFF = termios.ECHO | termios.ICANON | termios.IEXTEN
 _IFLAG_OFF = termios.IXON | termios.IXOFF | termios.ICRNL | termios.INLCR | termios.IGNCR
 
