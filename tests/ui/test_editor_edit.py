@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.segment import Segment
 from textual import events
+from textual.geometry import Region
+from textual.strip import Strip
 
 from tests.ui.editor_helpers import (
     SIZE,
@@ -174,3 +177,50 @@ async def test_a_burst_of_keys_is_applied_in_order(tmp_path: Path) -> None:
         await settle(pilot, lambda: nb_screen(app).editor.text.count("\n") == 1, "the keys")
         await pilot.pause()
         assert nb_screen(app).editor.text == "abc\nyx"
+
+
+async def test_typing_keeps_the_rows_it_did_not_change_and_repaints_the_rest(
+    tmp_path: Path,
+) -> None:
+    source = 'x = 1\ns = "text"\n# a comment\ny = [x, 2]'
+    app = make_app(write_notebook(tmp_path / "k.ipynb", [("code", source)]))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = nb_screen(app)
+        await pilot.press("enter")
+        editor = screen.editor
+        crop = Region(0, 0, editor.size.width, editor.size.height)
+
+        def painted() -> list[list[Segment]]:
+            editor._styles_cache.clear()  # Textual's own per-screen-row cache
+            return [list(strip) for strip in editor.render_lines(crop)]
+
+        def fresh() -> list[list[Segment]]:
+            editor._line_cache.clear()
+            return painted()
+
+        painted()
+        kept: list[int] = []
+        original = editor._render_line
+
+        def counting(y: int) -> Strip:
+            kept.append(y)
+            return original(y)
+
+        editor._render_line = counting  # type: ignore[method-assign]
+        await pilot.press("down", "end", *"  # more")  # line 1 only
+        rows = painted()
+        assert set(kept) == {0, 1}  # the row the cursor left, and the edited row
+        assert rows == fresh()
+        assert editor.text.split("\n")[1] == 's = "text"  # more'
+        # a triple quote opens a string to the end of the cell: later rows change colour only
+        before = painted()
+        await pilot.press("up", "home", *'"""')
+        assert editor.text.startswith('"""x = 1')
+        rows = painted()
+        assert rows[3] != before[3]
+        assert rows == fresh()
+        await pilot.press("ctrl+z")
+        assert painted() == fresh()
+        await pilot.press("end", "enter", *"z = 3")  # a new row: everything repainted
+        assert painted() == fresh()
+        assert editor.text.split("\n")[1] == "z = 3"

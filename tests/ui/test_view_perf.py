@@ -69,7 +69,13 @@ async def test_cells_just_below_the_screen_are_rendered_before_they_scroll_in(
             await pilot.press("j")
         await pilot.pause()
         last = view.index_at(int(view.scroll_y) + view.scrollable_content_region.height)
-        assert view.is_rendered(last + 1)
+        await settle(pilot, lambda: view.is_rendered(last + 1), "the next cell rendered")
+        keys = view._content_keys(last + 1, view._block(last + 1), 5)
+        await settle(
+            pilot,
+            lambda: all(view._content_cache_key(key) in view.contents for key in keys),
+            "the next cell's rows finished",
+        )
         assert not view.is_rendered(last + 10)
 
 

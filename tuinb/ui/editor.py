@@ -93,10 +93,12 @@ class CellEditor(TextArea):
 
     _highlight_timer: Timer | None = None
     _highlight_now_next = True
+    _rows_seen: list[tuple[str, tuple[tuple[int, int | None, str], ...]]] | None = None
 
     def load_text(self, text: str) -> None:
         """Load a cell's source, highlighted at once whatever its size."""
         self._highlight_now_next = True
+        self._rows_seen = None
         super().load_text(text)
 
     def _build_highlight_map(self) -> None:
@@ -105,7 +107,6 @@ class CellEditor(TextArea):
         Lexing re-reads the whole cell (~0.15 ms a line here): in a long cell
         it runs once typing pauses, and the old colours stay until then.
         """
-        self._line_cache.clear()
         if self._highlight_timer is not None:
             self._highlight_timer.stop()
             self._highlight_timer = None
@@ -113,12 +114,42 @@ class CellEditor(TextArea):
         self._highlight_now_next = False
         if now or self.document.line_count <= HIGHLIGHT_NOW_LINES or not self.is_attached:
             self._highlight()
+            self._forget_changed_rows()
         else:
+            self._line_cache.clear()
+            self._rows_seen = None
             self._highlight_timer = self.set_timer(HIGHLIGHT_DELAY, self._highlight_later)
+
+    def _forget_changed_rows(self) -> None:
+        """Drop the rendered rows whose text or colours changed; keep the others.
+
+        TextArea re-renders every row in sight after each edit (~0.5 ms a row);
+        a typed character changes one. With a row added or removed (or soft
+        wrapping on) every row is dropped, as TextArea does.
+        """
+        document = self.document
+        highlights = self._highlights
+        seen = [
+            (document.get_line(row), tuple(highlights.get(row, ())))
+            for row in range(document.line_count)
+        ]
+        old, self._rows_seen = self._rows_seen, seen
+        cache = self._line_cache
+        if old is None or len(old) != len(seen) or self.soft_wrap:
+            cache.clear()
+            return
+        changed = {
+            row for row, (before, now) in enumerate(zip(old, seen, strict=True)) if before != now
+        }
+        if changed:
+            for key in list(cache.keys()):
+                if key[2] in changed:  # the row's absolute y (TextArea.render_line's cache key)
+                    cache.discard(key)
 
     def _highlight_later(self) -> None:
         self._highlight_timer = None
         self._line_cache.clear()
+        self._rows_seen = None
         self._highlight()
         self.refresh()
 

@@ -73,6 +73,9 @@ class RowCache:
             for old in list(islice(rows, len(rows) - self.limit * 3 // 4)):
                 del rows[old]
 
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._rows
+
     def __len__(self) -> int:
         return len(self._rows)
 

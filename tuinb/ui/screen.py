@@ -44,6 +44,7 @@ class NotebookScreen(CellActions, RunActions, Screen[None]):
         """"command" or "edit"."""
         self._pending: tuple[str, str] | None = None
         self._frame_timer: FrameTimer | None = None
+        self._status_shown: tuple[str, bool, str, str, int, int] | None = None
 
     @property
     def _update_timer(self) -> Timer:
@@ -127,14 +128,19 @@ class NotebookScreen(CellActions, RunActions, Screen[None]):
                 typed = editor.text != self.notebook.cell(editor.cell_id).source
             except KeyError:
                 typed = False
-        self.status.show(
-            name=self.tuinb.display_name,
-            dirty=self.notebook.dirty or typed,
-            mode=self.mode,
-            kernel=self.kernel_status_text(self.tuinb.kernel_display_name),
-            cell=min(self.view.cursor + 1, len(self.notebook.cells)),
-            cells=len(self.notebook.cells),
+        shown = (
+            self.tuinb.display_name,
+            self.notebook.dirty or typed,
+            self.mode,
+            self.kernel_status_text(self.tuinb.kernel_display_name),
+            min(self.view.cursor + 1, len(self.notebook.cells)),
+            len(self.notebook.cells),
         )
+        if shown == self._status_shown:
+            return  # unchanged: no repaint (typing would paint the bar on every key)
+        self._status_shown = shown
+        name, dirty, mode, kernel, cell, cells = shown
+        self.status.show(name=name, dirty=dirty, mode=mode, kernel=kernel, cell=cell, cells=cells)
 
     def _select(self, index: int, *, extend: bool = False, repaint: bool = True) -> None:
         view = self.view

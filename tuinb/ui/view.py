@@ -18,6 +18,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from rich.console import RenderableType
@@ -51,6 +52,9 @@ is written to the terminal first (the writer thread needs the interpreter)."""
 
 CONTENT_ROWS_KEPT = 1500
 """Finished content rows kept (the screen, and the cells around it as it moves)."""
+
+PREFETCH_STEP_DELAY = 0.001
+"""Pause between prefetch steps, in which a key that came in is handled."""
 
 _BLANK_ROW = ("blank",)
 """Content key of the rows below the last cell."""
@@ -138,6 +142,8 @@ class NotebookView(ScrollView, can_focus=True):
         self.relayouts_skipped = 0
         """Height corrections applied without a screen layout (for tests)."""
         self._prefetch_pending = False
+        self._prefetch_steps: list[tuple[int, bool]] = []
+        self._prefetch_generation = 0
         self.rows = RowCache()
         """Finished rows (gutter and content) by what they show."""
         self.contents = RowCache(limit=CONTENT_ROWS_KEPT)
@@ -531,22 +537,45 @@ class NotebookView(ScrollView, can_focus=True):
     def _prefetch(self) -> None:
         """After a frame: render the cells just off screen and finish their rows,
         so a cursor move that scrolls one of them in finds it ready (rendering
-        a highlighted cell costs a few milliseconds, finishing a row ~0.1 ms)."""
+        a highlighted cell costs a few milliseconds, finishing a row ~0.1 ms).
+
+        One cell's work at a time, with a pause between, so a key that
+        arrives meanwhile waits for one step, not for all of them.
+        """
         self._prefetch_pending = False
         if not self._heights or not self.is_attached:
             return
         top = int(self.scroll_y)
-        view = self.scrollable_content_region.height
         first = self.index_at(top)
-        last = self.index_at(top + view)
-        self.contents.use(self._row_signature())
-        keys: list[_ContentKey] = []
-        for index in (last, last + 1, first - 1, last + 2):
-            if 0 <= index < len(self._heights):
-                block = self._block(index)
-                if index != last + 2:
-                    keys.extend(self._content_keys(index, block, view))
-        self._finished_contents(keys)
+        last = self.index_at(top + self.scrollable_content_region.height)
+        steps = [(last + 1, False), (last, True), (last + 1, True)]
+        steps += [(first - 1, False), (first - 1, True), (last + 2, False)]
+        self._prefetch_steps = [(index, rows) for index, rows in steps if index >= 0]
+        self._prefetch_generation += 1
+        self._prefetch_step(self._prefetch_generation)
+
+    def _prefetch_step(self, generation: int) -> None:
+        """Do the next prefetch step that has work in it; schedule the rest."""
+        if generation != self._prefetch_generation or not self.is_attached:
+            return
+        view = self.scrollable_content_region.height
+        while self._prefetch_steps:
+            index, rows = self._prefetch_steps.pop(0)
+            if index >= len(self._heights):
+                continue
+            if not rows:
+                if self.is_rendered(index):
+                    continue
+                self._block(index)
+                break
+            self.contents.use(self._row_signature())
+            keys = self._content_keys(index, self._block(index), view)
+            if all(self._content_cache_key(key) in self.contents for key in keys):
+                continue
+            self._finished_contents(keys)
+            break
+        if self._prefetch_steps:
+            self.set_timer(PREFETCH_STEP_DELAY, partial(self._prefetch_step, generation))
 
     def _content_keys(self, index: int, block: _Block, rows: int) -> list[_ContentKey]:
         """Content keys of a cell's first ``rows`` rows."""
