@@ -23,6 +23,7 @@ from tuinb.engine.events import (
     KernelStatusChanged,
     OutputsChanged,
 )
+from tuinb.engine.pipeline import PIPELINE_WINDOW, run_pipelined
 from tuinb.engine.protocols import ClientLike, KernelBackend, MessageLike, NotebookLike
 from tuinb.engine.router import Execution, Router
 
@@ -30,8 +31,6 @@ log = logging.getLogger(__name__)
 
 INTERRUPT_GRACE = 10.0
 """Seconds a timed-out cell gets to end after the kernel is interrupted."""
-PIPELINE_WINDOW = 16
-"""Execute requests `execute_pipelined` sends at once (one batch)."""
 
 
 class EngineError(Exception):
@@ -345,9 +344,9 @@ class Engine:
             return event
         execution = Execution(cell_id, msg_id)
         self._router.add(execution)
-        return await self._await_execution(execution, time_limit)
+        return await self.wait_finished(execution, time_limit=time_limit)
 
-    async def execute_pipelined(
+    def execute_pipelined(
         self,
         cells: Sequence[tuple[str, bool]],
         *,
@@ -357,87 +356,52 @@ class Engine:
         """Run `(cell_id, stop_on_error)` cells in order, sending requests ahead; for headless runs.
 
         Yields each cell's result in order; stop iterating (under
-        `contextlib.aclosing`) to stop the run. Requests go out in batches of
-        up to `window`, each batch sent at once while the kernel is idle, so
-        that ipykernel queues them on shell and, when a cell with
-        `stop_on_error` fails, aborts the rest of the batch itself: those
-        cells are left untouched, as cells nbclient never ran. A cell is
-        cleared and `CellStarted` emitted only when the kernel begins it, and
-        `time_limit` counts from then. With a `time_limit`, a cell that may
-        fail (stop_on_error False) ends its batch, so that a timeout's
-        interrupt never lets the kernel go on to the next cell.
+        `contextlib.aclosing`) to stop the run. See `tuinb.engine.pipeline`:
+        requests go out in batches of up to `window`; a cell is cleared and
+        `CellStarted` emitted only when the kernel begins it, and `time_limit`
+        counts from then; cells the kernel aborts after an error stay untouched.
         """
-        pending: deque[Execution | CellFinished | str] = deque()
-        index = 0
-        while index < len(cells) or pending:
-            if not pending:
-                index = await self._send_batch(cells, index, max(window, 1), time_limit, pending)
-            item = pending.popleft()
-            if isinstance(item, str):  # blank or not sendable: handled in its turn
-                try:
-                    yield await self.execute_cell(item)
-                except KeyError:
-                    yield self._aborted(item)
-            elif isinstance(item, CellFinished):
-                self._emit(item)
-                yield item
-            else:
-                yield await self._await_execution(item, time_limit)
+        return run_pipelined(self, cells, window=window, time_limit=time_limit)
 
-    async def _send_batch(
-        self,
-        cells: Sequence[tuple[str, bool]],
-        index: int,
-        window: int,
-        time_limit: float | None,
-        pending: deque[Execution | CellFinished | str],
-    ) -> int:
-        """Send the next requests (without yielding to the loop); returns the next index."""
+    async def send_ahead(
+        self, cell_id: str, *, stop_on_error: bool
+    ) -> Execution | CellFinished | None:
+        """Send a cell's execute_request for the kernel to begin later (a deferred execution).
+
+        None: nothing to send (a blank, non-code or deleted cell): give it to
+        `execute_cell` in its turn. A `CellFinished` (already emitted): the
+        request could not be sent (the kernel is dead or went away).
+        """
+        try:
+            cell = self.notebook.cell(cell_id)
+        except KeyError:
+            return None
+        if cell.cell_type != "code" or not cell.source.strip():
+            return None
         if self.kernel_state in ("starting", "restarting"):
             await self._settled.wait()
         client = self._client
-        while index < len(cells) and len(pending) < window:
-            cell_id, stop_on_error = cells[index]
-            index += 1
-            cell = self.notebook.cell(cell_id) if self._has_cell(cell_id) else None
-            if cell is None or cell.cell_type != "code" or not cell.source.strip():
-                pending.append(cell_id)
-                continue
-            if client is None or not self.is_alive:
-                pending.append(CellFinished(cell_id, "aborted"))
-                break
+        event: CellFinished
+        if client is None or not self.is_alive:
+            event = CellFinished(cell_id, "aborted")
+        else:
             try:
                 msg_id = await client.execute(
                     cell.source, allow_stdin=self.allow_stdin, stop_on_error=stop_on_error
                 )
             except Exception as exc:  # e.g. the kernel died between two cells
-                pending.append(
-                    CellFinished(cell_id, "error", ename=type(exc).__name__, evalue=str(exc))
-                )
-                break
-            execution = Execution(cell_id, msg_id, deferred=True)
-            self._router.add(execution)
-            pending.append(execution)
-            if time_limit is not None and not stop_on_error:
-                break
-        return index
-
-    def _has_cell(self, cell_id: str) -> bool:
-        try:
-            self.notebook.cell(cell_id)
-        except KeyError:
-            return False
-        return True
-
-    def _aborted(self, cell_id: str) -> CellFinished:
-        event = CellFinished(cell_id, "aborted")
+                event = CellFinished(cell_id, "error", ename=type(exc).__name__, evalue=str(exc))
+            else:
+                execution = Execution(cell_id, msg_id, deferred=True)
+                self._router.add(execution)
+                return execution
         self._emit(event)
         return event
 
-    async def _await_execution(
-        self, execution: Execution, time_limit: float | None
+    async def wait_finished(
+        self, execution: Execution, *, time_limit: float | None
     ) -> CellFinished:
-        """Wait for a (possibly deferred) execution; `time_limit` counts from its start."""
+        """Wait for an execution to end; `time_limit` counts from when the kernel began it."""
         if time_limit is None:
             return await execution.done
         if not execution.began.done():
