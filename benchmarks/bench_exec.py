@@ -97,7 +97,7 @@ def linux_driver(module):
     process = module.LinuxDriver.process_message
 
     def process_message(self, message):
-        if isinstance(message, events.Key):
+        if isinstance(message, events.Key) and message.key == "ctrl+j":
             note("key_read")
         return process(self, message)
 

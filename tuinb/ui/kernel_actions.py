@@ -1,4 +1,5 @@
-"""Kernel control from the notebook screen: interrupt, restart (asked first), change kernel.
+"""Kernel control from the notebook screen: interrupt, restart (asked first), change
+kernel, and the stdin prompt (a cell's `input()` answered by the user).
 
 `KernelActions` is the part of the screen's `RunActions` mixin that acts on
 the kernel rather than on cells.
@@ -12,15 +13,20 @@ from typing import TYPE_CHECKING
 from tuinb.engine.kernels import change_kernel, kernelspec_metadata, list_kernels
 from tuinb.ui.kernel_picker import KernelPicker
 from tuinb.ui.modals import restart_modal
+from tuinb.ui.stdin_prompt import StdinPrompt
 
 if TYPE_CHECKING:
+    from tuinb.ui import bridge
     from tuinb.ui.run_marks import RunMarks
     from tuinb.ui.running import EngineLike
     from tuinb.ui.screen import NotebookScreen
 
 
 class KernelActions:
-    """Interrupt, restart and kernel-change actions (a mixin; see `RunActions`)."""
+    """Interrupt, restart, kernel-change and stdin (a mixin; see `RunActions`)."""
+
+    _stdin: StdinPrompt | None = None
+    _stdin_cell: str | None = None
 
     if TYPE_CHECKING:
 
@@ -127,3 +133,42 @@ class KernelActions:
         except Exception:  # reported by the engine as KernelStartFailed
             return
         screen.notify(f"Now using the kernel {choice.display_name}.", timeout=3)
+
+    # ---- stdin ------------------------------------------------------------------
+
+    def on_input_requested(self, message: bridge.InputRequested) -> None:
+        """Open the stdin prompt; the answer goes back to the kernel."""
+        self._close_stdin()
+        try:
+            number = self._ns.notebook.index_of(message.cell_id) + 1
+        except KeyError:
+            number = 0
+        prompt = StdinPrompt(message.prompt, password=message.password, cell_label=f"Cell {number}")
+        self._stdin = prompt
+        self._stdin_cell = message.cell_id
+
+        def answered(value: str | None) -> None:
+            if self._stdin is prompt:
+                self._stdin = None
+                self._stdin_cell = None
+            if value is None:
+                self._ns.run_worker(self._interrupt(), group="kernel-interrupt")
+            else:
+                self._ns.run_worker(self._send_input(value), group="stdin")
+
+        self._ns.app.push_screen(prompt, answered)
+
+    async def _send_input(self, value: str) -> None:
+        engine = self.engine
+        if engine is None:
+            return
+        try:
+            await engine.provide_input(value)
+        except Exception as err:
+            self._ns.notify(str(err), severity="error")
+
+    def _close_stdin(self) -> None:
+        """Close an open stdin prompt without answering (its cell ended or was interrupted)."""
+        prompt, self._stdin, self._stdin_cell = self._stdin, None, None
+        if prompt is not None and prompt.is_attached and prompt.app.screen is prompt:
+            prompt.app.pop_screen()

@@ -26,7 +26,6 @@ from tuinb.ui import bridge
 from tuinb.ui.kernel_actions import KernelActions
 from tuinb.ui.notify import LONG_CELL_SECONDS, notify_finished
 from tuinb.ui.run_marks import RunMarks, format_duration
-from tuinb.ui.stdin_prompt import StdinPrompt
 
 if TYPE_CHECKING:
     from tuinb.ui.screen import NotebookScreen
@@ -75,8 +74,6 @@ class RunActions(KernelActions):
     _token_time: float = 0.0
     _repaint_soon: bool | None = None
     _repaint_tokens: float = 0.0
-    _stdin: StdinPrompt | None = None
-    _stdin_cell: str | None = None
     _paint_now_until: float = 0.0
     _awaiting_result: set[str] | None = None
     kernel_state: str = "starting"
@@ -349,43 +346,6 @@ class RunActions(KernelActions):
             timeout=20,
         )
         self.schedule_repaint()
-
-    def on_input_requested(self, message: bridge.InputRequested) -> None:
-        """Open the stdin prompt; the answer goes back to the kernel."""
-        self._close_stdin()
-        try:
-            number = self._ns.notebook.index_of(message.cell_id) + 1
-        except KeyError:
-            number = 0
-        prompt = StdinPrompt(message.prompt, password=message.password, cell_label=f"Cell {number}")
-        self._stdin = prompt
-        self._stdin_cell = message.cell_id
-
-        def answered(value: str | None) -> None:
-            if self._stdin is prompt:
-                self._stdin = None
-                self._stdin_cell = None
-            if value is None:
-                self._ns.run_worker(self._interrupt(), group="kernel-interrupt")
-            else:
-                self._ns.run_worker(self._send_input(value), group="stdin")
-
-        self._ns.app.push_screen(prompt, answered)
-
-    async def _send_input(self, value: str) -> None:
-        engine = self.engine
-        if engine is None:
-            return
-        try:
-            await engine.provide_input(value)
-        except Exception as err:
-            self._ns.notify(str(err), severity="error")
-
-    def _close_stdin(self) -> None:
-        """Close an open stdin prompt without answering (its cell ended or was interrupted)."""
-        prompt, self._stdin, self._stdin_cell = self._stdin, None, None
-        if prompt is not None and prompt.is_attached and prompt.app.screen is prompt:
-            prompt.app.pop_screen()
 
     # ---- status -----------------------------------------------------------------
 
