@@ -166,3 +166,27 @@ def test_prepaint_imports_neither_textual_nor_rich() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_palette_reads_theme_files_as_tomllib_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tomllib
+
+    from tuinb.ui.themes import bundled_theme_dirs
+
+    bundled = [path for folder in bundled_theme_dirs() for path in folder.glob("*.toml")]
+    assert bundled
+    for path in bundled:  # the quick reader and the TOML parser agree on the bundled themes
+        full = tomllib.loads(path.read_text(encoding="utf-8"))
+        strings = {key: value for key, value in full.items() if isinstance(value, str)}
+        assert prepaint._top_level(path) == strings
+    monkeypatch.setenv("TUINB_DATA_DIR", str(tmp_path))
+    mine = tmp_path / "themes" / "mine.toml"
+    mine.parent.mkdir()
+    mine.write_text('name = "tuinb-dark"\nprimary = "#000000"\naccent = "#010203"\n')
+    assert prepaint.load_palette(truecolor=True).cursor.startswith("38;2;1;2;3;")
+    mine.write_text('name = "tuinb-dark"\nprimary = "#000000"\naccent = """#0A0B0C"""\n')
+    assert prepaint._top_level(mine) is None  # not the simple form: tomllib reads it
+    assert prepaint.load_palette(truecolor=True).cursor.startswith("38;2;10;11;12;")
+    assert prepaint.load_palette(truecolor=False).cursor.startswith("38;5;")

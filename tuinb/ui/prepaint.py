@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tuinb.ui.media import as_str, image_summary, latex_to_unicode
@@ -137,16 +139,47 @@ class Palette:
     """The scrollbar's thumb (``$scrollbar``, approximated)."""
 
 
+_SIMPLE_LINE = re.compile(
+    r"\s*(?:#.*)?"  # blank or comment
+    r"|\s*(?P<key>[A-Za-z][\w-]*)\s*=\s*"
+    r"(?:\"(?P<text>[^\"\\\\]*)\"|true|false|[0-9.+-]+)\s*(?:#.*)?"
+)
+
+
+def _top_level(path: Path) -> dict[str, Any] | None:
+    """The top-level ``key = "text"`` pairs of a theme file in the simple form the
+    bundled themes use, or None for anything else (the TOML parser then reads it).
+
+    `tomllib` costs ~7-10 ms to import, a twentieth of the first frame's budget.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    table: dict[str, Any] = {}
+    for line in text.splitlines():
+        if line.lstrip().startswith("["):
+            break  # the tables ([variables]) hold nothing the frame uses
+        match = _SIMPLE_LINE.fullmatch(line)
+        if match is None:
+            return None
+        if match.group("key") and match.group("text") is not None:
+            table[match.group("key")] = match.group("text")
+    return table
+
+
 def load_palette(theme: str = DEFAULT_DARK, *, truecolor: bool | None = None) -> Palette:
     """The palette of a theme file by name (the bundled dark colours if none is found)."""
     if truecolor is None:
         truecolor = os.environ.get("COLORTERM", "").lower() in ("truecolor", "24bit")
     table: dict[str, Any] = {}
     for path in theme_files():
-        try:
-            data = read_theme_table(path)
-        except ThemeFileError:
-            continue
+        data = _top_level(path)
+        if data is None:  # not the simple form: the full TOML parser decides
+            try:
+                data = read_theme_table(path)
+            except ThemeFileError:
+                continue
         if data.get("name", path.stem) == theme:
             table = data  # a user's file of the same name wins, as in `load_themes`
     background = _rgb(table.get("background"), _FALLBACK["background"])

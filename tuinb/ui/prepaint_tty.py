@@ -78,6 +78,8 @@ def prepainted(notebook: Notebook, *, kernel: str | None) -> Iterator[bool]:
     try:
         saved = termios.tcgetattr(tty_in)
         columns, lines = os.get_terminal_size(tty_out)
+        if columns <= 0 or lines <= 0:
+            raise OSError("the terminal reports no size")  # Textual will assume one
         from tuinb.ui.prepaint import frame
 
         text = frame(notebook, columns=columns, lines=lines, kernel=kernel)

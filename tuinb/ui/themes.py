@@ -18,7 +18,6 @@ A broken file is skipped with one sentence naming the file and the key.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,6 +121,8 @@ def _colour(path: Path, key: str, value: Any) -> str:
 
 def read_theme_table(path: Path) -> dict[str, Any]:
     """The TOML table of a theme file (unchecked); raises `ThemeFileError` if unreadable."""
+    import tomllib  # on first use: the first frame reads the bundled themes without it
+
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as err:
