@@ -11,6 +11,7 @@ import pytest
 from tests.ui.editor_helpers import screen_text, settle, stream, write_notebook
 from tests.ui.test_exec_scripted import editor, ids
 from tuinb.engine import events as ev
+from tuinb.ui import bridge
 from tuinb.ui.app import SWITCH_INTERVAL, TuinbApp
 
 
@@ -77,3 +78,21 @@ async def test_thread_switch_interval_is_short_while_running_and_restored(two_ce
     async with editor(two_cells):
         assert sys.getswitchinterval() <= SWITCH_INTERVAL
     assert sys.getswitchinterval() == before
+
+
+async def test_startup_objects_are_frozen_after_first_paint_and_kernel_start(
+    two_cells: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    freezes: list[int] = []
+    monkeypatch.setattr("tuinb.ui.app.gc.freeze", lambda: freezes.append(1))
+    monkeypatch.setattr(TuinbApp, "is_headless", property(lambda self: False))
+    async with editor(two_cells) as (_app, engine, pilot):
+        await settle(pilot, lambda: len(freezes) >= 2, "two freezes")
+        count = len(freezes)
+        engine.emit(ev.KernelStarted({}))
+        await settle(pilot, lambda: len(freezes) > count, "a freeze at kernel start")
+
+
+def test_engine_messages_stay_with_the_screen() -> None:
+    messages = [bridge.CellOutputsChanged("c"), bridge.KernelStatusChanged("busy")]
+    assert not any(message.bubble for message in messages)

@@ -28,7 +28,12 @@ class EventSource(Protocol):
     def events(self) -> AsyncIterator[Any]: ...
 
 
-class KernelStarted(Message):
+class EngineMessage(Message, bubble=False):
+    """Base of the bridge's messages: only the notebook screen handles them (no bubbling
+    to the app, which would take every one of a stream's messages for nothing)."""
+
+
+class KernelStarted(EngineMessage):
     """The kernel answered its handshake and is ready."""
 
     def __init__(self, language_info: dict[str, Any]) -> None:
@@ -36,7 +41,7 @@ class KernelStarted(Message):
         self.language_info = language_info
 
 
-class KernelStartFailed(Message):
+class KernelStartFailed(EngineMessage):
     """The kernel could not be started; `text` is what to tell the user."""
 
     def __init__(self, text: str) -> None:
@@ -44,7 +49,7 @@ class KernelStartFailed(Message):
         self.text = text
 
 
-class KernelStatusChanged(Message):
+class KernelStatusChanged(EngineMessage):
     """The kernel's state changed (starting, idle, busy, restarting, dead, shutdown)."""
 
     def __init__(self, state: str) -> None:
@@ -56,7 +61,7 @@ class KernelStatusChanged(Message):
         return isinstance(message, KernelStatusChanged)
 
 
-class KernelDied(Message):
+class KernelDied(EngineMessage):
     """The kernel process died or stopped answering."""
 
     def __init__(self, reason: str) -> None:
@@ -64,7 +69,7 @@ class KernelDied(Message):
         self.reason = reason
 
 
-class CellQueued(Message):
+class CellQueued(EngineMessage):
     """A cell was put in the run queue."""
 
     def __init__(self, cell_id: str) -> None:
@@ -72,7 +77,7 @@ class CellQueued(Message):
         self.cell_id = cell_id
 
 
-class CellStarted(Message):
+class CellStarted(EngineMessage):
     """A cell's code was sent to the kernel."""
 
     def __init__(self, cell_id: str) -> None:
@@ -80,7 +85,7 @@ class CellStarted(Message):
         self.cell_id = cell_id
 
 
-class CellOutputsChanged(Message):
+class CellOutputsChanged(EngineMessage):
     """The model holds new outputs (or a new count) for a cell: repaint it."""
 
     def __init__(self, cell_id: str) -> None:
@@ -92,7 +97,7 @@ class CellOutputsChanged(Message):
         return isinstance(message, CellOutputsChanged) and message.cell_id == self.cell_id
 
 
-class InputRequested(Message):
+class InputRequested(EngineMessage):
     """Code in a cell is waiting for `input()`/`getpass()`."""
 
     def __init__(self, cell_id: str, prompt: str, password: bool) -> None:
@@ -102,7 +107,7 @@ class InputRequested(Message):
         self.password = password
 
 
-class CellFinished(Message):
+class CellFinished(EngineMessage):
     """A cell's execution ended (`status` ok, error or aborted)."""
 
     def __init__(self, event: ev.CellFinished) -> None:

@@ -315,6 +315,9 @@ class RunActions(KernelActions):
     def on_kernel_started(self, message: bridge.KernelStarted) -> None:
         """The kernel is ready; a notebook that names no kernel gets this one's spec."""
         self.kernel_state = "idle"
+        freeze = getattr(self._ns.app, "freeze_startup_objects", None)
+        if freeze is not None:
+            freeze()  # start-up is over: no long collector pause while cells run
         engine = self.engine
         choice = getattr(engine.backend, "choice", None) if engine is not None else None
         metadata = self._ns.notebook.metadata
