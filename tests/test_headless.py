@@ -503,3 +503,32 @@ async def test_progress_reports_each_cell_when_it_begins_and_ends(tmp_path: Path
         "tuinb run: [3/3] cell 3 ...",
         "tuinb run: cell 3 ok",
     ]
+
+
+def test_a_notebook_nbformat_must_repair_still_runs_and_saves(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "old.ipynb"
+    document = {  # nbformat 4.5 with a repeated cell id: only nbformat's full read repairs it
+        "cells": [
+            {
+                "cell_type": "code",
+                "id": "same",
+                "metadata": {},
+                "source": source,
+                "outputs": [],
+                "execution_count": None,
+            }
+            for source in ("print('one')", "print('two')")
+        ],
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "P", "language": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    path.write_text(json.dumps(document), encoding="utf-8")
+    code = headless.run_command(path, output=None, kernel=None, timeout=None, allow_errors=False)
+    assert code == 0, capsys.readouterr().err
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    assert [cell["outputs"][0]["text"] for cell in saved["cells"]] == [["one\n"], ["two\n"]]
+    ids = [cell["id"] for cell in saved["cells"]]
+    assert len(set(ids)) == 2

@@ -27,11 +27,9 @@ SKIP_TAG = "skip-execution"
 RAISES_TAG = "raises-exception"
 """Cells with this tag may raise: the run goes on (as nbclient)."""
 SHUTDOWN_WAIT = 0.3
-"""Seconds of polite shutdown (request, then exit) before the kernel is signalled.
-
-The run's results are final by then, so nothing the kernel does while it
-tears itself down matters; ipykernel answers the request in ~50 ms and then
-needs ~0.2 s more to exit on its own, while SIGTERM ends it in ~10 ms.
+"""Seconds of polite shutdown: the kernel gets half of it to answer shutdown_request
+(ipykernel does in ~30 ms); one that does not answer gets the other half to exit
+before it is signalled. The run's results are final by then.
 """
 
 EXIT_GRACE = 0.0
@@ -297,7 +295,11 @@ async def _load_and_execute(
 
     starting = asyncio.create_task(manager.start())
     try:
-        document = await asyncio.to_thread(load, path)
+        # The common nbformat-4 file is read without nbformat (whose import and
+        # validation cost ~0.25 s of CPU while the kernel boots); a run reports
+        # no validation warnings, so nbformat is only needed to write the file,
+        # and its writer is loaded in a thread while the cells run.
+        document = await asyncio.to_thread(load, path, defer_validation=True)
     except NotebookError as exc:
         with contextlib.suppress(Exception):
             await starting
@@ -311,10 +313,22 @@ async def _load_and_execute(
         client = await starting
     except Exception as exc:
         return RunOutcome(2, str(exc), save=False), document
-    outcome = await execute_notebook(
-        document, manager, time_limit=time_limit, allow_errors=allow_errors, client=client
-    )
+    writer = asyncio.create_task(asyncio.to_thread(_load_writer))
+    try:
+        outcome = await execute_notebook(
+            document, manager, time_limit=time_limit, allow_errors=allow_errors, client=client
+        )
+    finally:
+        with contextlib.suppress(Exception):
+            await writer
     return outcome, document
+
+
+def _load_writer() -> None:
+    """Import what saving needs (nbformat's writer), by serialising an empty notebook."""
+    from tuinb.model import dumps
+
+    dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
 
 
 def _run_with_signals(main: Callable[[], Any]) -> tuple[Any, int | None]:

@@ -58,7 +58,8 @@ class CellQueued:
 
 @dataclass(frozen=True)
 class CellStarted:
-    """The cell's execute_request was sent to the kernel."""
+    """The cell's execute_request was sent to the kernel (in a pipelined run, which sends
+    requests ahead: the kernel began running it)."""
 
     cell_id: str
 
