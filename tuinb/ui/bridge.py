@@ -30,10 +30,11 @@ class EventSource(Protocol):
 
 class EngineMessage(Message, bubble=False):
     """Base of the bridge's messages: only the notebook screen handles them (no bubbling
-    to the app, which would take every one of a stream's messages for nothing)."""
+    to the app, which would take every one of a stream's messages for nothing).
+    Textual resets `bubble` for each subclass, so each one says `bubble=False` too."""
 
 
-class KernelStarted(EngineMessage):
+class KernelStarted(EngineMessage, bubble=False):
     """The kernel answered its handshake and is ready."""
 
     def __init__(self, language_info: dict[str, Any]) -> None:
@@ -41,7 +42,7 @@ class KernelStarted(EngineMessage):
         self.language_info = language_info
 
 
-class KernelStartFailed(EngineMessage):
+class KernelStartFailed(EngineMessage, bubble=False):
     """The kernel could not be started; `text` is what to tell the user."""
 
     def __init__(self, text: str) -> None:
@@ -49,7 +50,7 @@ class KernelStartFailed(EngineMessage):
         self.text = text
 
 
-class KernelStatusChanged(EngineMessage):
+class KernelStatusChanged(EngineMessage, bubble=False):
     """The kernel's state changed (starting, idle, busy, restarting, dead, shutdown)."""
 
     def __init__(self, state: str) -> None:
@@ -61,7 +62,7 @@ class KernelStatusChanged(EngineMessage):
         return isinstance(message, KernelStatusChanged)
 
 
-class KernelDied(EngineMessage):
+class KernelDied(EngineMessage, bubble=False):
     """The kernel process died or stopped answering."""
 
     def __init__(self, reason: str) -> None:
@@ -69,7 +70,7 @@ class KernelDied(EngineMessage):
         self.reason = reason
 
 
-class CellQueued(EngineMessage):
+class CellQueued(EngineMessage, bubble=False):
     """A cell was put in the run queue."""
 
     def __init__(self, cell_id: str) -> None:
@@ -77,7 +78,7 @@ class CellQueued(EngineMessage):
         self.cell_id = cell_id
 
 
-class CellStarted(EngineMessage):
+class CellStarted(EngineMessage, bubble=False):
     """A cell's code was sent to the kernel."""
 
     def __init__(self, cell_id: str) -> None:
@@ -85,7 +86,7 @@ class CellStarted(EngineMessage):
         self.cell_id = cell_id
 
 
-class CellOutputsChanged(EngineMessage):
+class CellOutputsChanged(EngineMessage, bubble=False):
     """The model holds new outputs (or a new count) for a cell: repaint it."""
 
     def __init__(self, cell_id: str) -> None:
@@ -97,7 +98,7 @@ class CellOutputsChanged(EngineMessage):
         return isinstance(message, CellOutputsChanged) and message.cell_id == self.cell_id
 
 
-class InputRequested(EngineMessage):
+class InputRequested(EngineMessage, bubble=False):
     """Code in a cell is waiting for `input()`/`getpass()`."""
 
     def __init__(self, cell_id: str, prompt: str, password: bool) -> None:
@@ -107,7 +108,7 @@ class InputRequested(EngineMessage):
         self.password = password
 
 
-class CellFinished(EngineMessage):
+class CellFinished(EngineMessage, bubble=False):
     """A cell's execution ended (`status` ok, error or aborted)."""
 
     def __init__(self, event: ev.CellFinished) -> None:
