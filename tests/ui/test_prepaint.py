@@ -42,7 +42,10 @@ def synthetic() -> list[Notebook]:
             "cell_type": "markdown",
             "source": "# Title here\n\n## Sub *one*\n\nA **bold** and `code` and *em* "
             + long_line
-            + "\n\n- first item\n- second item with `x`\n\n### Three\n#### Four\n",
+            + "\n\n- first item\n- second item with `x`\n\n### Three\n#### Four\n\n"
+            "[Index](Index.ipynb) - [Back](Widget%20List.ipynb) - snake_case here "
+            + long_line
+            + "[a link](https://example.org/a_b?x=1&y=2) *end*\n",
         },
         {"cell_type": "raw", "source": "raw text " * 30},
         {"cell_type": "markdown", "source": ""},
@@ -112,7 +115,7 @@ def test_mime_order_is_the_renderers() -> None:
 
 
 def test_unsupported_markdown_is_refused() -> None:
-    for source in ("> quote", "1. one", "[link](http://x)", "a  \nb", "```\ncode\n```", "a_b_"):
+    for source in ("> quote", "1. one", "![img](x.png)", "a  \nb", "```\ncode\n```", "a_b_"):
         with pytest.raises(Unsupported):
             markdown_rows(source, 40)
 

@@ -35,6 +35,7 @@ _WORD = re.compile(r"\s*\S+\s*")
 # Rich styles of Markdown elements (rich.default_styles) as SGR parameters.
 _HEADING = {1: "1;4", 2: "35;4", 3: "1;35", 4: "3;35", 5: "3", 6: "2"}
 _STRONG, _EM, _CODE, _BULLET = "1", "3", "1;36;40", "1"
+_LINK_URL = "4;34"
 
 
 class Unsupported(Exception):
@@ -190,33 +191,35 @@ def wrap_rows(text: str, width: int, *, rstrip: bool = False) -> list[str]:
 _HEADING_LINE = re.compile(r"(#{1,6}) (\S.*)")
 _BULLET_LINE = re.compile(r"([-*+]) (\S.*)")
 _INLINE = re.compile(
-    r"`([^`\s](?:[^`]*[^`\s])?)`"
-    r"|\*\*([^*\s](?:[^*]*[^*\s])?)\*\*"
-    r"|\*([^*\s](?:[^*]*[^*\s])?)\*"
+    r"`(?P<code>[^`\s](?:[^`]*[^`\s])?)`"
+    r"|\*\*(?P<strong>[^*\s](?:[^*]*[^*\s])?)\*\*"
+    r"|\*(?P<em>[^*\s](?:[^*]*[^*\s])?)\*"
+    r"|(?<!!)\[(?P<link>[^\[\]`*]+)\]\((?P<url>[\w./:#?=+%~&-]+)\)",
+    re.ASCII,
 )
-_UNSURE = re.compile(r"[\\_\[\]<>&|~!\t]|https?:|www\.|``|  $")
+_UNSURE = re.compile(
+    r"[\\<>&|~!\t\[\]*`]|``|  $"
+    r"|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])"  # `_` emphasis; snake_case is plain text
+)
 _BLOCK_START = re.compile(r"[ #>=\d]|[-*+](?: |$)|---|\*\*\*|```")
 
 
 def _spans(text: str) -> list[tuple[str, str]]:
-    """(text, SGR params) runs of one paragraph or heading."""
-    if _UNSURE.search(text):
-        raise Unsupported("markup the first frame does not reproduce")
+    """(text, SGR params) runs of one paragraph or heading (Rich's Markdown styles)."""
     spans: list[tuple[str, str]] = []
     position = 0
     for match in _INLINE.finditer(text):
         spans.append((text[position : match.start()], ""))
-        code, strong, em = match.groups()
-        if code is not None:
-            spans.append((code, _CODE))
-        elif strong is not None:
-            spans.append((strong, _STRONG))
+        kind = match.lastgroup or ""
+        if kind == "url":
+            spans.append((match["link"], _LINK_URL))  # the view's Markdown keeps hyperlinks
         else:
-            spans.append((em, _EM))
+            spans.append((match[kind], {"code": _CODE, "strong": _STRONG, "em": _EM}[kind]))
         position = match.end()
     spans.append((text[position:], ""))
-    if any("*" in part or "`" in part for part, style in spans if style != _CODE):
-        raise Unsupported("emphasis the first frame does not reproduce")
+    for part, style in spans:
+        if style not in (_CODE, _LINK_URL) and _UNSURE.search(part):
+            raise Unsupported("markup the first frame does not reproduce")
     return [(part, style) for part, style in spans if part]
 
 
