@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 from typing import Any
 
@@ -201,10 +200,3 @@ async def test_the_scrollbar_paints_as_textuals_does(tmp_path: Path) -> None:
             ours = [list(strip) for strip in bar.render_lines(crop)]
             bar._styles_cache.clear()
             assert ours == [list(strip) for strip in Widget.render_lines(bar, crop)]
-
-
-async def test_start_up_objects_are_frozen_while_the_screen_lives(tmp_path: Path) -> None:
-    app = make_app(write_notebook(tmp_path / "g.ipynb", [("code", "x = 1")]))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, lambda: gc.get_freeze_count() > 0, "the start-up freeze")
-    assert gc.get_freeze_count() == 0  # handed back when the screen went away

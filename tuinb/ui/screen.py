@@ -8,7 +8,6 @@ re-reads it (`NotebookView.sync`).
 
 from __future__ import annotations
 
-import gc
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
@@ -30,14 +29,6 @@ from tuinb.ui.view import GUTTER, NotebookView
 if TYPE_CHECKING:
     from tuinb.model import Cell, Notebook
     from tuinb.ui.app import TuinbApp
-
-
-def _freeze_startup_objects() -> None:
-    """Keep the objects alive since start-up (the notebook, Textual's widgets) out of
-    the garbage collector's full passes: at 1,000 cells a full pass stalled a frame
-    for 60-130 ms, 20-25 ms once they are frozen. They are still freed by reference
-    counting when dropped (only cyclic garbage among them would stay)."""
-    gc.freeze()
 
 
 class NotebookScreen(CellActions, RunActions, Screen[None]):
@@ -111,11 +102,6 @@ class NotebookScreen(CellActions, RunActions, Screen[None]):
         self.view.sync()
         self.view.focus()
         self.refresh_status()
-        self.call_after_refresh(_freeze_startup_objects)
-
-    def on_unmount(self) -> None:
-        """Hand the objects frozen at start-up back to the garbage collector."""
-        gc.unfreeze()
 
     def on_resize(self, event: events.Resize) -> None:
         """The terminal changed size: lay the editor over its cell again."""
