@@ -270,3 +270,20 @@ async def test_a_dead_kernel_ends_the_run_and_leaves_unstarted_cells_alone() -> 
     (result,) = run.results
     assert (result.cell_id, result.status, result.ename) == ("c0", "error", "DeadKernelError")
     assert run.untouched("c1")
+
+
+async def test_after_a_timeout_the_requests_sent_ahead_are_dropped() -> None:
+    notebook = old_notebook("try:\n    sleep()\nexcept KeyboardInterrupt:\n    pass", "later")
+    async with pipelined(notebook, [("c0", True), ("c1", True)], time_limit=0.2) as run:
+        await run.client.next_request(2)
+        first, second = run.client.requests
+        run.client.feed(message("execute_input", first.msg_id, code="...", execution_count=1))
+        await run.until(lambda: run.backend.interrupts == 1, "c0 to be interrupted")
+        # the cell swallowed the KeyboardInterrupt: no error, so the kernel goes on to c1
+        run.client.run_ok(first, count=1)
+        run.client.run_ok(second, message("stream", second.msg_id, name="stdout", text="x"))
+        await run.until(lambda: run.engine.kernel_state == "idle" and not run.engine.running, "c1")
+    (result,) = run.results
+    assert (result.cell_id, result.ename) == ("c0", "CellTimeoutError")
+    assert run.finished()["c1"].status == "aborted"
+    assert run.untouched("c1")

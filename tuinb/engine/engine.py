@@ -416,6 +416,14 @@ class Engine:
 
     async def _time_out(self, execution: Execution, limit: float) -> CellFinished:
         message = f"the cell did not finish within {limit:g} seconds and was interrupted"
+        # Requests sent ahead are dropped, as nothing runs after a timeout: if the
+        # interrupted code swallows KeyboardInterrupt, the kernel does not abort them.
+        for later in self._router.executions():
+            if later.deferred and not later.began.done():
+                self._router.forget(later)
+                dropped = later.finish("aborted")
+                if dropped is not None:
+                    self._emit(dropped)
         with contextlib.suppress(Exception):
             await self.backend.interrupt()
         try:
