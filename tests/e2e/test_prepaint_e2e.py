@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 from pathlib import Path
 
 from tests.e2e.conftest import tuinb_env, write_notebook
@@ -63,6 +65,11 @@ async def tuinb_in_shell(
     return before, after
 
 
+def first_child(pid: int) -> int:
+    """The first child process of `pid`."""
+    return int(Path(f"/proc/{pid}/task/{pid}/children").read_text().split()[0])
+
+
 def modes(path: Path) -> str:
     """What ``stty -a`` wrote, or "" if nothing yet."""
     return path.read_text() if path.exists() else ""
@@ -94,3 +101,17 @@ async def test_ctrl_c_on_the_first_frame_gives_the_terminal_back(
     assert "status=130" in screen  # stopped while Textual loaded, not by Textual
     assert "Traceback" not in screen
     await assert_same_modes(before, after)
+
+
+async def test_suspending_the_editor_gives_the_shell_its_modes(
+    tmux: TmuxSession, tuinb: Path, tmp_path: Path
+) -> None:
+    before, after = await tuinb_in_shell(tmux, tuinb, tmp_path)
+    await tmux.send("j")
+    await tmux.wait_for("cell 2/2", what="the editor up", within=20)  # Textual, not the frame
+    pid = first_child(await tmux.pid())  # the pane runs sh, which runs tuinb
+    os.kill(pid, signal.SIGTSTP)  # as Textual's own suspend does; the shell goes on
+    try:
+        await assert_same_modes(before, after)
+    finally:
+        os.kill(pid, signal.SIGKILL)

@@ -128,7 +128,7 @@ notebook = open_notebook(Path(sys.argv[1]))
 how = sys.argv[2]
 try:
     with prepainted(notebook, kernel=None) as drawn:
-        print("DRAWN" if drawn else "NOT-DRAWN", flush=True)
+        print("DRAWN" if drawn.drawn else "NOT-DRAWN", flush=True)
         if how == "signal":
             os.kill(os.getpid(), signal.SIGTERM)
             signal.pause()
@@ -138,9 +138,13 @@ except KeyboardInterrupt:
 """
 
 
-def run_on_pty(tmp_path: Path, how: str, **env: str) -> tuple[int, str, bool]:
+def run_on_pty(
+    tmp_path: Path, how: str, size: tuple[int, int] = (24, 80), **env: str
+) -> tuple[int, str, bool]:
     """Run CHILD on a pseudo-terminal: exit code, output, attributes unchanged after."""
+    import fcntl
     import os
+    import struct
     import termios
     import threading
 
@@ -151,6 +155,7 @@ def run_on_pty(tmp_path: Path, how: str, **env: str) -> tuple[int, str, bool]:
         ' "nbformat": 4, "nbformat_minor": 5}'
     )
     master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", *size, 0, 0))
     before = termios.tcgetattr(slave)
     chunks: list[bytes] = []
 
@@ -225,6 +230,14 @@ def test_sigterm_during_start_up_restores_the_terminal(tmp_path: Path) -> None:
 
 def test_no_prepaint_switch_draws_nothing(tmp_path: Path) -> None:
     code, output, restored = run_on_pty(tmp_path, "interrupt", TUINB_NO_PREPAINT="1")
+    assert code == 0
+    assert "NOT-DRAWN" in output
+    assert "\x1b[?1049h" not in output
+    assert restored
+
+
+def test_a_terminal_without_a_size_gets_no_frame(tmp_path: Path) -> None:
+    code, output, restored = run_on_pty(tmp_path, "interrupt", size=(0, 0))
     assert code == 0
     assert "NOT-DRAWN" in output
     assert "\x1b[?1049h" not in output

@@ -68,7 +68,7 @@ def open_editor(path: Path | None, *, kernel: str | None) -> int:
         return 2
     from tuinb.ui.prepaint_tty import prepainted
 
-    with prepainted(notebook, kernel=kernel):  # the first frame, while Textual loads
+    with prepainted(notebook, kernel=kernel) as handoff:  # the first frame, while Textual loads
         from tuinb.engine.kernels import kernel_for, kill_all_kernels, make_engine
         from tuinb.ui.app import TuinbApp
 
@@ -76,6 +76,7 @@ def open_editor(path: Path | None, *, kernel: str | None) -> int:
         name = kernel_for(notebook.metadata, kernel)
         engine = make_engine(notebook, name, cwd=notebook.path.resolve().parent)
         app = TuinbApp(notebook, engine=engine, kernel_name=kernel)
+        handoff.prepare(app)
         try:
             app.run()
         finally:

@@ -27,13 +27,16 @@ import signal
 import sys
 import termios
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from tuinb.model import Notebook
 
-__all__ = ["NO_PREPAINT", "prepainted", "startup_mode"]
+__all__ = ["NO_PREPAINT", "Handoff", "prepainted", "startup_mode"]
 
 NO_PREPAINT = "TUINB_NO_PREPAINT"
 """Set to ``1`` to start without the first frame (tests, debugging)."""
@@ -64,15 +67,46 @@ def _write(fd: int, text: str) -> None:
         data = data[written:]
 
 
+@dataclass
+class Handoff:
+    """What the first frame hands over to the Textual app."""
+
+    drawn: bool
+    """Whether the first frame is on the terminal."""
+    saved: list[Any] | None = None
+    """The terminal's own attributes, saved before the first frame changed them."""
+
+    def prepare(self, app: App[Any]) -> None:
+        """Make Textual give back the terminal's own modes, not the first frame's.
+
+        Textual's driver saves the attributes it finds when it starts (ours,
+        with echo off) and puts them back when it stops: on exit, and when the
+        process is suspended (SIGTSTP), so a shell would get no echo. Its
+        driver is told the attributes saved before the first frame instead.
+        """
+        saved = self.saved
+        if saved is None:
+            return
+        base = app.driver_class
+
+        class HandoffDriver(base):  # type: ignore[valid-type, misc]
+            def start_application_mode(self) -> None:
+                super().start_application_mode()
+                if getattr(self, "attrs_before", None) is not None:
+                    self.attrs_before = saved
+
+        app.driver_class = HandoffDriver
+
+
 def _exit_on_signal(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)
 
 
 @contextlib.contextmanager
-def prepainted(notebook: Notebook, *, kernel: str | None) -> Iterator[bool]:
-    """Draw the first frame for the body's duration; yields whether it was drawn."""
+def prepainted(notebook: Notebook, *, kernel: str | None) -> Iterator[Handoff]:
+    """Draw the first frame for the body's duration (see the module's docstring)."""
     if os.environ.get(NO_PREPAINT) == "1" or not (sys.stdin.isatty() and sys.stdout.isatty()):
-        yield False
+        yield Handoff(drawn=False)
         return
     tty_in, tty_out = sys.stdin.fileno(), sys.stdout.fileno()
     try:
@@ -84,7 +118,7 @@ def prepainted(notebook: Notebook, *, kernel: str | None) -> Iterator[bool]:
 
         text = frame(notebook, columns=columns, lines=lines, kernel=kernel)
     except Exception:  # no first frame is better than no editor: Textual draws it
-        yield False
+        yield Handoff(drawn=False)
         return
     previous: dict[int, _Handler] = {}
     for signum in (signal.SIGTERM, signal.SIGHUP):
@@ -95,7 +129,7 @@ def prepainted(notebook: Notebook, *, kernel: str | None) -> Iterator[bool]:
         termios.tcsetattr(tty_in, termios.TCSANOW, startup_mode(saved))
         drawn = True
         _write(tty_out, _ENTER + text)
-        yield True
+        yield Handoff(drawn=True, saved=saved)
     except BaseException:
         if drawn:  # Textual did not take the screen over, or did not give it back
             with contextlib.suppress(OSError):
