@@ -114,6 +114,11 @@ def main() -> None:
     print(f"{'tuinb run':10} {med_t:8.2f} {min(ours):8.2f}")
     print(f"{'nbclient':10} {med_n:8.2f} {min(theirs):8.2f}")
     print(f"ratio tuinb/nbclient (median): {med_t / med_n:.2f}x")
+    pairs = sorted(t / n for t, n in zip(ours, theirs, strict=True))
+    print(
+        f"ratio of each back-to-back pair: median {statistics.median(pairs):.2f}x,"
+        f" range {pairs[0]:.2f}-{pairs[-1]:.2f}x"
+    )
 
 
 if __name__ == "__main__":
