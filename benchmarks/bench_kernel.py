@@ -137,18 +137,19 @@ async def start_times(repeat: int) -> dict[str, list[float]]:
     return times
 
 
-def _wall(code: str) -> float:
+def _wall(code: str, env: dict[str, str]) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], check=True)
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)
     return time.perf_counter() - start
 
 
-def _importtime(module: str) -> float:
+def _importtime(module: str, env: dict[str, str]) -> float:
     out = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", f"import {module}"],
         capture_output=True,
         text=True,
         check=True,
+        env=env,
     ).stderr
     for line in reversed(out.splitlines()):
         parts = [p.strip() for p in line.split("|")]
@@ -167,11 +168,20 @@ def import_costs(repeat: int = 15) -> dict[str, tuple[float, float]]:
     """
     wall: dict[str, list[float]] = {m: [] for m in ("pass", *MODULES)}
     cumulative: dict[str, list[float]] = {m: [] for m in MODULES}
-    for _ in range(repeat):
-        wall["pass"].append(_wall("pass"))
-        for module in MODULES:
-            wall[module].append(_wall(f"import {module}"))
-            cumulative[module].append(_importtime(module))
+    with tempfile.TemporaryDirectory() as cache:
+        # .pyc files for both, as installed packages have them, even where
+        # PYTHONDONTWRITEBYTECODE is set (an editable tuinb would be compiled
+        # from source on every import)
+        env = dict(os.environ)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = cache
+        for module in MODULES:  # warm-up: writes the .pyc files
+            _wall(f"import {module}", env)
+        for _ in range(repeat):
+            wall["pass"].append(_wall("pass", env))
+            for module in MODULES:
+                wall[module].append(_wall(f"import {module}", env))
+                cumulative[module].append(_importtime(module, env))
     base = statistics.median(wall["pass"])
     return {
         m: (
