@@ -287,6 +287,7 @@ async def _load_and_execute(
     *,
     time_limit: float | None,
     allow_errors: bool,
+    output: Path | None = None,
 ) -> tuple[RunOutcome, Notebook | None]:
     """Load the notebook (in a thread) while the kernel starts, then run it."""
     import asyncio
@@ -313,7 +314,7 @@ async def _load_and_execute(
         client = await starting
     except Exception as exc:
         return RunOutcome(2, str(exc), save=False), document
-    writer = asyncio.create_task(asyncio.to_thread(_load_writer))
+    writer = asyncio.create_task(asyncio.to_thread(_prepare_save, path, output))
     try:
         outcome = await execute_notebook(
             document, manager, time_limit=time_limit, allow_errors=allow_errors, client=client
@@ -324,11 +325,19 @@ async def _load_and_execute(
     return outcome, document
 
 
-def _load_writer() -> None:
-    """Import what saving needs (nbformat's writer), by serialising an empty notebook."""
+def _prepare_save(path: Path, output: Path | None) -> None:
+    """Load what saving will need while the cells run (in a thread).
+
+    nbformat's writer, by serialising an empty notebook; and, when `-o` names
+    an existing other file, the check that it is a notebook (which save makes
+    before writing over it): nbformat compiles its schema validator for it.
+    """
     from tuinb.model import dumps
+    from tuinb.model.nbio import is_readable_notebook
 
     dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    if output is not None and output.resolve() != path.resolve() and output.exists():
+        is_readable_notebook(output)
 
 
 def _run_with_signals(main: Callable[[], Any]) -> tuple[Any, int | None]:
@@ -413,7 +422,7 @@ def run_command(
 
         result, signal_exit = _run_with_signals(
             lambda: _load_and_execute(
-                notebook, manager, time_limit=timeout, allow_errors=allow_errors
+                notebook, manager, time_limit=timeout, allow_errors=allow_errors, output=output
             )
         )
     except KeyboardInterrupt:  # a signal before the event loop took signals over
