@@ -296,10 +296,8 @@ async def _load_and_execute(
 
     starting = asyncio.create_task(manager.start())
     try:
-        # The common nbformat-4 file is read without nbformat (whose import and
-        # validation cost ~0.25 s of CPU while the kernel boots); a run reports
-        # no validation warnings, so nbformat is only needed to write the file,
-        # and its writer is loaded in a thread while the cells run.
+        # The common nbformat-4 file is read without nbformat; a run reports no
+        # validation warnings, so nbformat is only needed to write the file.
         document = await asyncio.to_thread(load, path, defer_validation=True)
     except NotebookError as exc:
         with contextlib.suppress(Exception):
@@ -310,12 +308,13 @@ async def _load_and_execute(
     except BaseException:
         starting.cancel()
         raise
-    try:
-        client = await starting
-    except Exception as exc:
-        return RunOutcome(2, str(exc), save=False), document
+    # while the kernel boots (one busy core), not while it runs the cells
     writer = asyncio.create_task(asyncio.to_thread(_prepare_save, path, output))
     try:
+        try:
+            client = await starting
+        except Exception as exc:
+            return RunOutcome(2, str(exc), save=False), document
         outcome = await execute_notebook(
             document, manager, time_limit=time_limit, allow_errors=allow_errors, client=client
         )
@@ -326,7 +325,7 @@ async def _load_and_execute(
 
 
 def _prepare_save(path: Path, output: Path | None) -> None:
-    """Load what saving will need while the cells run (in a thread).
+    """Load what saving will need while the kernel boots (in a thread).
 
     nbformat's writer, by serialising an empty notebook; and, when `-o` names
     an existing other file, the check that it is a notebook (which save makes
