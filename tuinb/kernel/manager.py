@@ -343,8 +343,34 @@ class KernelManager:
 
     @staticmethod
     async def _wait_exit(proc: subprocess.Popen[bytes], seconds: float) -> bool:
+        """True once the process exited (and was reaped), False after `seconds`."""
         import asyncio  # loaded lazily: see launch()
 
+        if proc.poll() is not None:
+            return True
+        if seconds > 0 and hasattr(os, "pidfd_open"):  # Linux: told the moment it exits
+            try:
+                pidfd = os.pidfd_open(proc.pid)
+            except OSError:
+                pass
+            else:
+                loop = asyncio.get_running_loop()
+                exited: asyncio.Future[None] = loop.create_future()
+
+                def readable() -> None:
+                    if not exited.done():
+                        exited.set_result(None)
+
+                loop.add_reader(pidfd, readable)
+                try:
+                    async with asyncio.timeout(seconds):
+                        await exited
+                except TimeoutError:
+                    pass
+                finally:
+                    loop.remove_reader(pidfd)
+                    os.close(pidfd)
+                return proc.poll() is not None
         deadline = time.monotonic() + seconds
         interval = 0.002  # a signalled kernel is gone in ~10 ms: look again soon
         while proc.poll() is None:
