@@ -9,6 +9,7 @@ SIGHUP (kernel shut down, nothing written).
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import signal
 import sys
@@ -443,6 +444,10 @@ def run_command(
             return 2
     if outcome.message:
         _say(outcome.message)
+    # The process exits next: objects frozen for the cyclic GC are skipped by the
+    # interpreter's final collection (~30 ms of a ~40 ms exit). Refcounting still
+    # frees them; in a long-lived caller only cycles made before now stay.
+    gc.freeze()
     return int(outcome.exit_code)
 
 
