@@ -159,6 +159,11 @@ def test_frame_keeps_escape_sequences_of_outputs_out(tmp_path: Path) -> None:
     assert "]0;" not in text
     assert "\x1bc" not in text
     assert text.count("\x1b[2J") == 1  # the frame's own clear, not the output's
+    notebook = load(path)
+    notebook.cells[0].execution_count = "\x1b]0;count\x07"  # type: ignore[assignment]
+    notebook.metadata["kernelspec"] = {"name": "k", "display_name": "k\x1b]0;kernel\x07"}
+    notebook.path = tmp_path / "n\x1b]0;name\x07.ipynb"
+    assert "\x1b]" not in prepaint.frame(notebook, columns=80, lines=24, kernel=None)
     assert "text\x1b[31mred" in text
 
 

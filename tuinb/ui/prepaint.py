@@ -310,8 +310,8 @@ def _note(cell: Cell) -> str | None:
 
 def _label(cell: Cell) -> str:
     if cell.cell_type == "code":
-        count = cell.execution_count
-        return f"[{count if count is not None else ' '}]:"
+        count = cell.execution_count  # not validated yet: may be any JSON value
+        return plain_text(f"[{count if count is not None else ' '}]:")
     return "md" if cell.cell_type == "markdown" else "raw"
 
 
