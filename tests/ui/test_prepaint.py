@@ -15,6 +15,7 @@ from tests.ui.test_editor_corpus import corpus
 from tuinb.model import Notebook, load
 from tuinb.ui import prepaint
 from tuinb.ui.app import TuinbApp
+from tuinb.ui.prepaint_colours import _top_level, load_palette
 from tuinb.ui.prepaint_lines import Unsupported, markdown_rows, wrap_rows
 from tuinb.ui.render import MIME_PRIORITY, MIME_RENDERERS
 from tuinb.ui.view import GUTTER
@@ -134,7 +135,7 @@ def test_wrap_matches_rich() -> None:
 def test_frame_has_status_bar_and_theme_colours(tmp_path: Path) -> None:
     path = write_notebook(tmp_path / "n.ipynb", [("code", "x = 1"), ("markdown", "# T")])
     notebook = load(path)
-    palette = prepaint.load_palette(truecolor=True)
+    palette = load_palette(truecolor=True)
     assert palette.cursor.startswith("38;2;245;165;36")  # dark.toml accent #F5A524
     text = prepaint.frame(notebook, columns=80, lines=24, kernel=None, palette=palette)
     plain = SGR.sub("", text)
@@ -188,13 +189,13 @@ def test_palette_reads_theme_files_as_tomllib_does(
     for path in bundled:  # the quick reader and the TOML parser agree on the bundled themes
         full = tomllib.loads(path.read_text(encoding="utf-8"))
         strings = {key: value for key, value in full.items() if isinstance(value, str)}
-        assert prepaint._top_level(path) == strings
+        assert _top_level(path) == strings
     monkeypatch.setenv("TUINB_DATA_DIR", str(tmp_path))
     mine = tmp_path / "themes" / "mine.toml"
     mine.parent.mkdir()
     mine.write_text('name = "tuinb-dark"\nprimary = "#000000"\naccent = "#010203"\n')
-    assert prepaint.load_palette(truecolor=True).cursor.startswith("38;2;1;2;3;")
+    assert load_palette(truecolor=True).cursor.startswith("38;2;1;2;3;")
     mine.write_text('name = "tuinb-dark"\nprimary = "#000000"\naccent = """#0A0B0C"""\n')
-    assert prepaint._top_level(mine) is None  # not the simple form: tomllib reads it
-    assert prepaint.load_palette(truecolor=True).cursor.startswith("38;2;10;11;12;")
-    assert prepaint.load_palette(truecolor=False).cursor.startswith("38;5;")
+    assert _top_level(mine) is None  # not the simple form: tomllib reads it
+    assert load_palette(truecolor=True).cursor.startswith("38;2;10;11;12;")
+    assert load_palette(truecolor=False).cursor.startswith("38;5;")
