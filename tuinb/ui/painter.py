@@ -323,7 +323,9 @@ class RowPainter(ScrollView):
         top = int(self.scroll_y)
         first = self.index_at(top)
         last = self.index_at(top + self.scrollable_content_region.height)
-        steps = [(last + 1, False), (last, True), (last + 1, True)]
+        # first the rows a `j` scrolls in next: the rest of the cell cut off at the
+        # bottom (its block is rendered already), then the cell below it
+        steps = [(last, True), (last + 1, False), (last + 1, True)]
         steps += [(first - 1, False), (first - 1, True), (last + 2, False)]
         self._prefetch_steps = [(index, rows) for index, rows in steps if index >= 0]
         self._prefetch_generation += 1
