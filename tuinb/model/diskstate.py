@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,12 +38,20 @@ class DiskStamp:
 def stamp(path: Path) -> DiskStamp | None:
     """The file's current stamp; None if it is missing or cannot be read."""
     try:
-        info = path.stat()
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        with path.open("rb") as handle:
+            return stamp_of(os.fstat(handle.fileno()), handle.read())
     except OSError:
         return None
+
+
+def stamp_of(info: os.stat_result, content: bytes) -> DiskStamp:
+    """The stamp of a file whose status and bytes were read from one open handle
+    (so a loader that has just read the file need not read it again)."""
     return DiskStamp(
-        mtime_ns=info.st_mtime_ns, size=info.st_size, sha256=digest, taken_ns=time.time_ns()
+        mtime_ns=info.st_mtime_ns,
+        size=info.st_size,
+        sha256=hashlib.sha256(content).hexdigest(),
+        taken_ns=time.time_ns(),
     )
 
 

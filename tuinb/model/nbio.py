@@ -27,7 +27,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from tuinb.model.diskstate import stamp
+from tuinb.model.diskstate import DiskStamp, stamp, stamp_of
 from tuinb.model.document import Notebook
 from tuinb.model.errors import NotebookReadError, NotebookSaveError
 
@@ -46,9 +46,12 @@ def _first_line(error: BaseException) -> str:
     return line if len(line) <= _MAX_REASON else line[: _MAX_REASON - 3] + "..."
 
 
-def _read_text(path: Path) -> str:
+def _read_text(path: Path) -> tuple[str, DiskStamp]:
+    """The file's text and its stamp, from one read."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            info = os.fstat(handle.fileno())
+            raw = handle.read()
     except FileNotFoundError:
         raise NotebookReadError(
             f"Cannot open {path}: no such file; check the path.", path
@@ -64,7 +67,7 @@ def _read_text(path: Path) -> str:
     except OSError as err:
         raise NotebookReadError(f"Cannot open {path}: {err.strerror or err}.", path) from None
     try:
-        return raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig"), stamp_of(info, raw)
     except UnicodeDecodeError as err:
         raise NotebookReadError(
             f"Cannot open {path}: it is not UTF-8 text (bad byte at offset {err.start});"
@@ -226,7 +229,7 @@ def load(path: Path | str, *, defer_validation: bool = False) -> Notebook:
     ``warnings`` (and having nbformat imported before the first save).
     """
     path = Path(path)
-    text = _read_text(path)
+    text, disk_stamp = _read_text(path)
     fast = _fast_v4(_json(text, path)) if defer_validation else None
     if fast is not None:
         notebook = Notebook.from_dict(fast, path=path)
@@ -234,7 +237,7 @@ def load(path: Path | str, *, defer_validation: bool = False) -> Notebook:
     else:
         node, problems = _parse(text, path)
         notebook = Notebook.from_dict(_plain(node), path=path, warnings=problems)
-    notebook.disk_stamp = stamp(path)
+    notebook.disk_stamp = disk_stamp
     return notebook
 
 
@@ -351,7 +354,7 @@ def _save_message(path: Path, err: OSError) -> str:
 def is_readable_notebook(path: Path) -> bool:
     """Whether ``path`` exists and would load without a NotebookReadError."""
     try:
-        _parse(_read_text(path), path)
+        _parse(_read_text(path)[0], path)
     except NotebookReadError:
         return False
     return True
