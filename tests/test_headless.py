@@ -532,3 +532,32 @@ def test_a_notebook_nbformat_must_repair_still_runs_and_saves(
     assert [cell["outputs"][0]["text"] for cell in saved["cells"]] == [["one\n"], ["two\n"]]
     ids = [cell["id"] for cell in saved["cells"]]
     assert len(set(ids)) == 2
+
+
+async def first_children(pid: int) -> list[int]:
+    """The children of `pid`, as soon as it has any."""
+    async with asyncio.timeout(30):
+        while not (found := children_of(pid)):  # noqa: ASYNC110 (bounded by the timeout)
+            await asyncio.sleep(0.002)
+    return found
+
+
+def test_a_signal_just_after_the_kernel_launched_still_stops_it(tmp_path: Path) -> None:
+    path = write_notebook(tmp_path / "early.ipynb", "print('hi')")
+    before = path.read_bytes()
+    tuinb = Path(sys.executable).parent / "tuinb"
+    proc = subprocess.Popen(
+        [str(tuinb), "run", str(path)], stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    try:
+        kernels = asyncio.run(first_children(proc.pid))  # launched before most of tuinb loads
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 143
+    finally:
+        proc.kill()
+        proc.wait()
+    for pid in kernels:
+        with contextlib.suppress(ProcessLookupError, TimeoutError):
+            asyncio.run(wait_gone(pid, within=10))
+        assert not process_exists(pid), f"kernel {pid} outlived tuinb run"
+    assert path.read_bytes() == before

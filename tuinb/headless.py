@@ -418,6 +418,10 @@ def run_command(
             # is reported by `start()`.
             with contextlib.suppress(KernelError):
                 manager.launch()
+            import asyncio  # noqa: F401 (imported here, where a signal still stops the kernel)
+
+            import tuinb.engine
+            import tuinb.kernel.client  # noqa: F401
             from tuinb.model import NotebookError, save
 
         result, signal_exit = _run_with_signals(
