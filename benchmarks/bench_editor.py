@@ -5,7 +5,13 @@ server, 120x40, the program started behind a gate so tmux start-up is not
 timed) on the notebooks ``make_notebooks.py`` writes:
 
 - first screen of ``small.ipynb`` (5 cells), ``large.ipynb`` (1,000 cells,
-  3.4 MB) and ``huge_output.ipynb`` (one 200,000-line output; + peak RSS);
+  3.4 MB) and ``huge_output.ipynb`` (one 200,000-line output; + peak RSS of
+  the process tree, kernel included, and of the editor process alone);
+- for tuinb, whose first frame is painted before Textual has loaded: a `j`
+  sent the moment that frame shows, timed until it takes effect (start to
+  first key answered); key timings below start once the editor is fully up
+  (the status bar shows the kernel ``(idle)``);
+- tuinb's .pyc files are compiled first, as an installed package has them;
 - ``j`` to screen at 1,000 cells (median of 10 presses, marker: the status
   bar's ``cell n/1000``);
 - a typed character to screen in a cell at 1,000 cells (median of 10);
@@ -58,6 +64,11 @@ class Program:
     edit_marker: str | None = None
     """What shows that the cell is in edit mode (None: typing is not measured)."""
     env: list[str] = field(default_factory=list)
+    ready_marker: str | None = None
+    """What shows that the editor is fully up, kernel included (None: not known).
+
+    tuinb paints its first frame before Textual has loaded, so key timings
+    start only once this is on screen, and peak RSS is sampled until then."""
 
 
 @dataclass
@@ -137,6 +148,35 @@ def step_median(summary: dict[str, Any] | None, *, skip: int = 0) -> float | Non
     return _median(values)
 
 
+def run_sums(summary: dict[str, Any] | None, names: tuple[str, ...]) -> float | None:
+    """The median over runs of the sum of some phases (e.g. load + first step)."""
+    if not summary:
+        return None
+    totals: list[float] = []
+    for run in summary.get("runs") or []:
+        times = {f"{e.get('name')}_ms": e.get("ms") for e in run.get("events", [])}
+        values = [times.get(name) for name in names]
+        if all(isinstance(v, int | float) for v in values):
+            totals.append(sum(float(v) for v in values if v is not None))
+    return _median(totals)
+
+
+def editor_hwm(summary: dict[str, Any] | None) -> float | None:
+    """Median over runs of the largest peak RSS of one process that is not a kernel."""
+    if not summary:
+        return None
+    peaks: list[float] = []
+    for run in summary.get("runs") or []:
+        editors = [
+            float(proc["hwm_mb"])
+            for proc in run.get("procs", [])
+            if "kernel" not in str(proc.get("cmd", "")) and proc.get("hwm_mb")
+        ]
+        if editors:
+            peaks.append(max(editors))
+    return _median(peaks)
+
+
 def busy(summary: dict[str, Any] | None) -> str:
     """Median whole-machine CPU use during the runs (other work skews timings)."""
     if not summary or not isinstance(summary.get("runs"), list):
@@ -149,45 +189,74 @@ def busy(summary: dict[str, Any] | None) -> str:
     return f"machine {values[len(values) // 2]:.0f}% busy" if values else ""
 
 
+def compile_bytecode(script: Path) -> None:
+    """Write tuinb's .pyc files next to its sources (its __pycache__ folders).
+
+    An installed tuinb has them (pip compiles at install), as euporie and nbterm
+    in their venv do; an editable tuinb in a shell with PYTHONDONTWRITEBYTECODE
+    set would otherwise compile every module from source at each start. Python
+    reads existing .pyc files whatever that variable says."""
+    python = script.parent / "python"
+    package = subprocess.run(
+        [str(python), "-c", "import tuinb, os; print(os.path.dirname(tuinb.__file__))"],
+        text=True, capture_output=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run([str(python), "-m", "compileall", "-q", package], env=env, check=True)
+
+
 def measure(program: Program, notebooks: Path, out: Path, runs: int) -> list[Result]:
     """Every scenario for one editor."""
     results: list[Result] = []
     small, large, huge = (notebooks / f"{n}.ipynb" for n in ("small", "large", "huge_output"))
-    for what, notebook, marker, count in (
-        ("first screen, 5 cells", small, "MARKER_FIRST", runs),
-        ("first screen, 1,000 cells (3.4 MB)", large, "MARKER_FIRST", runs),
-        ("first screen, 200,000-line output", huge, program.huge_marker, runs),
+    ready = [("", program.ready_marker)] if program.ready_marker else []
+    wait = len(ready)
+    for what, notebook, marker, count, cells in (
+        ("first screen, 5 cells", small, "MARKER_FIRST", runs, 5),
+        ("first screen, 1,000 cells (3.4 MB)", large, "MARKER_FIRST", runs, 1000),
+        ("first screen, 200,000-line output", huge, program.huge_marker, runs, 0),
     ):
         label = f"{program.name} {what}"
+        # tuinb: `j` pressed the moment the first frame shows, timed until it takes
+        # effect (the editor answering keys), and for the 200,000-line output the
+        # wait for the editor to be fully up, so peak RSS covers it
+        steps = [("j", f"cell 2/{cells}")] if cells and ready else ready
         summary = probe(
-            program, notebook, marker=marker, steps=[], runs=count, label=label, out=out,
+            program, notebook, marker=marker, steps=steps, runs=count, label=label, out=out,
             timeout=90,
         )  # fmt: skip
         value = median(summary, "load_ms") if summary else None
         results.append(Result(program.name, what, value, "ms", busy(summary)))
+        if cells and ready:
+            answered = run_sums(summary, ("load_ms", "step1_ms"))
+            what = what.replace("first screen", "first key answered (j on the first frame)")
+            results.append(Result(program.name, what, answered, "ms"))
         if notebook is huge:
             rss = median(summary, "hwm_sum_mb") if summary else None
             results.append(Result(program.name, "peak RSS, 200,000-line output", rss, "MB"))
+            editor = editor_hwm(summary)
+            what = "peak RSS of the editor process alone, 200,000-line output"
+            results.append(Result(program.name, what, editor, "MB"))
     if program.j_markers:
-        steps = [("j", marker) for marker in program.j_markers[:KEY_PRESSES]]
+        steps = ready + [("j", marker) for marker in program.j_markers[:KEY_PRESSES]]
         summary = probe(
             program, large, marker="MARKER_FIRST", steps=steps, runs=max(1, runs // 2),
             label=f"{program.name} j", out=out, timeout=60,
         )  # fmt: skip
-        value = step_median(summary)
+        value = step_median(summary, skip=wait)
         results.append(
             Result(program.name, "`j` to screen, 1,000 cells", value, "ms", busy(summary))
         )
     else:
         results.append(Result(program.name, "`j` to screen, 1,000 cells", None, "ms", "no marker"))
     if program.edit_marker:
-        steps = [(program.edit_keys, program.edit_marker)]
+        steps = [*ready, (program.edit_keys, program.edit_marker)]
         steps += [("lit:~", "~" * (count + 1)) for count in range(KEY_PRESSES)]
         summary = probe(
             program, large, marker="MARKER_FIRST", steps=steps, runs=max(1, runs // 2),
             label=f"{program.name} typing", out=out, timeout=60,
         )  # fmt: skip
-        value = step_median(summary, skip=1)
+        value = step_median(summary, skip=wait + 1)
         results.append(
             Result(
                 program.name, "typed character to screen, 1,000 cells", value, "ms", busy(summary)
@@ -242,6 +311,7 @@ def main() -> int:
     # a private data dir per run (tui_probe tags each run with TUIPROBE_RUN): the
     # recovery copy a killed run leaves must not be offered to the next run, nor
     # land in the user's own data dir
+    compile_bytecode(Path(args.tuinb))
     private = f'TUINB_DATA_DIR="{out}/data/$TUIPROBE_RUN" exec "$@"'
     programs = [
         Program(
@@ -249,12 +319,17 @@ def main() -> int:
             ["sh", "-c", private, "sh", args.tuinb],
             j_markers=status_cells,
             edit_marker="EDIT",
+            ready_marker="(idle)",
         ),
     ]
     if args.jupyter_server_env:
         tuinb_js = Path(args.jupyter_server_env) / "tuinb"
         programs.append(
-            Program("tuinb (+jupyter-server)", ["sh", "-c", private, "sh", str(tuinb_js)])
+            Program(
+                "tuinb (+jupyter-server)",
+                ["sh", "-c", private, "sh", str(tuinb_js)],
+                ready_marker="(idle)",
+            )
         )
     # euporie and nbterm show no mode on screen: enter edit mode, give it half a
     # second, and time only the typed characters that follow
