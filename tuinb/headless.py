@@ -13,14 +13,15 @@ import gc
 import json
 import signal
 import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from tuinb.runprogress import Progress, Reporter
+
 if TYPE_CHECKING:
-    from tuinb.engine import CellFinished, Engine, KernelBackend
+    from tuinb.engine import Engine, KernelBackend
     from tuinb.model import Notebook
 
 SKIP_TAG = "skip-execution"
@@ -52,65 +53,6 @@ _SIGNAL_EXIT = {
 def _say(line: str) -> None:
     sys.stderr.write(f"tuinb run: {line}\n")
     sys.stderr.flush()
-
-
-class Progress:
-    """Progress on stderr: a live line on a terminal, plain lines otherwise."""
-
-    def __init__(self, total: int, stream: IO[str]) -> None:
-        self.total = total
-        self.stream = stream
-        self.live = stream.isatty()
-        self.done = 0
-        self.current = ""
-        self.started = time.monotonic()
-
-    def _line(self) -> str:
-        width = 20
-        filled = int(width * self.done / self.total) if self.total else width
-        bar = "#" * filled + "-" * (width - filled)
-        elapsed = time.monotonic() - self.started
-        return f"[{bar}] {self.done}/{self.total} {self.current}  {elapsed:.1f}s"
-
-    def draw(self) -> None:
-        """Repaint the live line (a no-op when stderr is not a terminal)."""
-        if self.live:
-            self.stream.write("\r\x1b[K" + self._line())
-            self.stream.flush()
-
-    def cell_started(self, number: int, position: int) -> None:
-        """Code cell `number` of `total` (cell `position` of the notebook) started."""
-        self.current = f"cell {position}"
-        if self.live:
-            self.draw()
-        else:
-            self.stream.write(f"tuinb run: [{number}/{self.total}] cell {position} ...\n")
-            self.stream.flush()
-
-    def cell_finished(self, position: int, result: CellFinished) -> None:
-        """A cell ended."""
-        self.done += 1
-        if self.live:
-            self.draw()
-        else:
-            took = f"{result.duration:.2f}s" if result.duration is not None else "-"
-            self.stream.write(f"tuinb run: cell {position} {result.status} ({took})\n")
-            self.stream.flush()
-
-    def close(self) -> None:
-        """End the live line."""
-        self.current = "done" if self.done == self.total else self.current
-        if self.live:
-            self.stream.write("\r\x1b[K" + self._line() + "\n")
-            self.stream.flush()
-
-    async def tick(self) -> None:
-        """Repaint the live line every 0.2 s (the elapsed time moves)."""
-        import asyncio
-
-        while self.live:
-            await asyncio.sleep(0.2)
-            self.draw()
 
 
 @dataclass
@@ -159,7 +101,7 @@ async def execute_notebook(
     progress = Progress(len(cells_to_run(notebook)), progress_stream or sys.stderr)
     progress.current = "starting the kernel"
     ticker = asyncio.create_task(progress.tick())
-    reporter = _Reporter(notebook, progress)
+    reporter = Reporter(cells_to_run(notebook), progress)
     drain = asyncio.create_task(_follow(engine, reporter))
     try:
         try:
@@ -182,51 +124,7 @@ async def execute_notebook(
             await drain
 
 
-class _Reporter:
-    """Progress per cell, in notebook order, though the kernel may begin a cell early.
-
-    With requests sent ahead, the kernel begins cell n+1 before cell n's
-    result is in: its start line waits until cell n's end is reported.
-    """
-
-    def __init__(self, notebook: Notebook, progress: Progress) -> None:
-        self.progress = progress
-        self.order = [cell_id for _position, cell_id in cells_to_run(notebook)]
-        self.where = {
-            cell_id: (number, position)
-            for number, (position, cell_id) in enumerate(cells_to_run(notebook), start=1)
-        }
-        self._begun: set[str] = set()
-        self._next = 0  # index in `order` of the next start line to print
-        self._ended = -1  # index in `order` of the last end line printed
-
-    def begun(self, cell_id: str) -> None:
-        """The kernel began `cell_id`."""
-        self._begun.add(cell_id)
-        self._flush()
-
-    def finished(self, result: CellFinished) -> None:
-        """`result` is the next cell's result, in order."""
-        index = self.order.index(result.cell_id, self._ended + 1)
-        if result.status != "aborted":
-            self._begun.add(result.cell_id)
-            self._flush()
-        self._next = max(self._next, index + 1)
-        self._ended = index
-        self.progress.cell_finished(self.where[result.cell_id][1], result)
-        self._flush()
-
-    def _flush(self) -> None:
-        while (
-            self._next < len(self.order)
-            and self.order[self._next] in self._begun
-            and self._ended == self._next - 1
-        ):
-            self.progress.cell_started(*self.where[self.order[self._next]])
-            self._next += 1
-
-
-async def _follow(engine: Engine, reporter: _Reporter) -> None:
+async def _follow(engine: Engine, reporter: Reporter) -> None:
     from tuinb.engine import CellStarted
 
     async for event in engine.events():  # consumed, so events do not pile up
@@ -237,7 +135,7 @@ async def _follow(engine: Engine, reporter: _Reporter) -> None:
 async def _run_cells(
     engine: Engine,
     notebook: Notebook,
-    reporter: _Reporter,
+    reporter: Reporter,
     time_limit: float | None,
     allow_errors: bool,
 ) -> RunOutcome:
