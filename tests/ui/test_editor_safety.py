@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 from pathlib import Path
@@ -228,3 +229,34 @@ async def test_sigterm_writes_recovery_and_exits(tmp_path: Path) -> None:
         await settle(pilot, lambda: not app.is_running, "exit on SIGTERM")
     assert app.return_code == 128 + signal.SIGTERM
     assert load(paths.recovery_file(path)).cells[0].source == "xa = 1"
+
+
+async def test_escape_sequences_in_metadata_never_reach_the_terminal(tmp_path: Path) -> None:
+    """A crafted file's kernel name and execution count cannot retitle or drive
+    the terminal: the gutter and the status bar show them without the escapes."""
+    path = tmp_path / "evil\x1b[2J.ipynb"
+    notebook = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "K\x1b]0;pwn\x07"}},
+        "cells": [
+            {
+                "cell_type": "code",
+                "id": "c1",
+                "metadata": {},
+                "source": "x = 1",
+                "outputs": [],
+                "execution_count": "\x1b]0;pwned\x07",
+            }
+        ],
+    }
+    path.write_text(json.dumps(notebook))
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: "cell 1/1" in status(app), "the status bar")
+        shown = screen_text(app) + status(app)
+        assert "\x1b" not in shown
+        assert "\x07" not in shown
+        assert "K" in status(app)
+        assert "evil.ipynb" in status(app)
+        assert "pwn" not in status(app)

@@ -8,7 +8,6 @@ screen takes the text back into the model.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import ClassVar
 
@@ -25,7 +24,8 @@ from textual.widgets import TextArea
 
 from tuinb.ui.inorder import run_own_binding
 from tuinb.ui.keys import EDIT_BINDINGS
-from tuinb.ui.view import NotebookView, printable
+from tuinb.ui.sanitize import has_controls, printable
+from tuinb.ui.view import NotebookView
 
 OPENERS = (":", "(", "[", "{")
 """A line ending in one of these indents the next line one level more."""
@@ -36,8 +36,6 @@ HIGHLIGHT_DELAY = 0.3
 """Longer cells are re-highlighted this long after the last key."""
 HIGHLIGHT_MAX_LINES = 5000
 """Cells longer than this are edited without colours."""
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 _CAPTURES: list[tuple[_TokenType, str]] = [
@@ -179,7 +177,7 @@ class CellEditor(TextArea):
         cell's source comes from a file and may hold escape sequences.
         """
         strip = super().render_line(y)
-        if not _CONTROL.search(strip.text):
+        if not has_controls(strip.text):
             return strip
         segments = [
             Segment(printable(text), style, control) if not control else Segment("")

@@ -26,7 +26,7 @@ from textual.strip import Strip
 
 from tuinb.ui.outputs import Row
 from tuinb.ui.rows import RowCache, RowScrollBar, finish_rows
-from tuinb.ui.sanitize import ansi_text
+from tuinb.ui.sanitize import ansi_text, plain_text
 
 if TYPE_CHECKING:
     from tuinb.model import Cell, Notebook
@@ -278,7 +278,8 @@ class RowPainter(ScrollView):
             label = f"[{count if count is not None else ' '}]:"
         else:
             label = "md" if cell.cell_type == "markdown" else "raw"
-        return label, mark[:1] or " ", style or ""
+        # a count or label from a crafted file may hold escape sequences
+        return plain_text(label), plain_text(mark[:1]) or " ", style or ""
 
     def _gutter_line(self, key: _GutterKey) -> Strip:
         """The gutter of a row, not yet styled: the label and mark on a cell's

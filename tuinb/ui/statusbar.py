@@ -5,6 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from tuinb.ui.sanitize import plain_text
+
 
 class StatusBar(Static):
     """One line at the bottom of the notebook screen.
@@ -16,12 +18,16 @@ class StatusBar(Static):
     def show(
         self, *, name: str, dirty: bool, mode: str, kernel: str, cell: int, cells: int
     ) -> None:
-        """Repaint with the current state."""
+        """Repaint with the current state.
+
+        The file and kernel names come from the file system and the notebook's
+        metadata: their escape sequences and control characters are dropped.
+        """
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f" {name}", style="bold")
+        text.append(f" {plain_text(name)}", style="bold")
         text.append(" [+]" if dirty else "    ")
         text.append(f"  {mode.upper()}", style="bold reverse" if mode == "edit" else "bold")
-        text.append(f"  {kernel}")
+        text.append(f"  {plain_text(kernel)}")
         text.append(f"  cell {cell}/{cells}")
         self.update(text, layout=False)  # one line, always: no re-layout
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-import re
 from bisect import bisect_right
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -34,20 +33,12 @@ from tuinb.ui.inorder import run_own_binding
 from tuinb.ui.keys import COMMAND_BINDINGS
 from tuinb.ui.outputs import Row, output_height_estimate, output_rows
 from tuinb.ui.painter import GUTTER, Block, GutterMarks, RowPainter
+from tuinb.ui.sanitize import printable
 
 __all__ = ["GUTTER", "GutterMarks", "NotebookView", "printable"]
 
 if TYPE_CHECKING:
     from tuinb.model import Cell, Notebook
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    """Text with every control character (but newline and tab) shown as a visible mark."""
-    return _CONTROL.sub(
-        lambda m: chr(0x2400 + ord(m.group())) if m.group() < " " else "\ufffd", text
-    )
 
 
 class NotebookView(RowPainter, can_focus=True):
