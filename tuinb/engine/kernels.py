@@ -6,7 +6,8 @@ The UI must not import the kernel layer; this module is its door to it.
 - `kernel_for(metadata, override)` picks the kernel a notebook opens with.
 - `SwitchableKernel` is a `KernelBackend` whose kernelspec can be changed:
   `switch_to(name)`, then `Engine.restart()` starts the new kernel.
-- `make_engine(notebook, name, cwd)` builds an `Engine` on one.
+- `make_engine(notebook, name, cwd)` builds an `Engine` on one;
+  `launch_early(engine)` starts its kernel's process before the UI has loaded.
 - `kill_all_kernels()` kills every kernel this process started (exit paths).
 """
 
@@ -119,6 +120,22 @@ class SwitchableKernel:
         self._manager = KernelManager(spec, cwd=self.cwd)
         self._pending = None
 
+    def launch(self) -> None:
+        """Start the kernel's process now, without waiting for it (see `launch_early`).
+
+        Any problem (an unknown kernel, a command that cannot run) is left for
+        `start()` to report, as it would without this call.
+        """
+        from tuinb.kernel import KernelError
+
+        if self._manager is not None and self._pending is None:
+            return
+        try:
+            self._take_pending()
+            self._manager.launch()
+        except (KernelUnavailable, KernelError):
+            return
+
     async def start(self, *, timeout: float = 60) -> Any:  # noqa: ASYNC109 (the kernel contract)
         """Start the kernel (the switched-to one, if a switch is pending)."""
         if self._pending is not None and self._manager is not None:
@@ -163,6 +180,14 @@ async def change_kernel(engine: Any, name: str) -> None:
 def make_engine(notebook: NotebookLike, name: str, *, cwd: Path | None = None) -> Engine:
     """An engine for `notebook` on kernelspec `name` (started later with `Engine.start()`)."""
     return Engine(notebook, SwitchableKernel(name, cwd=cwd))
+
+
+def launch_early(engine: Engine) -> None:
+    """Let the engine's kernel boot (~0.5 s) while the caller loads the rest (the UI):
+    its process starts now and `Engine.start()` later connects to it."""
+    launch = getattr(engine.backend, "launch", None)
+    if launch is not None:
+        launch()
 
 
 def kill_all_kernels() -> None:

@@ -69,15 +69,17 @@ def open_editor(path: Path | None, *, kernel: str | None) -> int:
     from tuinb.ui.prepaint_tty import prepainted
 
     with prepainted(notebook, kernel=kernel) as handoff:  # the first frame, while Textual loads
-        from tuinb.engine.kernels import kernel_for, kill_all_kernels, make_engine
-        from tuinb.ui.app import TuinbApp
+        from tuinb.engine.kernels import kernel_for, kill_all_kernels, launch_early, make_engine
 
         assert notebook.path is not None
         name = kernel_for(notebook.metadata, kernel)
         engine = make_engine(notebook, name, cwd=notebook.path.resolve().parent)
-        app = TuinbApp(notebook, engine=engine, kernel_name=kernel)
-        handoff.prepare(app)
         try:
+            launch_early(engine)  # the kernel boots while Textual is imported
+            from tuinb.ui.app import TuinbApp
+
+            app = TuinbApp(notebook, engine=engine, kernel_name=kernel)
+            handoff.prepare(app)
             app.run()
         finally:
             kill_all_kernels()  # whatever the route out, no kernel outlives the editor
