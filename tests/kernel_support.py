@@ -139,6 +139,14 @@ async def wait_gone(pid: int, *, within: float = 5.0) -> None:
             await asyncio.sleep(0.02)
 
 
+def assert_kernels_gone(pids: list[int], *, within: float = 10.0) -> None:
+    """Each kernel process ends within `within` seconds of its tuinb process (sync callers)."""
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError, TimeoutError):
+            asyncio.run(wait_gone(pid, within=within))
+        assert not process_exists(pid), f"kernel {pid} outlived tuinb run"
+
+
 @contextlib.asynccontextmanager
 async def running_kernel(
     spec: KernelSpec, *, transport: str = "ipc", start_within: float = 60

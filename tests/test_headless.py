@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import io
 import json
@@ -19,7 +18,7 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from tests.kernel_support import process_exists, wait_gone
+from tests.kernel_support import assert_kernels_gone, process_exists, wait_gone
 from tuinb import headless
 from tuinb.headless import RunOutcome, execute_notebook
 from tuinb.kernel.kernelspec import get_kernel_spec
@@ -334,10 +333,7 @@ def test_a_signal_shuts_the_kernel_down(tmp_path: Path, signum: int, code: int) 
     finally:
         proc.kill()
         proc.wait()
-    for pid in kernels:
-        with contextlib.suppress(ProcessLookupError, TimeoutError):
-            asyncio.run(wait_gone(pid, within=10))
-        assert not process_exists(pid), f"kernel {pid} outlived tuinb run"
+    assert_kernels_gone(kernels)
     assert path.read_bytes() == before
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import io
 import json
 import signal
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.kernel_support import process_exists, wait_gone
+from tests.kernel_support import assert_kernels_gone
 from tests.test_headless import (
     children_of,
     make_backend,
@@ -198,8 +197,5 @@ def test_a_signal_just_after_the_kernel_launched_still_stops_it(tmp_path: Path) 
     finally:
         proc.kill()
         proc.wait()
-    for pid in kernels:
-        with contextlib.suppress(ProcessLookupError, TimeoutError):
-            asyncio.run(wait_gone(pid, within=10))
-        assert not process_exists(pid), f"kernel {pid} outlived tuinb run"
+    assert_kernels_gone(kernels)
     assert path.read_bytes() == before
