@@ -21,7 +21,13 @@ gets in the way), and measures the raw protocol round trip in the same run:
   status bar's cell number changes (key-to-screen p50/p95); the flood's end;
   peak RSS of the tuinb process and of the kernel.
 
-    .venv/bin/python benchmarks/bench_exec.py [--runs 5] [--tuinb PATH]
+    .venv/bin/python benchmarks/bench_exec.py [--runs 5] [--tuinb PATH] [--poll-ms 10]
+
+With the default 10 ms polls a screen time is read on a ~10.5 ms grid (a
+result on screen 12 to 20 ms after the key reads as ~21 ms); `--poll-ms 2`
+reads it finer, at the cost of more tmux work on the machine.
+To time a given commit rather than the work tree: `git archive COMMIT tuinb |
+tar -x -C DIR` and run with `PYTHONPATH=DIR`.
 """
 
 from __future__ import annotations
@@ -43,6 +49,8 @@ WARM_CELLS = ["print(111111111 + 12345678)", "print(900000000 + 87654321)"]
 FLOOD_CELLS = ["for i in range(200000):\n    print(i)", "x = 1"]
 FLOOD_KEYS = 10
 RESULT = "123456789"
+POLL_MS = 10
+"""tui_probe's screen polling period (`--poll-ms`); a time on screen reads up to this much late."""
 
 HOOK = '''"""bench_exec's probe inside tuinb (written by benchmarks/bench_exec.py).
 
@@ -238,6 +246,7 @@ def probe(
         argv += ["--env", f"{key}={value}"]
     for keys, step_marker in steps:
         argv += ["--step", keys, step_marker]
+    argv += ["--poll-ms", str(POLL_MS)]
     if "linger_ms" in kw:
         argv += ["--linger-ms", str(kw["linger_ms"])]
     argv += ["--screens", str(run / "screen"), "--", tuinb, str(notebook)]
@@ -332,7 +341,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--tuinb", default=str(Path(sys.executable).parent / "tuinb"))
+    parser.add_argument(
+        "--poll-ms", type=int, default=POLL_MS, help="tui_probe's screen polling period"
+    )
     args = parser.parse_args()
+    globals()["POLL_MS"] = args.poll_ms
     with tempfile.TemporaryDirectory(prefix="bench-exec-") as tmp:
         work = Path(tmp)
         write_kernelspec(work / "jupyter")
