@@ -29,7 +29,7 @@ from tuinb.kernel.connection import read_connection_file, remove_connection
 from tuinb.kernel.errors import KernelDeadError, KernelStartError
 from tuinb.kernel.kernelspec import KernelSpec
 from tuinb.kernel.manager import KernelManager, shutdown_all_kernels_sync
-from tuinb.kernel.messages import Error, Stream
+from tuinb.kernel.messages import Error, Message, Stream
 
 pytestmark = pytest.mark.kernel
 
@@ -354,3 +354,43 @@ async def test_env_cwd_and_parent_pid_reach_the_kernel(tmp_path: Path) -> None:
         assert text.split() == ["hi", "ada", str(os.getpid()), str(workdir)]
     finally:
         await manager.shutdown()
+
+
+async def test_a_booting_kernel_is_not_sent_a_pile_of_kernel_info_requests(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each request still queued when the kernel comes up delays the first cell: while
+    a kernel boots (here slowly, 0.6 s before ipykernel even loads), the client asks
+    once a BOOT_RESEND, not every 0.2 s."""
+    from tuinb.kernel import client as client_module
+
+    slow = [sys.executable, "-c", SLOW_BOOT, "-f", "{connection_file}"]
+    spec = spec_from_folder(write_kernelspec(tmp_path, "slow", slow))
+    sends: list[float] = []
+    replies: list[float] = []
+    send, dispatch = client_module.KernelClient._send_request, client_module.KernelClient._dispatch
+
+    def counting(self: client_module.KernelClient, channel: str, content: object) -> object:
+        if type(content).__name__ == "KernelInfoRequest":
+            sends.append(time.monotonic())
+        return send(self, channel, content)  # type: ignore[arg-type]
+
+    def noting(self: client_module.KernelClient, msg: Message) -> None:
+        if msg.msg_type == "kernel_info_reply":
+            replies.append(time.monotonic())
+        dispatch(self, msg)
+
+    monkeypatch.setattr(client_module.KernelClient, "_send_request", counting)
+    monkeypatch.setattr(client_module.KernelClient, "_dispatch", noting)
+    async with running_kernel(spec):
+        pass
+    first_reply = replies[0]
+    before_reply = [t for t in sends if t < first_reply]
+    booting = first_reply - sends[0]
+    assert len(before_reply) <= 1 + int(booting / client_module.BOOT_RESEND), (sends, booting)
+
+
+SLOW_BOOT = (
+    "import sys, time; time.sleep(0.6); sys.argv[0] = 'ipykernel_launcher'; "
+    "from ipykernel import kernelapp; kernelapp.launch_new_instance()"
+)

@@ -44,6 +44,9 @@ log = logging.getLogger(__name__)
 
 _SOCKET_CHANNELS = ("shell", "control", "stdin", "iopub")
 
+BOOT_RESEND = 1.0
+"""Seconds between kernel_info requests while none has been answered (the kernel boots)."""
+
 
 class KernelClient:
     """Talks to one running kernel over its connection details."""
@@ -329,16 +332,23 @@ class KernelClient:
         futures: list[asyncio.Future[Message]] = []
         reply: Message | None = None
         interval = 0.2  # grows to 1 s: a slow kernel should not get a pile of requests
+        last_send = time.monotonic() - BOOT_RESEND
         next_send = time.monotonic()
         try:
             while True:
                 now = time.monotonic()
+                # Resent until iopub too has spoken: its SUB may join late. While no
+                # reply came the kernel is still booting and will answer the queued
+                # request once up, so resend rarely then: each request left queued
+                # costs the first cell about 1 ms.
+                next_send = last_send + (interval if reply is not None else BOOT_RESEND)
                 if now >= next_send and (reply is None or not self.iopub_seen):
-                    # resent until iopub too has spoken: its SUB may join late
                     msg_id, future = self._send_request("shell", KernelInfoRequest())
                     sent.append(msg_id)
                     futures.append(future)
-                    next_send, interval = now + interval, min(interval * 1.5, 1.0)
+                    last_send = now
+                    next_send = now + (interval if reply is not None else BOOT_RESEND)
+                    interval = min(interval * 1.5, 1.0)
                 waitables: list[asyncio.Future[Any]] = [f for f in futures if not f.done()]
                 iopub = None
                 if not self.iopub_seen:
