@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 QUIET_CPU: list[str] = []
-"""Extra tui_probe arguments that wait for a quieter machine (set from --quiet-cpu)."""
+"""Extra tui_probe arguments: wait for a quieter machine, poll interval (from the options)."""
 
 TOOLS = Path(os.environ.get("TUINB_BENCH_TOOLS", "/work/shared/tools"))
 """Where tui_probe.py and make_notebooks.py live."""
@@ -205,16 +205,22 @@ def compile_bytecode(script: Path) -> None:
     subprocess.run([str(python), "-m", "compileall", "-q", package], env=env, check=True)
 
 
-def measure(program: Program, notebooks: Path, out: Path, runs: int) -> list[Result]:
+def measure(
+    program: Program, notebooks: Path, out: Path, runs: int, *, keys_only: bool = False
+) -> list[Result]:
     """Every scenario for one editor."""
     results: list[Result] = []
     small, large, huge = (notebooks / f"{n}.ipynb" for n in ("small", "large", "huge_output"))
     ready = [("", program.ready_marker)] if program.ready_marker else []
     wait = len(ready)
     for what, notebook, marker, count, cells in (
-        ("first screen, 5 cells", small, "MARKER_FIRST", runs, 5),
-        ("first screen, 1,000 cells (3.4 MB)", large, "MARKER_FIRST", runs, 1000),
-        ("first screen, 200,000-line output", huge, program.huge_marker, runs, 0),
+        ()
+        if keys_only
+        else (
+            ("first screen, 5 cells", small, "MARKER_FIRST", runs, 5),
+            ("first screen, 1,000 cells (3.4 MB)", large, "MARKER_FIRST", runs, 1000),
+            ("first screen, 200,000-line output", huge, program.huge_marker, runs, 0),
+        )
     ):
         label = f"{program.name} {what}"
         # tuinb: `j` pressed the moment the first frame shows, timed until it takes
@@ -296,9 +302,19 @@ def main() -> int:
         "--quiet-cpu", type=float, metavar="PCT", help="wait before each run until CPU use < PCT%%"
     )
     parser.add_argument("--only", help="measure only the editors whose name contains this")
+    parser.add_argument(
+        "--poll-ms",
+        type=float,
+        default=10,
+        help="how often tui_probe reads the screen (a time is read on this grid)",
+    )
+    parser.add_argument(
+        "--keys-only", action="store_true", help="only the key-to-screen figures (no start-up)"
+    )
     args = parser.parse_args()
     if args.quiet_cpu:
         QUIET_CPU[:] = ["--quiet-cpu", str(args.quiet_cpu)]
+    QUIET_CPU.extend(["--poll-ms", str(args.poll_ms)])
 
     out = args.out or Path(tempfile.mkdtemp(prefix="bench-editor-"))
     notebooks = out / "notebooks"
@@ -353,6 +369,8 @@ def main() -> int:
     results: list[Result] = []
     for program in programs:
         if program.name.startswith("tuinb ("):
+            if args.keys_only:
+                continue
             label = f"{program.name} first screen, 5 cells"
             summary = probe(
                 program, notebooks / "small.ipynb", marker="MARKER_FIRST", steps=[],
@@ -363,7 +381,7 @@ def main() -> int:
                 Result(program.name, "first screen, 5 cells", value, "ms", busy(summary))
             )
             continue
-        results.extend(measure(program, notebooks, out, args.runs))
+        results.extend(measure(program, notebooks, out, args.runs, keys_only=args.keys_only))
     print()
     for result in results:
         shown = "failed" if result.value is None else f"{result.value:.1f} {result.unit}"
