@@ -116,6 +116,28 @@ async def test_nbformat_validates_only_after_the_editor_is_up(tmp_path: Path) ->
     assert notebook.warnings == []
 
 
+async def test_nbformat_waits_for_a_quiet_moment(tmp_path: Path) -> None:
+    """The check holds the interpreter: it must not run while keys come in."""
+    import time
+
+    from tests.ui.editor_helpers import SIZE, settle, write_notebook
+    from tuinb.model import nbio
+    from tuinb.ui import app as app_module
+
+    path = write_notebook(tmp_path / "n.ipynb", [("code", "x = 1"), ("code", "y = 2")])
+    notebook = open_notebook(path)
+    job = nbio._deferred[notebook]
+    app = app_module.TuinbApp(notebook, check_recovery=False)
+    async with app.run_test(size=SIZE) as pilot:
+        start = time.monotonic()
+        presses = 0
+        while time.monotonic() - start < 1.5 * app_module.VALIDATE_WHEN_QUIET:
+            await pilot.press("jk"[presses % 2])  # a key every few ms
+            presses += 1
+            assert not job.started, "nbformat started while keys were coming in"
+        await settle(pilot, lambda: job.done.is_set(), "the check once the keys stopped")
+
+
 # ---- the first frame's hold on the terminal ---------------------------------------------
 
 CHILD = """

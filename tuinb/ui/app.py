@@ -15,9 +15,11 @@ import contextlib
 import gc
 import signal
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import events
 from textual.app import App
 from textual.command import Provider
 
@@ -40,6 +42,15 @@ if TYPE_CHECKING:
 
 RECOVERY_INTERVAL = 3.0
 """Seconds between recovery copies while there is unsaved work."""
+VALIDATE_WHEN_QUIET = 1.0
+"""Seconds without a key, with the kernel idle, before nbformat checks the file.
+
+The check (importing nbformat: 0.1 s, 1.7 s where jupyter-server is installed)
+runs in a thread but holds the interpreter: started at the first frame, it
+delayed the first keys and the first cell's output by 10 to 40 ms. A save
+before it has run imports nbformat itself; the check only adds warnings.
+"""
+_KERNEL_AT_WORK = ("starting", "busy", "restarting")
 SWITCH_INTERVAL = 0.001
 """Python's thread switch interval while the editor runs (seconds; the default is 0.005).
 
@@ -97,6 +108,7 @@ class TuinbApp(App[int]):
         self._recovery_writing = False
         self._saves = 0
         self._signals: list[int] = []
+        self._last_key = time.monotonic()
         self._switch_interval: float | None = None
 
     # ---- names ------------------------------------------------------------------
@@ -142,8 +154,9 @@ class TuinbApp(App[int]):
         if self.engine is not None:
             self.run_worker(pump_events(self.engine, screen), group="engine-bridge")
             self.call_after_refresh(self._start_kernel)
-        # nbformat checks the file only once the first frame is painted (start-up cost)
-        self.call_after_refresh(validate_later, self.notebook)
+        # nbformat checks the file once the user and the kernel are quiet (start-up cost)
+        self._last_key = time.monotonic()
+        self._validation = self.set_interval(VALIDATE_WHEN_QUIET / 4, self._validate_when_quiet)
         self.call_after_refresh(self.freeze_startup_objects)
         self.set_interval(self.recovery_interval, self._recovery_tick)
         self._switch_interval = sys.getswitchinterval()
@@ -163,6 +176,25 @@ class TuinbApp(App[int]):
             register_themes(self)
         except (OSError, ValueError) as err:  # a broken theme file must not stop the editor
             self.notify(f"Themes could not be loaded: {err}", severity="warning", markup=False)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Note when the last key came (the background check waits for a quiet moment)."""
+        if isinstance(event, events.Key):
+            self._last_key = time.monotonic()
+        await super().on_event(event)
+
+    def _validate_when_quiet(self) -> None:
+        if time.monotonic() - self._last_key < VALIDATE_WHEN_QUIET:
+            return
+        if self.engine is not None:
+            try:
+                state = self.notebook_screen.kernel_state
+            except LookupError:  # the screen is not up yet
+                return
+            if state in _KERNEL_AT_WORK:
+                return
+        self._validation.stop()
+        validate_later(self.notebook)
 
     def freeze_startup_objects(self) -> None:
         """Keep the objects made so far out of the garbage collector's full passes.
