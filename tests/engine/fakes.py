@@ -125,38 +125,43 @@ class FakeClient:
 
     def run_ok(self, request: Request, *outputs: FakeMessage, count: int = 1) -> None:
         """Play a whole successful execution of `request`."""
-        self.feed(
-            message("status", request.msg_id, execution_state="busy"),
-            message("execute_input", request.msg_id, code=request.code, execution_count=count),
-            *outputs,
-            message("status", request.msg_id, execution_state="idle"),
-            message(
-                "execute_reply",
-                request.msg_id,
-                channel="shell",
-                status="ok",
-                execution_count=count,
-            ),
-        )
+        self.feed(*begun(request, count), *outputs, *ended(request, count=count))
 
     def run_error(self, request: Request, *, count: int = 1) -> None:
         """Play an execution of `request` that raises ValueError('bad')."""
-        self.feed(
-            message("status", request.msg_id, execution_state="busy"),
-            message("execute_input", request.msg_id, code=request.code, execution_count=count),
-            message("error", request.msg_id, ename="ValueError", evalue="bad", traceback=["tb"]),
-            message("status", request.msg_id, execution_state="idle"),
-            message(
-                "execute_reply",
-                request.msg_id,
-                channel="shell",
-                status="error",
-                execution_count=count,
-                ename="ValueError",
-                evalue="bad",
-                traceback=["tb"],
-            ),
-        )
+        failure = ended(request, count=count, ename="ValueError", evalue="bad", traceback=["tb"])
+        self.feed(*begun(request, count), *failure)
+
+
+def begun(request: Request, count: int = 1) -> list[FakeMessage]:
+    """What a kernel sends as it begins executing `request`."""
+    return [
+        message("status", request.msg_id, execution_state="busy"),
+        message("execute_input", request.msg_id, code=request.code, execution_count=count),
+    ]
+
+
+def ended(
+    request: Request,
+    *,
+    count: int = 1,
+    ename: str | None = None,
+    evalue: str = "",
+    traceback: list[str] | None = None,
+) -> list[FakeMessage]:
+    """What a kernel sends as `request` ends: ok, or (with `ename`) the error first."""
+    if ename is None:
+        outcome: dict[str, Any] = {"status": "ok"}
+        raised: list[FakeMessage] = []
+    else:
+        error: dict[str, Any] = {"ename": ename, "evalue": evalue, "traceback": traceback or []}
+        outcome = {"status": "error", **error}
+        raised = [message("error", request.msg_id, **error)]
+    return [
+        *raised,
+        message("status", request.msg_id, execution_state="idle"),
+        message("execute_reply", request.msg_id, channel="shell", execution_count=count, **outcome),
+    ]
 
 
 class FakeBackend:

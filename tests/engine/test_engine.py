@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from tests.engine.fakes import FakeBackend, FakeClient, message
+from tests.engine.fakes import FakeBackend, FakeClient, ended, message
 from tests.engine.support import EventLog, make_notebook
 from tuinb.engine import (
     CellFinished,
@@ -344,19 +344,7 @@ async def test_a_time_limit_interrupts_the_cell(three: Harness) -> None:
     task = asyncio.create_task(three.engine.execute_cell("c0", time_limit=0.05))
     request = await three.client.next_request(1)
     await three.until(lambda: three.backend.interrupts == 1, "the interrupt")
-    three.client.feed(
-        message("error", request.msg_id, ename="KeyboardInterrupt", evalue="", traceback=[]),
-        message("status", request.msg_id, execution_state="idle"),
-        message(
-            "execute_reply",
-            request.msg_id,
-            channel="shell",
-            status="error",
-            execution_count=1,
-            ename="KeyboardInterrupt",
-            evalue="",
-        ),
-    )
+    three.client.feed(*ended(request, ename="KeyboardInterrupt"))
     async with asyncio.timeout(5):
         result = await task
     assert result.status == "error"
