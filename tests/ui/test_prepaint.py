@@ -15,7 +15,7 @@ from tests.ui.test_editor_corpus import corpus
 from tuinb.model import Notebook, load
 from tuinb.ui import prepaint
 from tuinb.ui.app import TuinbApp
-from tuinb.ui.prepaint_colours import _top_level, load_palette
+from tuinb.ui.prepaint_colours import load_palette
 from tuinb.ui.prepaint_lines import Unsupported, markdown_rows, wrap_rows
 from tuinb.ui.render import MIME_PRIORITY, MIME_RENDERERS
 from tuinb.ui.view import GUTTER
@@ -177,25 +177,14 @@ def test_prepaint_imports_neither_textual_nor_rich() -> None:
     assert out.stdout.strip() == "[]"
 
 
-def test_palette_reads_theme_files_as_tomllib_does(
+def test_palette_takes_a_users_theme_file_of_the_same_name(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tomllib
-
-    from tuinb.ui.themes import bundled_theme_dirs
-
-    bundled = [path for folder in bundled_theme_dirs() for path in folder.glob("*.toml")]
-    assert bundled
-    for path in bundled:  # the quick reader and the TOML parser agree on the bundled themes
-        full = tomllib.loads(path.read_text(encoding="utf-8"))
-        strings = {key: value for key, value in full.items() if isinstance(value, str)}
-        assert _top_level(path) == strings
     monkeypatch.setenv("TUINB_DATA_DIR", str(tmp_path))
     mine = tmp_path / "themes" / "mine.toml"
     mine.parent.mkdir()
     mine.write_text('name = "tuinb-dark"\nprimary = "#000000"\naccent = "#010203"\n')
     assert load_palette(truecolor=True).cursor.startswith("38;2;1;2;3;")
     mine.write_text('name = "tuinb-dark"\nprimary = "#000000"\naccent = """#0A0B0C"""\n')
-    assert _top_level(mine) is None  # not the simple form: tomllib reads it
     assert load_palette(truecolor=True).cursor.startswith("38;2;10;11;12;")
     assert load_palette(truecolor=False).cursor.startswith("38;5;")

@@ -3,16 +3,13 @@
 The frame's colours are Textual's for the same theme: ``$text-muted`` on
 ``$background`` for the gutter, ``$accent`` for the cursor bar, ``$text`` on
 ``$panel`` for the status bar, and the scrollbar's track and thumb (these
-two approximated: Textual darkens in Lab space). Theme files in the simple
-form the bundled ones use are read without `tomllib` (~7-10 ms to import).
+two approximated: Textual darkens in Lab space).
 """
 
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from tuinb.ui.themes import DEFAULT_DARK, ThemeFileError, read_theme_table, theme_files
@@ -93,47 +90,16 @@ class Palette:
     """The scrollbar's thumb (``$scrollbar``, approximated)."""
 
 
-_SIMPLE_LINE = re.compile(
-    r"\s*(?:#.*)?"  # blank or comment
-    r"|\s*(?P<key>[A-Za-z][\w-]*)\s*=\s*"
-    r"(?:\"(?P<text>[^\"\\\\]*)\"|true|false|[0-9.+-]+)\s*(?:#.*)?"
-)
-
-
-def _top_level(path: Path) -> dict[str, Any] | None:
-    """The top-level ``key = "text"`` pairs of a theme file in the simple form the
-    bundled themes use, or None for anything else (the TOML parser then reads it).
-
-    `tomllib` costs ~7-10 ms to import, a twentieth of the first frame's budget.
-    """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    table: dict[str, Any] = {}
-    for line in text.splitlines():
-        if line.lstrip().startswith("["):
-            break  # the tables ([variables]) hold nothing the frame uses
-        match = _SIMPLE_LINE.fullmatch(line)
-        if match is None:
-            return None
-        if match.group("key") and match.group("text") is not None:
-            table[match.group("key")] = match.group("text")
-    return table
-
-
 def load_palette(theme: str = DEFAULT_DARK, *, truecolor: bool | None = None) -> Palette:
     """The palette of a theme file by name (the bundled dark colours if none is found)."""
     if truecolor is None:
         truecolor = os.environ.get("COLORTERM", "").lower() in ("truecolor", "24bit")
     table: dict[str, Any] = {}
     for path in theme_files():
-        data = _top_level(path)
-        if data is None:  # not the simple form: the full TOML parser decides
-            try:
-                data = read_theme_table(path)
-            except ThemeFileError:
-                continue
+        try:
+            data = read_theme_table(path)
+        except ThemeFileError:
+            continue
         if data.get("name", path.stem) == theme:
             table = data  # a user's file of the same name wins, as in `load_themes`
     background = _rgb(table.get("background"), _FALLBACK["background"])
