@@ -132,3 +132,20 @@ def test_connection_files_of_dead_frontends_are_swept(
     assert not stale.exists()
     assert alive.exists()
     assert foreign.exists()
+
+
+def test_sockets_retry_a_booting_kernel_often() -> None:
+    """Every channel is attached soon after the kernel binds (a stdin socket attached
+    late would lose the kernel's first input_request)."""
+    import zmq
+
+    from tuinb.kernel.channels import RECONNECT_MS, connect_socket, context
+
+    info = new_connection_info("ipc", kernel_name="t")
+    for channel in ("shell", "control", "stdin", "iopub", "hb"):
+        sock = connect_socket(context(), info, channel, b"session")
+        try:
+            assert sock.getsockopt(zmq.RECONNECT_IVL) == RECONNECT_MS
+        finally:
+            sock.close(linger=0)
+    assert RECONNECT_MS <= 10

@@ -21,6 +21,10 @@ def context() -> zmq.asyncio.Context:
     return zmq.asyncio.Context.instance()
 
 
+RECONNECT_MS = 10
+"""How often a socket retries connecting to a kernel that has not bound yet (ms)."""
+
+
 def connect_socket(
     ctx: zmq.asyncio.Context, info: ConnectionInfo, channel: str, identity: bytes
 ) -> zmq.asyncio.Socket:
@@ -34,6 +38,12 @@ def connect_socket(
         sock = ctx.socket(zmq.DEALER)
         sock.setsockopt(zmq.IDENTITY, identity)
     sock.setsockopt(zmq.LINGER, 0)
+    # A kernel that is still booting has not bound its sockets: each of ours
+    # retries its connect, by default every 100 ms. Retried every 10 ms, all of
+    # them are attached soon after the kernel binds, long before it answers its
+    # first request; otherwise an input_request could go out on stdin before
+    # our stdin socket is attached, and the kernel's ROUTER would drop it.
+    sock.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
     sock.connect(info.address(channel))
     return sock
 
