@@ -76,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] == "run":
         run_args = _run_parser().parse_args(args[1:])
-        from tuinb.headless import run_command
+        from tuinb.headless.run import run_command
 
         return run_command(
             run_args.notebook,
@@ -87,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     if args and args[0] == "kernels":
         _kernels_parser().parse_args(args[1:])
-        from tuinb.headless import kernels_command
+        from tuinb.headless.kernels import kernels_command
 
         return kernels_command()
     editor_args = _editor_parser().parse_args(args)

@@ -167,7 +167,7 @@ async def test_launch_then_start_connects_to_the_launched_process(spec: KernelSp
 
 def test_launching_a_kernel_imports_neither_zmq_nor_asyncio() -> None:
     code = (
-        "import sys, tuinb.cli, tuinb.headless, tuinb.kernel.manager, tuinb.kernel.kernelspec;"
+        "import sys, tuinb.cli, tuinb.headless.run, tuinb.kernel.manager, tuinb.kernel.kernelspec;"
         "print(sorted(m for m in ('asyncio', 'zmq', 'tuinb.engine', 'tuinb.model')"
         " if m in sys.modules))"
     )

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tuinb.ui.sanitize import ansi_text, has_controls, plain_text, sanitize
+from tuinb.sanitize import has_controls, plain_text, sanitize
+from tuinb.ui.sanitize import ansi_text
 
 ESC = "\x1b"
 SGR = re.compile(r"\x1b\[[0-9;:]*m")

@@ -22,9 +22,9 @@ from textual.strip import Strip
 from textual.timer import Timer
 from textual.widgets import TextArea
 
+from tuinb.sanitize import has_controls, printable
 from tuinb.ui.inorder import run_own_binding
 from tuinb.ui.keys import EDIT_BINDINGS
-from tuinb.ui.sanitize import has_controls, printable
 from tuinb.ui.view import NotebookView
 
 OPENERS = (":", "(", "[", "{")

@@ -11,7 +11,7 @@ import re
 import struct
 from typing import Any
 
-from tuinb.ui.sanitize import plain_text
+from tuinb.sanitize import plain_text
 
 
 def as_str(value: Any) -> str:

@@ -24,9 +24,10 @@ from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
+from tuinb.sanitize import plain_text
 from tuinb.ui.outputs import Row
 from tuinb.ui.rows import RowCache, RowScrollBar, finish_rows
-from tuinb.ui.sanitize import ansi_text, plain_text
+from tuinb.ui.sanitize import ansi_text
 
 if TYPE_CHECKING:
     from tuinb.model import Cell, Notebook

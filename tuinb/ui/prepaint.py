@@ -22,6 +22,7 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from tuinb.sanitize import has_controls, plain_text, printable, sanitize
 from tuinb.ui.media import as_str, image_summary, latex_to_unicode
 from tuinb.ui.prepaint_colours import Palette, load_palette
 from tuinb.ui.prepaint_lines import (
@@ -33,7 +34,6 @@ from tuinb.ui.prepaint_lines import (
     markdown_rows,
     wrap_rows,
 )
-from tuinb.ui.sanitize import has_controls, plain_text, printable, sanitize
 from tuinb.ui.textout import (
     MAX_LINES,
     fold_lines,

@@ -16,7 +16,7 @@ approximation), images (one line: type, pixel size, bytes), ``text/plain``
 (ANSI colours), and a one-line placeholder naming any other type. Streams go
 through the ANSI parser (stderr in red), errors show their coloured traceback.
 
-Every string from a notebook goes through `tuinb.ui.sanitize` and into a
+Every string from a notebook goes through `tuinb.sanitize` and into a
 `Text` (never Rich markup, so ``[/INST]`` is just text). When `folded`, an
 output of more than `max_lines` lines shows its first and last lines around a
 "… N more lines (o to expand) …" line; the fold is cut from the string before
@@ -38,9 +38,10 @@ from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 
+from tuinb.sanitize import plain_text
 from tuinb.ui.media import as_str as _as_str
 from tuinb.ui.media import image_summary, latex_to_unicode
-from tuinb.ui.sanitize import ansi_text, plain_text
+from tuinb.ui.sanitize import ansi_text
 from tuinb.ui.textout import (
     IMAGE_TYPES,
     MAX_LINES,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from tuinb.ui.sanitize import plain_text
+from tuinb.sanitize import plain_text
 
 
 class StatusBar(Static):

@@ -29,11 +29,11 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
 
+from tuinb.sanitize import printable
 from tuinb.ui.inorder import run_own_binding
 from tuinb.ui.keys import COMMAND_BINDINGS
 from tuinb.ui.outputs import Row, output_height_estimate, output_rows
 from tuinb.ui.painter import GUTTER, Block, GutterMarks, RowPainter
-from tuinb.ui.sanitize import printable
 
 __all__ = ["GUTTER", "GutterMarks", "NotebookView", "printable"]
 

@@ -1,4 +1,4 @@
-"""Headless commands: `tuinb run` and `tuinb kernels` (no Textual, no Rich).
+"""`tuinb run`: execute a notebook headless (no Textual, no Rich).
 
 `tuinb run` exit codes: 0 every cell ran; 1 a cell failed (its error is on
 stderr, what ran is saved); 2 the notebook, the kernel or the output file is
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from tuinb.runprogress import Progress, Reporter
+from tuinb.headless.progress import Progress, Reporter
 
 if TYPE_CHECKING:
     from tuinb.engine import Engine, KernelBackend
@@ -373,25 +373,3 @@ def _signals_interrupt(caught: list[int]) -> Iterator[None]:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-
-
-def kernels_command() -> int:
-    """Print the installed kernels (as `jupyter kernelspec list`, plus columns)."""
-    from tuinb.kernel.kernelspec import find_kernel_specs
-
-    specs = find_kernel_specs()
-    if not specs:
-        sys.stderr.write(
-            "tuinb kernels: no kernel found; install one, e.g. `pip install ipykernel`.\n"
-        )
-        return 1
-    rows = [("NAME", "DISPLAY NAME", "LANGUAGE", "PATH")]
-    rows += [
-        (name, spec.display_name, spec.language, str(spec.resource_dir))
-        for name, spec in sorted(specs.items())
-    ]
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    for row in rows:
-        cells = [row[i].ljust(widths[i]) for i in range(3)]
-        sys.stdout.write("  ".join([*cells, row[3]]).rstrip() + "\n")
-    return 0

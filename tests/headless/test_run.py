@@ -19,16 +19,17 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from tests.kernel_support import assert_kernels_gone, process_exists, wait_gone
-from tuinb import headless
-from tuinb.headless import RunOutcome, execute_notebook
+from tuinb.headless import run as headless
+from tuinb.headless.kernels import kernels_command
+from tuinb.headless.progress import Progress
+from tuinb.headless.run import RunOutcome, execute_notebook
 from tuinb.kernel.kernelspec import get_kernel_spec
 from tuinb.kernel.manager import KernelManager
 from tuinb.model import Notebook, load
-from tuinb.runprogress import Progress
 
 pytestmark = [pytest.mark.kernel, pytest.mark.usefixtures("python3_kernelspec")]
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 
 
 def make_backend() -> KernelManager:
@@ -340,7 +341,7 @@ def test_a_signal_shuts_the_kernel_down(tmp_path: Path, signum: int, code: int) 
 def test_kernels_lists_the_python3_spec(
     python3_kernelspec: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert headless.kernels_command() == 0
+    assert kernels_command() == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["NAME", "DISPLAY", "NAME", "LANGUAGE", "PATH"]
     row = next(line for line in lines if line.startswith("python3 "))

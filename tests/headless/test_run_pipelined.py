@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.kernel_support import assert_kernels_gone
-from tests.test_headless import (
+from tests.headless.test_run import (
     children_of,
     make_backend,
     run_nbclient,
@@ -21,11 +20,12 @@ from tests.test_headless import (
     summary,
     write_notebook,
 )
-from tuinb import headless
+from tests.kernel_support import assert_kernels_gone
 from tuinb.engine import CellFinished
-from tuinb.headless import RunOutcome, execute_notebook
+from tuinb.headless import run as headless
+from tuinb.headless.progress import Progress, Reporter
+from tuinb.headless.run import RunOutcome, execute_notebook
 from tuinb.model import load
-from tuinb.runprogress import Progress, Reporter
 
 pytestmark = [pytest.mark.kernel, pytest.mark.usefixtures("python3_kernelspec")]
 

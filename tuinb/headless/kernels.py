@@ -1,0 +1,27 @@
+"""`tuinb kernels`: the installed kernels, as `jupyter kernelspec list` shows them, plus columns."""
+
+from __future__ import annotations
+
+import sys
+
+
+def kernels_command() -> int:
+    """Print the installed kernels (as `jupyter kernelspec list`, plus columns)."""
+    from tuinb.kernel.kernelspec import find_kernel_specs
+
+    specs = find_kernel_specs()
+    if not specs:
+        sys.stderr.write(
+            "tuinb kernels: no kernel found; install one, e.g. `pip install ipykernel`.\n"
+        )
+        return 1
+    rows = [("NAME", "DISPLAY NAME", "LANGUAGE", "PATH")]
+    rows += [
+        (name, spec.display_name, spec.language, str(spec.resource_dir))
+        for name, spec in sorted(specs.items())
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for row in rows:
+        cells = [row[i].ljust(widths[i]) for i in range(3)]
+        sys.stdout.write("  ".join([*cells, row[3]]).rstrip() + "\n")
+    return 0
