@@ -1,30 +1,34 @@
-"""The `tuinb` command: parses arguments, then picks the editor or a headless command.
+"""The `tuinb` command: parses arguments, then picks the editor or a subcommand.
 
-Heavy modules (Textual, nbformat, zmq) are imported only inside the branch that
-needs them, so `tuinb --version` and `tuinb --help` answer at once.
+Each subcommand is a module with `main(argv) -> int` and its own parser,
+named in `SUBCOMMANDS`; the module is imported only when its name is typed.
+Heavy modules (Textual, nbformat, zmq) are imported only inside the branch
+that needs them, so `tuinb --version` and `tuinb --help` answer at once.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from tuinb import __version__
 
-SUBCOMMANDS = ("run", "kernels")
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "run": ("tuinb.headless.run", "execute a notebook headless (tuinb run --help)"),
+    "kernels": ("tuinb.headless.kernels", "list the installed kernels"),
+}
+"""Subcommand name -> (module with `main(argv) -> int`, one line for `tuinb --help`)."""
 
 
 def _editor_parser() -> argparse.ArgumentParser:
+    usage = [f"  tuinb {name:<16} {summary}" for name, (_module, summary) in SUBCOMMANDS.items()]
     parser = argparse.ArgumentParser(
         prog="tuinb",
         description="A Jupyter notebook editor for the terminal.",
-        epilog=(
-            "other commands:\n"
-            "  tuinb run NOTEBOOK   execute a notebook headless (tuinb run --help)\n"
-            "  tuinb kernels        list the installed kernels"
-        ),
+        epilog="other commands:\n" + "\n".join(usage),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"tuinb {__version__}")
@@ -39,57 +43,13 @@ def _editor_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _run_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="tuinb run",
-        description="Execute every code cell of a notebook in order and save the outputs.",
-    )
-    parser.add_argument("notebook", type=Path, help="the notebook to execute")
-    parser.add_argument(
-        "-o", "--output", type=Path, metavar="OUT", help="write here instead of in place"
-    )
-    parser.add_argument("--kernel", metavar="NAME", help="kernel to use instead of the notebook's")
-    parser.add_argument(
-        "--timeout",
-        type=float,
-        metavar="SECONDS",
-        help="per-cell time limit: the kernel is interrupted and the cell fails",
-    )
-    parser.add_argument(
-        "--allow-errors",
-        action="store_true",
-        help="keep going after a cell raises (cells tagged raises-exception always may)",
-    )
-    return parser
-
-
-def _kernels_parser() -> argparse.ArgumentParser:
-    return argparse.ArgumentParser(
-        prog="tuinb kernels",
-        description="List the kernels tuinb can start (the same names as "
-        "`jupyter kernelspec list`).",
-    )
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `tuinb` console script; returns the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if args and args[0] == "run":
-        run_args = _run_parser().parse_args(args[1:])
-        from tuinb.headless.run import run_command
-
-        return run_command(
-            run_args.notebook,
-            output=run_args.output,
-            kernel=run_args.kernel,
-            timeout=run_args.timeout,
-            allow_errors=run_args.allow_errors,
-        )
-    if args and args[0] == "kernels":
-        _kernels_parser().parse_args(args[1:])
-        from tuinb.headless.kernels import kernels_command
-
-        return kernels_command()
+    if args and args[0] in SUBCOMMANDS:
+        module = importlib.import_module(SUBCOMMANDS[args[0]][0])
+        code: int = module.main(args[1:])
+        return code
     editor_args = _editor_parser().parse_args(args)
     from tuinb.ui.launch import open_editor
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
+from collections.abc import Sequence
 
 
 def kernels_command() -> int:
@@ -25,3 +27,13 @@ def kernels_command() -> int:
         cells = [row[i].ljust(widths[i]) for i in range(3)]
         sys.stdout.write("  ".join([*cells, row[3]]).rstrip() + "\n")
     return 0
+
+
+def main(argv: Sequence[str]) -> int:
+    """`tuinb kernels`: list the kernels; returns the exit code."""
+    argparse.ArgumentParser(
+        prog="tuinb kernels",
+        description="List the kernels tuinb can start (the same names as "
+        "`jupyter kernelspec list`).",
+    ).parse_args(argv)
+    return kernels_command()

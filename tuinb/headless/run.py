@@ -8,12 +8,13 @@ SIGHUP (kernel shut down, nothing written).
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import gc
 import json
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -373,3 +374,39 @@ def _signals_interrupt(caught: list[int]) -> Iterator[None]:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tuinb run",
+        description="Execute every code cell of a notebook in order and save the outputs.",
+    )
+    parser.add_argument("notebook", type=Path, help="the notebook to execute")
+    parser.add_argument(
+        "-o", "--output", type=Path, metavar="OUT", help="write here instead of in place"
+    )
+    parser.add_argument("--kernel", metavar="NAME", help="kernel to use instead of the notebook's")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help="per-cell time limit: the kernel is interrupted and the cell fails",
+    )
+    parser.add_argument(
+        "--allow-errors",
+        action="store_true",
+        help="keep going after a cell raises (cells tagged raises-exception always may)",
+    )
+    return parser
+
+
+def main(argv: Sequence[str]) -> int:
+    """`tuinb run ARGS`: parse them, run the notebook; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    return run_command(
+        args.notebook,
+        output=args.output,
+        kernel=args.kernel,
+        timeout=args.timeout,
+        allow_errors=args.allow_errors,
+    )
