@@ -211,3 +211,13 @@ def running_server(home: Path, **kwargs: object) -> Iterator[RunningServer]:
         yield server
     finally:
         stop_server(server)
+
+
+def kernel_pid(server: RunningServer, kernel_id: str) -> int:
+    """The process of the server's kernel `kernel_id` (its connection file names the id)."""
+    needle = f"kernel-{kernel_id}.json".encode()
+    for pid in kernel_processes(server):
+        with contextlib.suppress(OSError):
+            if needle in Path(f"/proc/{pid}/cmdline").read_bytes():
+                return pid
+    raise AssertionError(f"no process for kernel {kernel_id} of the server")
