@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -50,7 +50,8 @@ class RunningServer:
     args: list[str]
     env: dict[str, str]
     proc: subprocess.Popen[bytes] | None = None
-    extra: dict[str, str] = field(default_factory=dict)
+    https: bool = False
+    """Served over TLS (the probe then skips certificate checks)."""
 
     @property
     def root(self) -> Path:
@@ -64,7 +65,7 @@ class RunningServer:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
+        return f"{'https' if self.https else 'http'}://127.0.0.1:{self.port}/"
 
     def address(self, path: str | None = None, *, token: str | None = None) -> ServerAddress:
         """The server's address with its token (or `token`), optionally a path on it."""
@@ -75,10 +76,12 @@ class RunningServer:
     def log(self) -> str:
         return (self.home / "server.log").read_text(errors="replace")
 
-    def api(self, method: str, path: str, **kwargs: object) -> httpx.Response:
+    def api(self, method: str, path: str, json: object = None) -> httpx.Response:
         """A direct (synchronous) REST call with the token, for arranging tests."""
         headers = {"Authorization": f"token {self.token}"}
-        return httpx.request(method, self.url + path, headers=headers, timeout=30, **kwargs)  # type: ignore[arg-type]
+        return httpx.request(
+            method, self.url + path, headers=headers, timeout=30, verify=False, json=json
+        )
 
 
 def _server_command(server: RunningServer) -> list[str]:
@@ -89,7 +92,7 @@ def _server_command(server: RunningServer) -> list[str]:
             "--KernelGatewayApp.ip=127.0.0.1", f"--KernelGatewayApp.port={server.port}",
             f"--KernelGatewayApp.auth_token={server.token}",
             "--JupyterWebsocketPersonality.list_kernels=True",
-            *root_user, *server.args,
+            *server.args,
         ]  # fmt: skip
     return [
         sys.executable, "-m", "jupyter_server", "--no-browser",
@@ -137,6 +140,7 @@ def start_server(
     args: tuple[str, ...] = (),
     env: dict[str, str] | None = None,
     port: int | None = None,
+    https: bool = False,
 ) -> RunningServer:
     """A server on a free port with a random token, private folders and a `python3` kernel."""
     for sub in ("root", "jupyter-path", "runtime", "config", "data"):
@@ -153,7 +157,7 @@ def start_server(
         **(env or {}),
     }
     server = RunningServer(
-        home, port or free_port(), secrets.token_hex(16), gateway, list(args), full_env
+        home, port or free_port(), secrets.token_hex(16), gateway, list(args), full_env, https=https
     )
     launch(server)
     return server
