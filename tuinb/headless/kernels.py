@@ -17,16 +17,34 @@ def kernels_command() -> int:
             "tuinb kernels: no kernel found; install one, e.g. `pip install ipykernel`.\n"
         )
         return 1
-    rows = [("NAME", "DISPLAY NAME", "LANGUAGE", "PATH")]
-    rows += [
-        (name, spec.display_name, spec.language, str(spec.resource_dir))
-        for name, spec in sorted(specs.items())
-    ]
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    for row in rows:
-        cells = [row[i].ljust(widths[i]) for i in range(3)]
-        sys.stdout.write("  ".join([*cells, row[3]]).rstrip() + "\n")
+    from tuinb.kernel.provisioned import provisioner_of
+
+    provisioners = {name: provisioner_of(spec) for name, spec in specs.items()}
+    header = ["NAME", "DISPLAY NAME", "LANGUAGE"]
+    if any(provisioners.values()):  # the column only when some kernel uses one
+        header.append("PROVISIONER")
+    rows = [[*header, "PATH"]]
+    for name, spec in sorted(specs.items()):
+        row = [name, spec.display_name, spec.language]
+        if len(header) > 3:
+            row.append(provisioners[name] or "local")
+        rows.append([*row, str(spec.resource_dir)])
+    write_table(rows)
     return 0
+
+
+def write_table(rows: list[list[str]]) -> None:
+    """Rows in aligned columns (the last one unpadded), each cell sanitised."""
+    from tuinb.sanitize import plain_text
+
+    rows = [
+        [plain_text(cell).replace("\n", " ").replace("\t", " ") for cell in row] for row in rows
+    ]
+    count = len(rows[0]) - 1
+    widths = [max(len(row[i]) for row in rows) for i in range(count)]
+    for row in rows:
+        cells = [row[i].ljust(widths[i]) for i in range(count)]
+        sys.stdout.write("  ".join([*cells, row[count]]).rstrip() + "\n")
 
 
 def main(argv: Sequence[str]) -> int:
