@@ -49,9 +49,18 @@ def write_table(rows: list[list[str]]) -> None:
 
 def main(argv: Sequence[str]) -> int:
     """`tuinb kernels`: list the kernels; returns the exit code."""
-    argparse.ArgumentParser(
+    parser = argparse.ArgumentParser(
         prog="tuinb kernels",
         description="List the kernels tuinb can start (the same names as "
-        "`jupyter kernelspec list`).",
-    ).parse_args(argv)
+        "`jupyter kernelspec list`), or those of a Jupyter server or kernel gateway.",
+    )
+    parser.add_argument("--server", metavar="URL", help="list a Jupyter server's kernels")
+    parser.add_argument("--gateway-url", metavar="URL", help="list a kernel gateway's kernels")
+    parser.add_argument("--token", help="their token (better: JUPYTER_TOKEN in the environment)")
+    args = parser.parse_args(argv)
+    if args.server or args.gateway_url:
+        from tuinb.headless.remote import kernels_remote
+
+        url = args.server or args.gateway_url
+        return kernels_remote(url, token=args.token, gateway=not args.server)
     return kernels_command()

@@ -381,16 +381,19 @@ def build_parser() -> argparse.ArgumentParser:
         prog="tuinb run",
         description="Execute every code cell of a notebook in order and save the outputs.",
     )
-    parser.add_argument("notebook", type=Path, help="the notebook to execute")
     parser.add_argument(
-        "-o", "--output", type=Path, metavar="OUT", help="write here instead of in place"
+        "notebook", help="the notebook to execute: a path, or its URL on a Jupyter server"
     )
+    parser.add_argument("-o", "--output", metavar="OUT", help="write here instead of in place")
     parser.add_argument("--kernel", metavar="NAME", help="kernel to use instead of the notebook's")
     parser.add_argument(
         "--timeout",
         type=float,
         metavar="SECONDS",
         help="per-cell time limit: the kernel is interrupted and the cell fails",
+    )
+    parser.add_argument(
+        "--token", help="the server's token (better: the JUPYTER_TOKEN environment variable)"
     )
     parser.add_argument(
         "--allow-errors",
@@ -403,9 +406,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str]) -> int:
     """`tuinb run ARGS`: parse them, run the notebook; returns the exit code."""
     args = build_parser().parse_args(argv)
+    if args.notebook.startswith(("http://", "https://")):
+        from tuinb.headless.remote import run_remote
+
+        return run_remote(args)
     return run_command(
-        args.notebook,
-        output=args.output,
+        Path(args.notebook),
+        output=Path(args.output) if args.output is not None else None,
         kernel=args.kernel,
         timeout=args.timeout,
         allow_errors=args.allow_errors,
