@@ -13,7 +13,6 @@ environment (`JUPYTER_TOKEN`) on shared machines.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import sys
 from pathlib import Path
 from typing import Literal
@@ -82,6 +81,8 @@ def scrub_command_line(secret: str) -> bool:
     area = _argv_area()
     if area is None:
         return False
+    import ctypes  # only when there is a token to hide
+
     start, end = area
     needle = secret.encode("utf-8", errors="surrogateescape")
     with contextlib.suppress(OSError, ValueError):
