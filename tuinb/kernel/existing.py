@@ -248,14 +248,11 @@ class ExistingKernel:
             ) from None
 
     async def _disconnect(self) -> None:
+        from tuinb.kernel.requests import release
+
         watch, self._watch = self._watch, None
-        if watch is not None:
-            watch.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await watch
         client, self._client = self._client, None
-        if client is not None:
-            await client.close()
+        await release(watch, client)
 
     async def shutdown(self, *, timeout: float = 5) -> None:  # noqa: ASYNC109 (the kernel contract)
         """Disconnect only: the kernel is not ours to stop."""

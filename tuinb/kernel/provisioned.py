@@ -196,14 +196,11 @@ class ProvisionedKernel:
         await self._manager.interrupt_kernel()
 
     async def _drop_client(self) -> None:
+        from tuinb.kernel.requests import release
+
         watch, self._watch = self._watch, None
-        if watch is not None:
-            watch.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await watch
         client, self._client = self._client, None
-        if client is not None:
-            await client.close()
+        await release(watch, client)
 
     async def restart(self, *, timeout: float = 60) -> KernelClient:  # noqa: ASYNC109 (the kernel contract)
         """Restart through the provisioner; reconnect (the connection info may change)."""

@@ -11,9 +11,10 @@ websocket client to a kernel behind a Jupyter server or gateway.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, Protocol
 
 from tuinb.kernel.errors import KernelDeadError, KernelError, KernelTimeoutError
 from tuinb.kernel.messages import (
@@ -257,3 +258,17 @@ class RequestClient:
     async def shutdown_request(self, *, restart: bool = False, timeout: float = 5) -> Message:  # noqa: ASYNC109
         """Send shutdown_request on control and wait for the reply."""
         return await self.request(ShutdownRequest(restart), channel="control", timeout=timeout)
+
+
+class _Closing(Protocol):
+    async def close(self) -> None: ...
+
+
+async def release(watch: asyncio.Task[Any] | None, client: _Closing | None) -> None:
+    """Stop a backend's watch on its kernel, then close its client (either may be None)."""
+    if watch is not None:
+        watch.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watch
+    if client is not None:
+        await client.close()

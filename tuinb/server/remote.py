@@ -33,7 +33,7 @@ from typing import Any
 
 from tuinb.kernel.errors import KernelDeadError, KernelStartError, KernelTimeoutError
 from tuinb.kernel.messages import KernelInfoRequest, Message
-from tuinb.kernel.requests import RequestClient
+from tuinb.kernel.requests import RequestClient, release
 from tuinb.kernel.wire import WireMessage
 from tuinb.server.errors import KernelGone, ServerError
 from tuinb.server.framing import V1_PROTOCOL
@@ -319,13 +319,8 @@ class RemoteKernel:
 
     async def _drop_client(self) -> None:
         watch, self._watch = self._watch, None
-        if watch is not None:
-            watch.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await watch
         client, self.client = self.client, None
-        if client is not None:
-            await client.close()
+        await release(watch, client)
 
     async def interrupt(self) -> None:
         """Interrupt through the REST API (the server knows how: signal or message)."""
