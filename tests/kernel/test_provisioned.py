@@ -94,7 +94,7 @@ async def test_a_provisioner_that_is_not_installed_is_one_sentence(tmp_path: Pat
         await backend.start(timeout=10)
     message = str(caught.value)
     assert "kubernetes-provisioner" in message
-    assert "pip install gateway_provisioners" in message
+    assert "pip install 'gateway_provisioners[k8s]'" in message
     assert "\n" not in message
 
 

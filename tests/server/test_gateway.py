@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -74,3 +76,18 @@ async def test_a_wrong_gateway_token_is_one_sentence(gateway: RunningServer) -> 
         await KernelsAPI(gateway_connection(gateway, token="wrong")).kernelspecs()
     assert "kernel gateway" in str(caught.value)
     assert "wrong" not in str(caught.value)
+
+
+def test_tuinb_run_on_a_gateway_keeps_the_notebook_here(
+    gateway: RunningServer, tmp_path: Path
+) -> None:
+    from tests.headless.test_run import write_notebook
+    from tuinb.cli import main
+
+    path = write_notebook(tmp_path / "here.ipynb", "import os\nprint(os.getpid() != 0)", "1 / 0")
+    args = ["run", str(path), "--gateway-url", gateway.url, "--token", gateway.token]
+    assert main(args) == 1  # the second cell fails, as on a local kernel
+    cells = json.loads(path.read_text())["cells"]
+    assert "".join(cells[0]["outputs"][0]["text"]) == "True\n"
+    assert cells[1]["outputs"][0]["ename"] == "ZeroDivisionError"
+    assert gateway.api("GET", "api/kernels").json() == []  # tuinb shut its kernel down

@@ -134,6 +134,46 @@ async def _save(
     await store.save_as(notebook, target.path)
 
 
+def run_on_gateway(args: argparse.Namespace) -> int:
+    """`tuinb run NOTEBOOK --gateway-url URL`: a local notebook on a gateway's kernel."""
+    import os
+
+    from tuinb.engine.sources import SourceError, kernel_backend, source_from_args
+    from tuinb.headless.run import _run_with_signals, execute_notebook
+    from tuinb.model import NotebookError, load, save
+
+    gateway = args.gateway_url or os.environ.get("JUPYTER_GATEWAY_URL")
+    try:
+        source = source_from_args(
+            args.notebook, gateway=gateway, token=args.token, kernel=args.kernel
+        )
+        scrub_tokens(source)
+        assert source.path is not None
+        notebook = load(source.path, defer_validation=True)
+        backend = kernel_backend(source, notebook, cwd=source.path.resolve().parent)
+    except (SourceError, NotebookError) as exc:
+        _say("run", str(exc))
+        return 2
+    timeout = args.timeout if args.timeout is not None and args.timeout > 0 else None
+    result, signal_exit = _run_with_signals(
+        lambda: execute_notebook(
+            notebook, backend, time_limit=timeout, allow_errors=args.allow_errors
+        )
+    )
+    if signal_exit is not None:
+        _say("run", "interrupted: the kernel was shut down and nothing was written.")
+        return signal_exit
+    if result.save:
+        try:
+            save(notebook, Path(args.output) if args.output else source.path)
+        except NotebookError as exc:
+            _say("run", str(exc))
+            return 2
+    if result.message:
+        _say("run", result.message)
+    return int(result.exit_code)
+
+
 def kernels_remote(url: str, *, token: str | None, gateway: bool) -> int:
     """`tuinb kernels --server URL` (or `--gateway-url URL`): the kernelspecs offered there."""
     import asyncio

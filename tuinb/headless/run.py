@@ -12,6 +12,7 @@ import argparse
 import contextlib
 import gc
 import json
+import os
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -393,6 +394,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="per-cell time limit: the kernel is interrupted and the cell fails",
     )
     parser.add_argument(
+        "--gateway-url",
+        metavar="URL",
+        help="run the kernel on this kernel gateway (default: $JUPYTER_GATEWAY_URL)",
+    )
+    parser.add_argument(
         "--token", help="the server's token (better: the JUPYTER_TOKEN environment variable)"
     )
     parser.add_argument(
@@ -410,6 +416,10 @@ def main(argv: Sequence[str]) -> int:
         from tuinb.headless.remote import run_remote
 
         return run_remote(args)
+    if args.gateway_url or os.environ.get("JUPYTER_GATEWAY_URL"):
+        from tuinb.headless.remote import run_on_gateway
+
+        return run_on_gateway(args)
     return run_command(
         Path(args.notebook),
         output=Path(args.output) if args.output is not None else None,

@@ -37,10 +37,10 @@ LOCAL_PROVISIONER = "local-provisioner"
 """jupyter_client's own provisioner: a local process, which tuinb launches itself."""
 
 KNOWN_PACKAGES = {
-    "kubernetes-provisioner": "gateway_provisioners",
-    "docker-provisioner": "gateway_provisioners",
-    "docker-swarm-provisioner": "gateway_provisioners",
-    "yarn-provisioner": "gateway_provisioners",
+    "kubernetes-provisioner": "'gateway_provisioners[k8s]'",
+    "docker-provisioner": "'gateway_provisioners[docker]'",
+    "docker-swarm-provisioner": "'gateway_provisioners[docker]'",
+    "yarn-provisioner": "'gateway_provisioners[yarn]'",
     "distributed-provisioner": "gateway_provisioners",
 }
 """Provisioner names whose package is known, for the message when one is missing."""
