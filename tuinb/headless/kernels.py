@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -58,9 +59,10 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("--gateway-url", metavar="URL", help="list a kernel gateway's kernels")
     parser.add_argument("--token", help="their token (better: JUPYTER_TOKEN in the environment)")
     args = parser.parse_args(argv)
-    if args.server or args.gateway_url:
+    gateway: str | None = args.gateway_url or os.environ.get("JUPYTER_GATEWAY_URL")
+    url: str | None = args.server or gateway
+    if url:
         from tuinb.headless.remote import kernels_remote
 
-        url = args.server or args.gateway_url
         return kernels_remote(url, token=args.token, gateway=not args.server)
     return kernels_command()
