@@ -41,7 +41,8 @@ from tests.server.engine_support import TcpProxy
 from tests.server.support import RunningServer, start_server, stop_server
 from tuinb.server.address import parse_server_url
 from tuinb.server.http import ServerConnection
-from tuinb.server.remote import RemoteKernel, RemoteKernelClient
+from tuinb.server.kernel_client import RemoteKernelClient
+from tuinb.server.remote import RemoteKernel
 
 CODE = "1+1"
 WARMUP = 30

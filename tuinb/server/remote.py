@@ -1,11 +1,11 @@
 """A kernel behind a Jupyter server or gateway, driven by the engine exactly like a local one.
 
 `RemoteKernel` is a `KernelBackend` (start, interrupt, restart, shutdown,
-wait_for_death) and `RemoteKernelClient` a client (execute, input_reply,
-kernel_info, complete, ... and `messages()`), so the engine does not care
-where the kernel is. Underneath: the REST API for the kernel's life
-(`tuinb.server.kernels`) and its websocket for messages
-(`tuinb.server.kernel_socket`).
+wait_for_death) whose client (`tuinb.server.kernel_client.RemoteKernelClient`)
+has the local client's methods (execute, input_reply, kernel_info, complete,
+... and `messages()`), so the engine does not care where the kernel is.
+Underneath: the REST API for the kernel's life (`tuinb.server.kernels`) and
+its websocket for messages (`tuinb.server.kernel_socket`).
 
 Where the kernel comes from:
 
@@ -27,119 +27,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import AsyncIterator
-from typing import Any
 
-from tuinb.kernel.errors import KernelDeadError, KernelStartError, KernelTimeoutError
-from tuinb.kernel.messages import KernelInfoRequest, Message
-from tuinb.kernel.requests import RequestClient, release
-from tuinb.kernel.wire import WireMessage
+from tuinb.kernel.errors import KernelDeadError, KernelStartError
+from tuinb.kernel.requests import release
 from tuinb.server.errors import KernelGone, ServerError
 from tuinb.server.framing import V1_PROTOCOL
 from tuinb.server.http import ServerConnection
-from tuinb.server.kernel_socket import ConnectionChange, ConnectionState, KernelSocket
+from tuinb.server.kernel_client import RemoteKernelClient
+from tuinb.server.kernel_socket import ConnectionChange, ConnectionState
 from tuinb.server.kernels import KernelsAPI, user_environment
 
 log = logging.getLogger(__name__)
 
-READY_RESEND = 1.0
-"""Seconds between kernel_info requests until one is answered."""
 CHECK_INTERVAL = 10.0
 """Seconds between asking the server whether the kernel still exists, for the ways it can
 go without a word on the websocket (JupyterLab polls its kernel list as often)."""
-
-
-def _lifecycle_event(wire: WireMessage, our_session: str) -> str | None:
-    """`restarting`, `dead` or `shutdown` when an iopub message says the kernel's life
-    changed without us asking: the server's own status messages (no parent), or the
-    kernel announcing a shutdown someone else requested."""
-    msg_type = wire.header.get("msg_type")
-    if msg_type == "status" and not wire.parent_header:
-        state = wire.content.get("execution_state")
-        return str(state) if state in ("restarting", "dead") else None
-    if msg_type == "shutdown_reply" and wire.parent_header.get("session") != our_session:
-        return "restarting" if wire.content.get("restart") else "shutdown"
-    return None
-
-
-class RemoteKernelClient(RequestClient):
-    """A kernel client whose messages go over the kernel's websocket."""
-
-    def __init__(
-        self,
-        connection: ServerConnection,
-        kernel_id: str,
-        *,
-        kernel_name: str = "kernel",
-        protocols: tuple[str, ...] = (V1_PROTOCOL,),
-        on_change: Any = None,
-        on_server_status: Any = None,
-    ) -> None:
-        super().__init__(kernel_name=kernel_name)
-        self.socket = KernelSocket(
-            connection,
-            kernel_id,
-            self.session,
-            self._arrived,
-            protocols=protocols,
-            on_change=on_change,
-        )
-        """The websocket (its `state`, `subprotocol`, `reconnects`)."""
-        self._on_server_status = on_server_status
-
-    def _transmit(self, channel: str, message: WireMessage) -> None:
-        try:
-            self.socket.send(channel, message)
-        except ServerError as exc:
-            raise KernelDeadError(str(exc)) from None
-
-    def _arrived(self, channel: str, wire: WireMessage) -> None:
-        if channel == "iopub" and self._on_server_status is not None:
-            event = _lifecycle_event(wire, self.session)
-            if event is not None:
-                self._on_server_status(event)
-        self.deliver(channel, wire)
-
-    async def connect(self, *, timeout: float) -> Message:  # noqa: ASYNC109 (one deadline)
-        """Open the websocket and wait until the kernel answers kernel_info."""
-        await self.socket.open()
-        return await self.wait_for_ready(timeout=timeout)
-
-    async def wait_for_ready(self, *, timeout: float) -> Message:  # noqa: ASYNC109 (one deadline)
-        """Send kernel_info_request (again each second) until one is answered.
-
-        The server has connected the kernel's channels before it accepted the
-        websocket, so no iopub handshake is needed here.
-        """
-        deadline = time.monotonic() + timeout
-        gone: asyncio.Future[str] = asyncio.ensure_future(self.socket.gone())
-        try:
-            while True:
-                msg_id, future = self._send_request("shell", KernelInfoRequest())
-                wait = max(min(READY_RESEND, deadline - time.monotonic()), 0.01)
-                either: list[asyncio.Future[Any]] = [future, gone]
-                await asyncio.wait(either, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
-                if future.done() and not future.exception():
-                    self.ready_reply = future.result()
-                    return self.ready_reply
-                self._forget(msg_id)
-                if gone.done():
-                    raise KernelDeadError(gone.result())
-                if future.done():  # failed: the client was closed or marked dead
-                    raise KernelDeadError(str(future.exception()))
-                if time.monotonic() >= deadline:
-                    raise KernelTimeoutError(
-                        f"The kernel {self.kernel_name!r} did not answer kernel_info "
-                        f"within {timeout:g} s."
-                    )
-        finally:
-            gone.cancel()
-
-    async def close(self) -> None:
-        """Close the websocket and end `messages()` (idempotent)."""
-        self._end()
-        await self.socket.close()
 
 
 class RemoteKernel:
