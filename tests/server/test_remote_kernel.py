@@ -161,3 +161,17 @@ async def test_an_unknown_kernel_name_is_one_sentence(server: RunningServer) -> 
 
 def _unused(run: RemoteRun) -> None:  # keeps the import used for type checkers
     del run
+
+
+async def test_the_token_is_in_no_log_line_even_at_debug(
+    server: RunningServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    notebook = make_notebook("1")
+    backend = session_kernel(server, "shared/six.ipynb", owns_kernel=True)
+    async with remote_engine(notebook, backend) as run:
+        assert (await run.run("c0", "a cell")).status == "ok"
+    assert "Authorization" in caplog.text  # the handshake was logged...
+    assert server.token not in caplog.text  # ... without the token

@@ -42,6 +42,25 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+
+class _HideCredentials(logging.Filter):
+    """websockets logs the handshake's headers at DEBUG: never the `Authorization` one."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) == 2 and str(args[0]).lower() == "authorization":
+            record.args = (args[0], "<hidden>")
+        return True
+
+
+def _handshake_logger() -> logging.Logger:
+    """The logger given to websockets, with the filter that hides the token (added once)."""
+    logger = logging.getLogger("tuinb.server.websocket")
+    if not any(isinstance(f, _HideCredentials) for f in logger.filters):
+        logger.addFilter(_HideCredentials())
+    return logger
+
+
 ConnectionState = Literal["connecting", "connected", "reconnecting", "closed"]
 """`connecting` (first time), `connected`, `reconnecting` (dropped, retrying), `closed`."""
 
@@ -148,6 +167,7 @@ class KernelSocket:
                 ping_interval=PING_INTERVAL,
                 ping_timeout=PING_TIMEOUT,
                 compression=None,
+                logger=_handshake_logger(),
             )
         except InvalidStatus as exc:
             status = exc.response.status_code
