@@ -123,3 +123,26 @@ def test_tuinb_kernels_shows_the_provisioner(tmp_path: Path) -> None:
     assert "tuinb-test-provisioner" in line
     header = done.stdout.splitlines()[0]
     assert "PROVISIONER" in header
+
+
+def test_tuinb_run_starts_a_provisioned_kernel_through_its_provisioner(tmp_path: Path) -> None:
+    from tests.headless.test_run import write_notebook
+
+    root = tmp_path / "jp"
+    provisioned_spec(root)
+    path = write_notebook(tmp_path / "p.ipynb", "import os\nprint(os.environ['TUINB_PROVISIONED'])")
+    log = tmp_path / "provisioner.log"
+    env = {
+        **os.environ,
+        "JUPYTER_PATH": str(root),
+        "PYTHONPATH": str(DIST),
+        "TUINB_PROVISIONER_LOG": str(log),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "tuinb", "run", str(path), "--kernel", "provisioned"],
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "yes" in path.read_text()
+    assert calls(log)[:2] == ["pre_launch", "launch_kernel"]
+    assert calls(log)[-1] == "cleanup restart=False"

@@ -300,7 +300,8 @@ def run_command(
             return 2
     from tuinb.kernel.errors import KernelError
     from tuinb.kernel.kernelspec import default_kernel_name, get_kernel_spec
-    from tuinb.kernel.manager import KernelManager, shutdown_all_kernels_sync
+    from tuinb.kernel.manager import shutdown_all_kernels_sync
+    from tuinb.kernel.provisioned import kernel_backend
 
     if timeout is not None and timeout <= 0:
         timeout = None
@@ -309,7 +310,7 @@ def run_command(
     except KernelError as exc:
         _say(str(exc))
         return 2
-    manager = KernelManager(spec, cwd=notebook.resolve().parent, exit_grace=EXIT_GRACE)
+    manager = kernel_backend(spec, cwd=notebook.resolve().parent, exit_grace=EXIT_GRACE)
     caught: list[int] = []
     try:
         with _signals_interrupt(caught):
