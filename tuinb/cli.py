@@ -19,6 +19,7 @@ from tuinb import __version__
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "run": ("tuinb.headless.run", "execute a notebook headless (tuinb run --help)"),
     "kernels": ("tuinb.headless.kernels", "list the installed kernels"),
+    "config": ("tuinb.headless.config_command", "print the documented default config file"),
 }
 """Subcommand name -> (module with `main(argv) -> int`, one line for `tuinb --help`)."""
 
