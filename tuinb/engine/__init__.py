@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tuinb.engine.completion import Completion, Help, Match
 from tuinb.engine.engine import Engine, EngineError
 from tuinb.engine.events import (
     CellFinished,
@@ -17,6 +18,7 @@ from tuinb.engine.events import (
     KernelStatusChanged,
     OutputsChanged,
 )
+from tuinb.engine.introspect import Completer
 from tuinb.engine.protocols import KernelBackend, NotebookLike
 
 __all__ = [
@@ -24,9 +26,12 @@ __all__ = [
     "CellQueued",
     "CellStarted",
     "CellStatus",
+    "Completer",
+    "Completion",
     "Engine",
     "EngineError",
     "EngineEvent",
+    "Help",
     "InputRequested",
     "KernelBackend",
     "KernelDied",
@@ -34,6 +39,7 @@ __all__ = [
     "KernelStarted",
     "KernelState",
     "KernelStatusChanged",
+    "Match",
     "NotebookLike",
     "OutputsChanged",
 ]

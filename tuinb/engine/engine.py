@@ -11,6 +11,8 @@ from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Sequence
 from typing import Any, cast
 
+from tuinb.engine import introspect
+from tuinb.engine.completion import Completion, Help
 from tuinb.engine.events import (
     CellFinished,
     CellQueued,
@@ -435,3 +437,45 @@ class Engine:
                 self._emit(event)
             return await execution.done
         return dataclasses.replace(result, status="error", ename="CellTimeoutError", evalue=message)
+
+    # ------------------------------------------------- completion and help
+
+    def _introspector(self) -> introspect.IntrospectingClient | None:
+        client = self._client
+        if not self.is_alive or self.kernel_state in ("starting", "restarting"):
+            return None
+        return client if isinstance(client, introspect.IntrospectingClient) else None
+
+    async def complete(
+        self, code: str, cursor_pos: int, *, deadline: float = introspect.DEADLINE
+    ) -> Completion:
+        """The kernel's completions at `cursor_pos` in `code`, within `deadline` seconds.
+
+        Never raises and never waits longer: a kernel that is busy, starting
+        or gone gives a result whose `status` says so (see `tuinb.engine.introspect`).
+        """
+        return await introspect.complete(
+            self._introspector(),
+            code,
+            cursor_pos,
+            deadline=deadline,
+            busy=lambda: self.kernel_state == "busy",
+        )
+
+    async def inspect(
+        self,
+        code: str,
+        cursor_pos: int,
+        detail_level: int = 0,
+        *,
+        deadline: float = introspect.DEADLINE,
+    ) -> Help:
+        """Help on the name at `cursor_pos`, as `complete` does (`detail_level` 1: with source)."""
+        return await introspect.inspect(
+            self._introspector(),
+            code,
+            cursor_pos,
+            detail_level,
+            deadline=deadline,
+            busy=lambda: self.kernel_state == "busy",
+        )

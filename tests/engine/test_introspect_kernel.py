@@ -1,0 +1,160 @@
+"""Completion and help through the engine, on a real ipykernel and on the scripted kernel."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from tests.engine.support import EventLog, make_notebook
+from tests.kernel_support import kernel_env, spec_from_folder, wait_gone, write_scripted_spec
+from tuinb.engine import Engine, EngineEvent, KernelStarted
+from tuinb.engine.introspect import DEADLINE, Completer
+from tuinb.kernel.kernelspec import KernelSpec, get_kernel_spec
+from tuinb.kernel.manager import KernelManager
+from tuinb.model import Notebook
+
+pytestmark = [pytest.mark.kernel]
+
+
+class Running(EventLog):
+    wait_seconds = 30
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.seen: list[EngineEvent] = []
+
+
+@contextlib.asynccontextmanager
+async def running(notebook: Notebook, spec: KernelSpec) -> AsyncIterator[Running]:
+    manager = KernelManager(spec)
+    engine = Engine(notebook, manager)
+    run = Running(engine)
+
+    async def collect() -> None:
+        async for event in engine.events():
+            run.seen.append(event)
+
+    collector = asyncio.create_task(collect())
+    try:
+        async with asyncio.timeout(60):
+            await engine.start()
+        await run.until(lambda: any(isinstance(e, KernelStarted) for e in run.seen), "start")
+        yield run
+    finally:
+        pid = manager.pid
+        async with asyncio.timeout(20):
+            await engine.shutdown()
+            await collector
+        if pid is not None:
+            await wait_gone(pid, within=10)
+
+
+@pytest.mark.usefixtures("python3_kernelspec")
+async def test_ipykernel_completes_helps_and_a_busy_kernel_never_blocks() -> None:
+    notebook = make_notebook("import time\nprint('asleep', flush=True)\ntime.sleep(4)")
+    async with running(notebook, get_kernel_spec("python3")) as run:
+        code = "import os\nos.pa"
+        async with asyncio.timeout(10):
+            result = await run.engine.complete(code, len(code))
+        assert result.status == "ok"
+        assert "path" in [m.text for m in result.matches]
+        assert (result.cursor_start, result.cursor_end) == (13, 15)
+        async with asyncio.timeout(10):
+            printed = await run.engine.complete("pri", 3)
+        first = printed.matches[0]
+        assert (first.text, first.type) == ("print", "function")  # _jupyter_types_experimental
+        assert first.signature.startswith("(*values")
+
+        async with asyncio.timeout(10):
+            helped = await run.engine.inspect("len(", 4)
+        assert helped.found
+        assert "Signature:" in helped.plain
+        assert "len(obj, /)" in helped.plain
+        assert "\x1b[" in helped.text  # IPython's colours kept for the pager
+
+        run.engine.run_cell("c0")
+        await run.until(lambda: notebook.cell("c0").outputs != [], "the cell to be asleep")
+        started = time.monotonic()
+        busy = await run.engine.complete(code, len(code))
+        waited = time.monotonic() - started
+        assert busy.status == "busy"
+        assert busy.hint == "kernel busy"
+        assert waited < DEADLINE + 0.5, f"the request held the caller {waited:.2f} s"
+        await run.until(lambda: "c0" in run.finished(), "the sleeping cell to end")
+        async with asyncio.timeout(10):  # the late reply was dropped; the next one is ours
+            again = await run.engine.complete("pri", 3)
+        assert again.status == "ok"
+        assert [m.text for m in again.matches] == ["print"]
+
+
+@pytest.fixture
+def scripted_spec(tmp_path: Path) -> KernelSpec:
+    with kernel_env(tmp_path):
+        return spec_from_folder(write_scripted_spec(tmp_path))
+
+
+async def test_scripted_kernel_types_silence_slowness_and_busy(
+    scripted_spec: KernelSpec, tmp_path: Path
+) -> None:
+    with kernel_env(tmp_path):
+        async with running(make_notebook("sleep"), scripted_spec) as run:
+            engine = run.engine
+            async with asyncio.timeout(10):
+                result = await engine.complete("x = al", 6)
+            assert [(m.text, m.type, m.signature) for m in result.matches] == [
+                ("alpha", "function", "(x, y=1)"),
+                ("alphabet", "module", ""),
+            ]
+            assert (result.cursor_start, result.cursor_end) == (4, 6)
+
+            async with asyncio.timeout(10):
+                helped = await engine.inspect("alpha", 5)
+            assert helped.text == "\x1b[31mSignature:\x1b[0m alpha(x)\nDocstring: first letter"
+
+            async with asyncio.timeout(DEADLINE + 1):
+                silent = await engine.complete("never al", 8)
+            async with asyncio.timeout(DEADLINE + 1):
+                slow = await engine.complete("slow al", 7)
+            assert (silent.status, slow.status) == ("timeout", "timeout")
+
+            completer = Completer(engine)
+            async with asyncio.timeout(10):
+                answered = await completer.complete("x = al", 6)
+            assert answered is not None
+            assert answered.matches[0].text == "alpha"
+
+            engine.run_cell("c0")  # `sleep`: busy until interrupted
+            await run.until(lambda: engine.running == ["c0"], "the sleep to be sent")
+            await run.until(lambda: engine.kernel_state == "busy", "the sleep to start")
+            async with asyncio.timeout(DEADLINE + 1):
+                busy = await engine.inspect("alpha", 5)
+            assert busy.status == "busy"
+            await engine.interrupt()
+            await run.until(lambda: "c0" in run.finished(), "the interrupted sleep to end")
+            async with asyncio.timeout(10):  # held and slow replies arrived late: all dropped
+                after = await engine.complete("x = alp", 7)
+            assert after.status == "ok"
+            assert after.cursor_end == 7
+
+
+async def test_no_kernel_yet_is_unavailable_at_once() -> None:
+    notebook = make_notebook("1")
+
+    class NotStarted:
+        async def start(self, *, timeout: float = 60) -> None: ...  # noqa: ASYNC109
+        async def interrupt(self) -> None: ...
+        async def restart(self, *, timeout: float = 60) -> None: ...  # noqa: ASYNC109
+        async def shutdown(self, *, timeout: float = 5) -> None: ...  # noqa: ASYNC109
+        async def wait_for_death(self) -> str:
+            await asyncio.Event().wait()
+            return ""
+
+    engine = Engine(notebook, NotStarted())
+    async with asyncio.timeout(1):
+        assert (await engine.complete("pri", 3)).status == "unavailable"
+        assert (await engine.inspect("len", 3)).status == "unavailable"
