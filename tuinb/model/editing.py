@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tuinb.model.cell import Cell, CellType
@@ -148,6 +148,14 @@ class CellOperations(NotebookCore):
         steps: list[Step] = []
         self._do(steps, self._fields(self.cell(cell_id), source=source))
         self._commit("edit cell", steps)
+
+    def set_sources(self, sources: Mapping[str, str], label: str = "replace all") -> None:
+        """Replace several cells' sources (cell id -> source) as ONE undo step."""
+        steps: list[Step] = []
+        for index in self._ordered(list(sources)):
+            cell = self.cells[index]
+            self._do(steps, self._fields(cell, source=sources[cell.id]))
+        self._commit(label, steps)
 
     def set_cell_metadata(
         self, cell_id: str, key: str, value: Any, *, undoable: bool = True
