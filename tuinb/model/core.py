@@ -138,6 +138,10 @@ class NotebookCore:
         cell.revision += 1
         self.revision += 1
 
+    def _set_metadata(self, metadata: dict[str, Any]) -> None:
+        self.metadata = copy.deepcopy(metadata)
+        self.revision += 1
+
     def _do(self, steps: list[Step], step: Step | None) -> None:
         """Apply one primitive step now and add it to the operation being built."""
         if step is not None:
