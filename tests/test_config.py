@@ -237,3 +237,9 @@ def test_tuinb_config_write_never_overwrites(capsys: pytest.CaptureFixture[str])
     assert main(["config", "--write"]) == 1
     assert "exists already" in capsys.readouterr().err
     assert path.read_text(encoding="utf-8") == "theme = 'mine'\n"
+
+
+def test_the_readme_shows_the_default_file_as_printed() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    shown = default_config_text(Path("~/.config/tuinb/config.toml"))
+    assert f"```toml\n{shown}```" in readme
