@@ -3,61 +3,24 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from tests.engine.support import EventLog, make_notebook
-from tests.kernel_support import kernel_env, spec_from_folder, wait_gone, write_scripted_spec
-from tuinb.engine import Engine, EngineEvent, KernelStarted
+from tests.engine.support import make_notebook, running
+from tests.kernel_support import kernel_env, spec_from_folder, write_scripted_spec
+from tuinb.engine import Engine
 from tuinb.engine.introspect import DEADLINE, Completer
-from tuinb.kernel.kernelspec import KernelSpec, get_kernel_spec
-from tuinb.kernel.manager import KernelManager
-from tuinb.model import Notebook
+from tuinb.kernel.kernelspec import KernelSpec
 
 pytestmark = [pytest.mark.kernel]
-
-
-class Running(EventLog):
-    wait_seconds = 30
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self.seen: list[EngineEvent] = []
-
-
-@contextlib.asynccontextmanager
-async def running(notebook: Notebook, spec: KernelSpec) -> AsyncIterator[Running]:
-    manager = KernelManager(spec)
-    engine = Engine(notebook, manager)
-    run = Running(engine)
-
-    async def collect() -> None:
-        async for event in engine.events():
-            run.seen.append(event)
-
-    collector = asyncio.create_task(collect())
-    try:
-        async with asyncio.timeout(60):
-            await engine.start()
-        await run.until(lambda: any(isinstance(e, KernelStarted) for e in run.seen), "start")
-        yield run
-    finally:
-        pid = manager.pid
-        async with asyncio.timeout(20):
-            await engine.shutdown()
-            await collector
-        if pid is not None:
-            await wait_gone(pid, within=10)
 
 
 @pytest.mark.usefixtures("python3_kernelspec")
 async def test_ipykernel_completes_helps_and_a_busy_kernel_never_blocks() -> None:
     notebook = make_notebook("import time\nprint('asleep', flush=True)\ntime.sleep(4)")
-    async with running(notebook, get_kernel_spec("python3")) as run:
+    async with running(notebook) as run:
         code = "import os\nos.pa"
         async with asyncio.timeout(10):
             result = await run.engine.complete(code, len(code))

@@ -104,7 +104,10 @@ class ScriptedKernel:
             now = time.monotonic()
             for due, delayed in [entry for entry in self.later if entry[0] <= now]:
                 self.later.remove((due, delayed))
-                self.introspect(delayed)
+                if self.sleeping is not None:  # busy: answered when the sleep ends
+                    self.held.append(("shell", delayed))
+                else:
+                    self.introspect(delayed)
             for sock, _ in ready:
                 if sock is self.sockets["hb"]:
                     sock.send(sock.recv())

@@ -60,8 +60,10 @@ class IntrospectionSource(Protocol):
     async def inspect(self, code: str, cursor_pos: int, detail_level: int = 0) -> Help: ...
 
 
-def _late(busy: Callable[[], bool], was_busy: bool) -> Literal["busy", "timeout"]:
-    return "busy" if was_busy or busy() else "timeout"
+def _late(busy: Callable[[], bool]) -> Literal["busy", "timeout"]:
+    """Why no answer came: asked at the deadline, since the state at the request may be
+    stale (a previous request's `idle` can arrive after its reply)."""
+    return "busy" if busy() else "timeout"
 
 
 async def complete(
@@ -75,17 +77,16 @@ async def complete(
     """Ask `client` for completions at `cursor_pos`; never raises, never waits past `deadline`.
 
     `busy()` says whether the kernel is running code (the engine's state): a
-    request that times out then is `busy`, else `timeout`.
+    request that times out while it is is `busy`, else `timeout`.
     """
     cursor_pos = max(0, min(cursor_pos, len(code)))
     if client is None:
         return Completion("unavailable", code, cursor_pos)
-    was_busy = busy()
     try:
         async with asyncio.timeout(deadline):
             reply = await client.complete(code, cursor_pos, timeout=deadline + 1)
     except TimeoutError:
-        return Completion(_late(busy, was_busy), code, cursor_pos)
+        return Completion(_late(busy), code, cursor_pos)
     except Exception as exc:  # a dead or closed kernel, a timeout of the client's own
         log.debug("complete_request failed: %s", exc)
         return Completion("unavailable", code, cursor_pos)
@@ -105,12 +106,11 @@ async def inspect(
     cursor_pos = max(0, min(cursor_pos, len(code)))
     if client is None:
         return Help("unavailable")
-    was_busy = busy()
     try:
         async with asyncio.timeout(deadline):
             reply = await client.inspect(code, cursor_pos, detail_level, timeout=deadline + 1)
     except TimeoutError:
-        return Help(_late(busy, was_busy))
+        return Help(_late(busy))
     except Exception as exc:
         log.debug("inspect_request failed: %s", exc)
         return Help("unavailable")
