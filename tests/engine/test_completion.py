@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.kernel_support import within
 from tuinb.engine.completion import (
     Completion,
     Help,
@@ -188,7 +189,7 @@ class Broken(Never):
 
 
 async def test_a_kernel_that_never_answers_gives_timeout_or_busy_at_the_deadline() -> None:
-    async with asyncio.timeout(5):
+    async with within(5, "three requests to time out"):
         idle = await complete(Never(), "x", 1, deadline=0.05)
         busy = await complete(Never(), "x", 1, deadline=0.05, busy=lambda: True)
         helpless = await inspect(Never(), "x", 1, deadline=0.05, busy=lambda: True)
@@ -196,7 +197,7 @@ async def test_a_kernel_that_never_answers_gives_timeout_or_busy_at_the_deadline
 
 
 async def test_no_kernel_or_a_failing_one_is_unavailable() -> None:
-    async with asyncio.timeout(5):
+    async with within(5, "requests without a kernel"):
         assert (await complete(None, "x", 9)).status == "unavailable"
         assert (await complete(Broken(), "x", 1)).status == "unavailable"
         assert (await inspect(None, "x", 1)).status == "unavailable"
@@ -220,7 +221,7 @@ class Gate:
 async def test_a_reply_for_changed_text_is_dropped() -> None:
     gate = Gate()
     completer = Completer(gate)
-    async with asyncio.timeout(5):
+    async with within(5, "a stale and a fresh completion"):
         pending = asyncio.create_task(completer.complete("al", 2))
         await asyncio.sleep(0)
         completer.text_changed()
@@ -234,7 +235,7 @@ async def test_a_reply_for_changed_text_is_dropped() -> None:
 async def test_only_the_latest_request_is_answered() -> None:
     gate = Gate()
     completer = Completer(gate)
-    async with asyncio.timeout(5):
+    async with within(5, "two overlapping requests"):
         first = asyncio.create_task(completer.complete("a", 1))
         second = asyncio.create_task(completer.inspect("a", 1))
         await asyncio.sleep(0)
