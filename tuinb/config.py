@@ -106,6 +106,7 @@ class Config:
 _SECTIONS: dict[str, type[Any]] = {"editor": EditorConfig, "output": OutputConfig}
 """Fields of `Config` that are tables of their own."""
 
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _SECRET = re.compile(r"token|password|secret", re.IGNORECASE)
 
 
@@ -222,7 +223,8 @@ class _Reader:
 
     def warn(self, key: tuple[str, ...], problem: str) -> None:
         line = _line_of(self.lines, key)
-        self.warnings.append(ConfigWarning(self.path, line, ".".join(key), problem))
+        dotted = ".".join(part if _BARE_KEY.fullmatch(part) else f'"{part}"' for part in key)
+        self.warnings.append(ConfigWarning(self.path, line, dotted, problem))
 
     def config(self, data: dict[str, Any]) -> Config:
         values = self.fields(Config, data, ())
