@@ -196,6 +196,12 @@ async def test_a_kernel_that_never_answers_gives_timeout_or_busy_at_the_deadline
     assert (idle.status, busy.status, helpless.status) == ("timeout", "busy", "busy")
 
 
+async def test_while_our_cell_runs_the_answer_is_busy_without_a_request() -> None:
+    async with within(1, "an answer without a request"):
+        assert (await complete(Never(), "x", 1, running=True)).status == "busy"
+        assert (await inspect(Never(), "x", 1, running=True)).status == "busy"
+
+
 async def test_no_kernel_or_a_failing_one_is_unavailable() -> None:
     async with within(5, "requests without a kernel"):
         assert (await complete(None, "x", 9)).status == "unavailable"

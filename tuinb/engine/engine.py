@@ -460,6 +460,7 @@ class Engine:
             cursor_pos,
             deadline=deadline,
             busy=lambda: self.kernel_state == "busy",
+            running=bool(self.running),
         )
 
     async def inspect(
@@ -478,4 +479,5 @@ class Engine:
             detail_level,
             deadline=deadline,
             busy=lambda: self.kernel_state == "busy",
+            running=bool(self.running),
         )

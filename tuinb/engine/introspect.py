@@ -2,9 +2,11 @@
 
 A kernel answers `complete_request`/`inspect_request` on its shell channel,
 one request at a time: a kernel running a cell answers only when the cell
-ends. So each request gets a deadline (`DEADLINE`, 1 s): past it the result
-says `busy` (the kernel was running code) or `timeout`, and the reply, if it
-comes later, is dropped by the client (its id is forgotten).
+ends. So while a cell of ours runs the answer is `busy` at once, without a
+request; otherwise each request gets a deadline (`DEADLINE`, 1 s): past it
+the result says `busy` (the kernel was running code, maybe another
+frontend's) or `timeout`, and the reply, if it comes later, is dropped by the
+client (its id is forgotten).
 
 `Completer` is what the editor holds: it numbers requests, and a reply for a
 request that is no longer the latest, or for text that has changed since
@@ -73,15 +75,21 @@ async def complete(
     *,
     deadline: float = DEADLINE,
     busy: Callable[[], bool] = lambda: False,
+    running: bool = False,
 ) -> Completion:
     """Ask `client` for completions at `cursor_pos`; never raises, never waits past `deadline`.
 
-    `busy()` says whether the kernel is running code (the engine's state): a
-    request that times out while it is is `busy`, else `timeout`.
+    `running`: a cell of ours is running, so the kernel would answer only after
+    it: `busy` at once, and no request is left queued in the kernel. `busy()`
+    says whether the kernel is running code (the engine's state, which also
+    sees other frontends' cells): a request that times out while it is, is
+    `busy`, else `timeout`.
     """
     cursor_pos = max(0, min(cursor_pos, len(code)))
     if client is None:
         return Completion("unavailable", code, cursor_pos)
+    if running:
+        return Completion("busy", code, cursor_pos)
     try:
         async with asyncio.timeout(deadline):
             reply = await client.complete(code, cursor_pos, timeout=deadline + 1)
@@ -101,11 +109,14 @@ async def inspect(
     *,
     deadline: float = DEADLINE,
     busy: Callable[[], bool] = lambda: False,
+    running: bool = False,
 ) -> Help:
     """Ask `client` for help on the name at `cursor_pos` (see `complete`)."""
     cursor_pos = max(0, min(cursor_pos, len(code)))
     if client is None:
         return Help("unavailable")
+    if running:
+        return Help("busy")
     try:
         async with asyncio.timeout(deadline):
             reply = await client.inspect(code, cursor_pos, detail_level, timeout=deadline + 1)
