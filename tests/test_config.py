@@ -171,7 +171,7 @@ def test_bad_keys_are_reported_and_the_binding_kept(line: str, expected: str) ->
     assert warning.line == 2
     assert expected in str(warning)
     assert loaded.config.keys == {}
-    assert '`keys."cell.run"`' in str(warning) or '`keys.cell`' in str(warning)
+    assert '`keys."cell.run"`' in str(warning) or "`keys.cell`" in str(warning)
 
 
 def test_key_lines_follow_tables_quotes_and_multiline_values() -> None:
