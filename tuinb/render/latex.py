@@ -26,6 +26,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
+from tuinb.render.cells import pad, text_width
 from tuinb.render.latex_layout import (
     ALPHABETS,
     SOFT,
@@ -36,12 +37,10 @@ from tuinb.render.latex_layout import (
     attach_script,
     hjoin,
     line_box,
-    pad,
     resolve_soft,
     restyle,
     spaced,
     tall_delimiter,
-    text_width,
 )
 
 __all__ = ["latex_to_unicode", "strip_math_delimiters"]

@@ -12,22 +12,14 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from tuinb.render.cells import pad, text_width
+
 
 class Unsupported(Exception):
     """Something this converter does not know: the caller falls back to the source."""
 
 
 # ---- the box model ----------------------------------------------------------------------
-
-
-def text_width(text: str) -> int:
-    """Terminal columns of `text`: combining marks take none, wide characters two."""
-    width = 0
-    for char in text:
-        if unicodedata.combining(char) or char == "\u200b":
-            continue
-        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-    return width
 
 
 @dataclass(frozen=True)
@@ -52,17 +44,6 @@ class Box:
 
 def line_box(text: str) -> Box:
     return Box((text,))
-
-
-def pad(text: str, width: int, align: str = "l") -> str:
-    gap = width - text_width(text)
-    if gap <= 0:
-        return text
-    if align == "r":
-        return " " * gap + text
-    if align == "c":
-        return " " * (gap // 2) + text + " " * (gap - gap // 2)
-    return text + " " * gap
 
 
 def hjoin(boxes: Sequence[Box]) -> Box:
