@@ -37,7 +37,7 @@ async def test_inline_plot_is_decoded_and_scaled() -> None:
 
     async def collect() -> None:
         async for event in engine.events():
-            seen.append(event)
+            seen.append(event)  # noqa: PERF401 (the test watches the list fill)
 
     collector = asyncio.create_task(collect())
     try:
