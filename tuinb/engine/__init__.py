@@ -16,6 +16,8 @@ from tuinb.engine.events import (
     KernelState,
     KernelStatusChanged,
     OutputsChanged,
+    WidgetChanged,
+    WidgetClosed,
 )
 from tuinb.engine.protocols import KernelBackend, NotebookLike
 
@@ -36,4 +38,6 @@ __all__ = [
     "KernelStatusChanged",
     "NotebookLike",
     "OutputsChanged",
+    "WidgetChanged",
+    "WidgetClosed",
 ]
