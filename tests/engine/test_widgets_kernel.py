@@ -19,6 +19,7 @@ from tuinb.engine.widgetstate import WIDGET_STATE_MIME, WidgetModel
 from tuinb.kernel.kernelspec import get_kernel_spec
 from tuinb.kernel.manager import KernelManager
 from tuinb.model import Notebook
+from tuinb.render.widgets import widget_rows
 
 pytestmark = [pytest.mark.kernel, pytest.mark.usefixtures("python3_kernelspec")]
 
@@ -93,6 +94,10 @@ async def test_tqdm_notebook_progress_bar_reaches_its_end() -> None:
         labels = [m.state.get("value", "") for m in run.engine.widgets.store.models()]
         assert any("work" in str(label) for label in labels)
         assert any("5/5" in str(label) for label in labels)
+        (row,) = widget_rows(run.engine.widgets.store, box.model_id, width=60)
+        assert row.text.startswith("work: 100%")
+        assert "████" in row.text
+        assert "5/5" in row.text
         changed = {e.model_id for e in run.seen if isinstance(e, WidgetChanged)}
         assert {bar.model_id, box.model_id} <= changed
 
