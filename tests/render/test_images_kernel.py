@@ -6,11 +6,7 @@ import asyncio
 
 import pytest
 
-from tests.engine.support import make_notebook
-from tests.kernel_support import wait_gone
-from tuinb.engine import CellFinished, Engine, EngineEvent
-from tuinb.kernel.kernelspec import get_kernel_spec
-from tuinb.kernel.manager import KernelManager
+from tests.engine.live import running
 from tuinb.render.images import CellPixels, ImageCache, image_mime
 
 pytestmark = [pytest.mark.kernel, pytest.mark.usefixtures("python3_kernelspec")]
@@ -30,36 +26,10 @@ plt.show()
 
 
 async def test_inline_plot_is_decoded_and_scaled() -> None:
-    notebook = make_notebook(PLOT)
-    manager = KernelManager(get_kernel_spec("python3"))
-    engine = Engine(notebook, manager)
-    seen: list[EngineEvent] = []
-
-    async def collect() -> None:
-        async for event in engine.events():
-            seen.append(event)  # noqa: PERF401 (the test watches the list fill)
-
-    collector = asyncio.create_task(collect())
-    try:
-        async with asyncio.timeout(60):
-            await engine.start()
-        engine.run_cell("c0")
-        try:
-            async with asyncio.timeout(90):  # matplotlib's first import builds its font cache
-                while not any(isinstance(e, CellFinished) for e in seen):  # noqa: ASYNC110
-                    await asyncio.sleep(0.02)
-        except TimeoutError:
-            pytest.fail(f"timed out waiting for the plot cell to finish; events: {seen}")
-    finally:
-        pid = manager.pid
-        async with asyncio.timeout(20):
-            await engine.shutdown()
-            await collector
-        if pid is not None:
-            await wait_gone(pid, within=10)
-    finished = next(e for e in seen if isinstance(e, CellFinished))
-    assert finished.status == "ok", notebook.cell("c0").outputs
-    (output,) = [o for o in notebook.cell("c0").outputs if o["output_type"] == "display_data"]
+    async with running(PLOT) as run:
+        run.wait_seconds = 90  # matplotlib's first import builds its font cache
+        await run.run("c0")
+    (output,) = [o for o in run.notebook.cell("c0").outputs if o["output_type"] == "display_data"]
     data = output["data"]
     assert image_mime(data) == "image/png"
     cache = ImageCache()

@@ -132,28 +132,27 @@ def tmux_wrap(sequence: str) -> str:
     return "\x1bPtmux;" + sequence.replace("\x1b", "\x1b\x1b") + "\x1b\\"
 
 
-def tmux_allows_passthrough(
-    run: Callable[..., subprocess.CompletedProcess[str]] = subprocess.run,
-) -> bool:
-    """Whether tmux's ``allow-passthrough`` is on for this pane (asks tmux; blocks ~5 ms)."""
+_Run = Callable[..., subprocess.CompletedProcess[str]]
+
+
+def _tmux_option(run: _Run, flag: str) -> str:
+    result = run(
+        ["tmux", "show-options", flag, "allow-passthrough"],
+        capture_output=True,
+        text=True,
+        timeout=1,
+        check=False,
+    )
+    return str(result.stdout).strip()
+
+
+def tmux_allows_passthrough(run: _Run = subprocess.run) -> bool:
+    """Whether tmux's ``allow-passthrough`` is on for this pane (asks tmux; blocks ~5 ms).
+
+    The pane's own value, else the one it inherits (window, session, global).
+    """
     try:
-        result = run(
-            ["tmux", "show-options", "-pqv", "allow-passthrough"],
-            capture_output=True,
-            text=True,
-            timeout=1,
-            check=False,
-        )
-        value = result.stdout.strip()
-        if not value:  # not set on the pane: the window's, session's, then global value
-            result = run(
-                ["tmux", "show-options", "-Aqv", "allow-passthrough"],
-                capture_output=True,
-                text=True,
-                timeout=1,
-                check=False,
-            )
-            value = result.stdout.strip()
+        value = _tmux_option(run, "-pqv") or _tmux_option(run, "-Aqv")
     except (OSError, subprocess.SubprocessError):
         return False
     return value in ("on", "all")
