@@ -17,6 +17,8 @@ from tuinb.engine.events import (
     KernelState,
     KernelStatusChanged,
     OutputsChanged,
+    WidgetChanged,
+    WidgetClosed,
 )
 from tuinb.engine.introspect import Completer
 from tuinb.engine.protocols import KernelBackend, NotebookLike
@@ -42,4 +44,6 @@ __all__ = [
     "Match",
     "NotebookLike",
     "OutputsChanged",
+    "WidgetChanged",
+    "WidgetClosed",
 ]

@@ -309,3 +309,7 @@ def _output_dict(msg_type: str, content: Any) -> dict[str, Any]:
     if transient:
         output["transient"] = transient
     return output
+
+
+output_dict = _output_dict
+"""The nbformat output of an iopub output message (public for Output widgets' capture)."""
