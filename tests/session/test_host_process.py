@@ -223,3 +223,46 @@ async def test_a_host_nobody_attaches_to_ends_by_itself(tmp_path: Path) -> None:
         await wait_gone(info.pid, within=20)
         assert not files.socket.exists()
         assert not files.lock.exists()
+
+
+async def _tuinb(*argv: str) -> tuple[int, str, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "tuinb",
+        *argv,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        stdin=asyncio.subprocess.DEVNULL,
+    )
+    async with within(60, f"tuinb {' '.join(argv)}"):
+        out, err = await process.communicate()
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+async def test_tuinb_sessions_lists_and_stops_a_real_session(tmp_path: Path) -> None:
+    notebook = _write(tmp_path / "listed.ipynb", "print(1)")
+    async with host_cleanup(notebook), client_process(notebook, run=True) as editor:
+        await editor.until(lambda line: line == "CellFinished", "the cell to finish")
+        files = SessionFiles.for_notebook(notebook)
+        info = SessionInfo.read(files)
+        kernel = query(files).get("kernel_pid")
+        code, out, _err = await _tuinb("sessions")
+        assert code == 0
+        row = out.splitlines()[1]
+        assert row.startswith(str(notebook))
+        assert row.split()[-2:] == ["yes", "yes"]  # unsaved (an output arrived), attached
+        code, _out, err = await _tuinb("sessions", "--stop", str(notebook))
+        assert code == 1
+        assert "unsaved changes" in err
+        code, out, _err = await _tuinb("sessions", "--stop", str(notebook), "--discard")
+        assert code == 0
+        assert out.startswith("Stopped the session of")
+        await editor.until(lambda line: line == "SessionLost", "the editor to be told")
+        assert info is not None
+        await wait_gone(info.pid)
+        assert isinstance(kernel, int)
+        await wait_gone(kernel)
+        code, out, _err = await _tuinb("sessions")
+        assert out == "No tuinb sessions are running.\n"
