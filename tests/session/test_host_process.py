@@ -266,3 +266,29 @@ async def test_tuinb_sessions_lists_and_stops_a_real_session(tmp_path: Path) -> 
         await wait_gone(kernel)
         code, out, _err = await _tuinb("sessions")
         assert out == "No tuinb sessions are running.\n"
+
+
+async def test_sigterm_keeps_unsaved_work_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    notebook = _write(tmp_path / "termed.ipynb", "1")
+    async with host_cleanup(notebook):
+        starting = start_host(notebook, kernel="python3")
+        client = SessionClient(
+            load(notebook), connect=lambda frame: attach_frame(starting.wait_ready(), frame)
+        )
+        await client.start()
+        client.notebook.set_source(client.notebook.cells[0].id, "unsaved work")
+        assert await client.end("refuse") == "unsaved"  # a round trip: the host has the edit
+        files = SessionFiles.for_notebook(notebook)
+        info = SessionInfo.read(files)
+        kernel = query(files).get("kernel_pid")
+        await client.detach()
+        assert info is not None
+        os.kill(info.pid, signal.SIGTERM)
+        await wait_gone(info.pid, within=15)
+        assert isinstance(kernel, int)
+        await wait_gone(kernel)
+        assert not files.socket.exists()
+        assert not files.lock.exists()
+        offered = find_recovery(notebook)
+        assert offered is not None
+        assert load(offered).cells[0].source == "unsaved work"
