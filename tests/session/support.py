@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.engine.fakes import FakeBackend
+from tests.engine.support import make_notebook
 from tuinb.engine.kernels import KernelChoice
 from tuinb.model import Notebook
 from tuinb.session.client import SessionClient
@@ -39,6 +40,13 @@ class FakeKernel(FakeBackend):
 
     def launch(self) -> None:
         return None
+
+
+def notebook_at(path: Path, *sources: str) -> Notebook:
+    """A notebook of code cells c0, c1, ... that saves to `path` (not written yet)."""
+    notebook = make_notebook(*sources)
+    notebook.path = path
+    return notebook
 
 
 async def until(predicate: Callable[[], bool], what: str, seconds: float = WAIT) -> None:

@@ -12,18 +12,12 @@ from pathlib import Path
 import pytest
 
 from tests.engine.fakes import FakeMessage, begun, ended, message
-from tests.engine.support import make_notebook
-from tests.session.support import Events, served, until
+from tests.session.support import Events, notebook_at, served, until
+from tuinb.engine import EngineError
 from tuinb.engine import events as ev
-from tuinb.model import Notebook, load
+from tuinb.model import load
 from tuinb.session.client import SessionClient
 from tuinb.session.events import SessionAttached, SessionLost
-
-
-def _notebook(path: Path, *sources: str) -> Notebook:
-    notebook = make_notebook(*sources)
-    notebook.path = path
-    return notebook
 
 
 def _stream(request_id: str, text: str) -> FakeMessage:
@@ -32,7 +26,7 @@ def _stream(request_id: str, text: str) -> FakeMessage:
 
 async def test_the_first_client_brings_the_notebook_and_runs_a_cell(tmp_path: Path) -> None:
     path = tmp_path / "nb.ipynb"
-    notebook = _notebook(path, "print('hi')")
+    notebook = notebook_at(path, "print('hi')")
     async with served(path) as host:
         client = await host.client(notebook)
         events = Events(client)
@@ -57,7 +51,7 @@ async def test_the_first_client_brings_the_notebook_and_runs_a_cell(tmp_path: Pa
 
 async def test_what_the_user_typed_reaches_the_host_before_the_run(tmp_path: Path) -> None:
     path = tmp_path / "nb.ipynb"
-    notebook = _notebook(path, "old")
+    notebook = notebook_at(path, "old")
     async with served(path) as host:
         client = await host.client(notebook)
         notebook.set_source("c0", "typed just now")
@@ -69,9 +63,9 @@ async def test_what_the_user_typed_reaches_the_host_before_the_run(tmp_path: Pat
         await client.detach()
 
 
-async def test_edits_made_before_connecting_travel_with_the_notebook(tmp_path: Path) -> None:
+async def test_edits_made_before_connecting_travel_with_thenotebook_at(tmp_path: Path) -> None:
     path = tmp_path / "nb.ipynb"
-    notebook = _notebook(path, "a")
+    notebook = notebook_at(path, "a")
     async with served(path) as host:
         from tuinb.session.launch import attach_frame
 
@@ -91,7 +85,7 @@ async def test_a_client_that_reads_slowly_gets_one_difference_not_every_chunk(
     """20,000 stream messages while the client is not reading: what reaches it is a
     few differences, and its copy ends complete."""
     path = tmp_path / "nb.ipynb"
-    notebook = _notebook(path, "flood()")
+    notebook = notebook_at(path, "flood()")
     async with served(path) as host:
         client = await host.client(notebook)
         events = Events(client)
@@ -120,7 +114,7 @@ async def test_a_client_that_reads_slowly_gets_one_difference_not_every_chunk(
 
 async def test_a_second_client_takes_the_session_over(tmp_path: Path) -> None:
     path = tmp_path / "nb.ipynb"
-    notebook = _notebook(path, "x")
+    notebook = notebook_at(path, "x")
     async with served(path) as host:
         first = await host.client(notebook)
         first_events = Events(first)
@@ -139,7 +133,7 @@ async def test_attaching_later_shows_the_outputs_and_what_happened_meanwhile(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "nb.ipynb"
-    notebook = _notebook(path, "ok()", "bad()", "later()")
+    notebook = notebook_at(path, "ok()", "bad()", "later()")
     async with served(path) as host:
         client = await host.client(notebook)
         client.run_cells(["c0", "c1", "c2"])
@@ -165,7 +159,7 @@ async def test_attaching_later_shows_the_outputs_and_what_happened_meanwhile(
 
 async def test_a_prompt_asked_while_away_waits_for_an_answer(tmp_path: Path) -> None:
     path = tmp_path / "nb.ipynb"
-    notebook = _notebook(path, "input('name? ')")
+    notebook = notebook_at(path, "input('name? ')")
     async with served(path) as host:
         client = await host.client(notebook)
         client.run_cells(["c0"])
@@ -191,7 +185,7 @@ async def test_a_prompt_asked_while_away_waits_for_an_answer(tmp_path: Path) -> 
 
 async def test_save_writes_the_hosts_copy_and_the_editor_is_clean(tmp_path: Path) -> None:
     path = tmp_path / "nb.ipynb"
-    notebook = _notebook(path, "x")
+    notebook = notebook_at(path, "x")
     async with served(path) as host:
         client = await host.client(notebook)
         notebook.set_source("c0", "saved text")
@@ -213,7 +207,7 @@ async def test_a_malformed_message_closes_that_connection_and_the_host_goes_on(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "nb.ipynb"
-    notebook = _notebook(path, "x")
+    notebook = notebook_at(path, "x")
     async with served(path) as host:
         client = await host.client(notebook)
         events = Events(client)
@@ -229,7 +223,7 @@ async def test_a_malformed_message_closes_that_connection_and_the_host_goes_on(
 
 async def test_ending_refuses_with_unsaved_work_unless_told(tmp_path: Path) -> None:
     path = tmp_path / "nb.ipynb"
-    notebook = _notebook(path, "x")
+    notebook = notebook_at(path, "x")
     async with served(path) as host:
         client = await host.client(notebook)
         notebook.set_source("c0", "unsaved")
@@ -242,7 +236,7 @@ async def test_ending_refuses_with_unsaved_work_unless_told(tmp_path: Path) -> N
 
 async def test_a_kernel_change_starts_the_chosen_kernel(tmp_path: Path) -> None:
     path = tmp_path / "nb.ipynb"
-    notebook = _notebook(path, "x")
+    notebook = notebook_at(path, "x")
     async with served(path) as host:
         client = await host.client(notebook)
         events = Events(client)
@@ -258,7 +252,7 @@ async def test_a_kernel_change_starts_the_chosen_kernel(tmp_path: Path) -> None:
 
 async def test_a_host_that_goes_away_is_a_dead_kernel_to_the_editor(tmp_path: Path) -> None:
     path = tmp_path / "nb.ipynb"
-    notebook = _notebook(path, "x")
+    notebook = notebook_at(path, "x")
     async with served(path) as host:
         client = await host.client(notebook)
         events = Events(client)
@@ -281,7 +275,7 @@ async def test_a_detached_idle_host_keeps_a_recovery_copy_and_ends(
     from tuinb.model import find_recovery
 
     path = tmp_path / "nb.ipynb"
-    notebook = _notebook(path, "x")
+    notebook = notebook_at(path, "x")
     path.write_text("{}")
     async with served(path, idle_timeout=idle) as host:
         client = await host.client(notebook)
@@ -291,3 +285,27 @@ async def test_a_detached_idle_host_keeps_a_recovery_copy_and_ends(
     copy = find_recovery(path)
     assert copy is not None
     assert load(copy).cells[0].source == "unsaved work"
+
+
+async def test_a_host_of_another_version_is_refused_in_one_sentence(tmp_path: Path) -> None:
+    """The editor reports it as a kernel that could not start; the host goes on."""
+    from tuinb.session import server
+    from tuinb.session.launch import attach_frame
+
+    path = tmp_path / "nb.ipynb"
+    async with served(path) as host:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(server, "__version__", "0.0.0-other")
+            notebook = notebook_at(path, "x")
+            files = host.files
+            client = SessionClient(notebook, connect=lambda frame: attach_frame(files, frame))
+            events = Events(client)
+            with pytest.raises(EngineError, match=r"runs tuinb 0\.0\.0-other and this is tuinb"):
+                await client.start()
+        await events.until(lambda: bool(events.of(SessionLost)), "the refusal")
+        failed = events.of(ev.KernelStartFailed)
+        assert len(failed) == 1
+        assert failed[0].message.endswith("`tuinb sessions --stop`.")
+        assert client.kernel_state == "dead"
+        again = await host.client(notebook_at(path, "x"))  # the host still serves
+        await again.detach()

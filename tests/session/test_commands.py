@@ -7,17 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.engine.support import make_notebook
-from tests.session.support import served
+from tests.session.support import notebook_at, served
 from tuinb.cli import main
-from tuinb.model import Notebook, load
+from tuinb.model import load
 from tuinb.session.commands import attach_target
-
-
-def _notebook(path: Path, *sources: str) -> Notebook:
-    notebook = make_notebook(*sources)
-    notebook.path = path
-    return notebook
 
 
 async def _cli(*argv: str) -> int:
@@ -34,7 +27,7 @@ async def test_the_list_shows_notebook_kernel_state_and_attachment(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "listed.ipynb"
-    notebook = _notebook(path, "x")
+    notebook = notebook_at(path, "x")
     async with served(path) as host:
         client = await host.client(notebook)
         notebook.set_source("c0", "unsaved")
@@ -54,7 +47,7 @@ async def test_stop_refuses_unsaved_work_without_a_terminal(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "dirty.ipynb"
-    notebook = _notebook(path, "x")
+    notebook = notebook_at(path, "x")
     async with served(path) as host:
         client = await host.client(notebook)
         notebook.set_source("c0", "unsaved")
@@ -69,7 +62,7 @@ async def test_stop_refuses_unsaved_work_without_a_terminal(
 
 async def test_stop_discard_ends_without_saving(tmp_path: Path) -> None:
     path = tmp_path / "dropped.ipynb"
-    notebook = _notebook(path, "x")
+    notebook = notebook_at(path, "x")
     async with served(path) as host:
         client = await host.client(notebook)
         notebook.set_source("c0", "dropped")
@@ -98,7 +91,7 @@ async def test_attach_picks_the_only_session_and_refuses_to_guess(
     assert "no session is running" in capsys.readouterr().err
     one, two = tmp_path / "one.ipynb", tmp_path / "two.ipynb"
     async with served(one) as first:
-        await first.client(_notebook(one, "1"))
+        await first.client(notebook_at(one, "1"))
         assert await asyncio.to_thread(attach_target, []) == 1  # no info file: says so
         (first.files.info).write_text(
             f'{{"pid": 1, "notebook": "{one}", "version": "x", "started": 0}}'
@@ -106,7 +99,7 @@ async def test_attach_picks_the_only_session_and_refuses_to_guess(
         assert await asyncio.to_thread(attach_target, []) == one
         assert await asyncio.to_thread(attach_target, [str(two)]) == 1
         async with served(two) as second:
-            await second.client(_notebook(two, "2"))
+            await second.client(notebook_at(two, "2"))
             assert await asyncio.to_thread(attach_target, []) == 2
             assert "2 sessions are running" in capsys.readouterr().err
             assert await asyncio.to_thread(attach_target, [str(two)]) == two

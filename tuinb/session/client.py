@@ -138,7 +138,9 @@ class SessionClient:
             frame = self._hello()
             try:
                 attachment = await asyncio.to_thread(self._connect, frame)
-            except Exception as err:
+            except Exception as err:  # a SessionError's sentence, shown as a failed start
+                self._events.put_nowait(ev.KernelStartFailed(str(err)))
+                self._events.put_nowait(ev.KernelStatusChanged("dead"))
                 self._lose("host_gone", str(err))
                 raise EngineError(str(err)) from None
             self._attached(attachment)
