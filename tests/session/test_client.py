@@ -309,3 +309,25 @@ async def test_a_host_of_another_version_is_refused_in_one_sentence(tmp_path: Pa
         assert client.kernel_state == "dead"
         again = await host.client(notebook_at(path, "x"))  # the host still serves
         await again.detach()
+
+
+async def test_a_peer_of_another_user_is_dropped_unread(tmp_path: Path) -> None:
+    """The host checks the peer's uid (SO_PEERCRED) before reading anything. The test
+    cannot connect as another user, so it makes the host's check say "another user"."""
+    from tuinb.session import launch, server
+    from tuinb.session.places import SessionError
+
+    path = tmp_path / "nb.ipynb"
+    async with served(path) as host:
+        frame = launch.bring_notebook(notebook_at(path, "x"))
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(server, "peer_allowed", lambda sock: False)
+            with pytest.raises(SessionError, match="did not answer"):
+                await asyncio.to_thread(launch.attach_frame, host.files, frame)
+        assert host.core.notebook is None  # the notebook it brought was not read
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(launch, "peer_allowed", lambda sock: False)
+            with pytest.raises(SessionError, match="served by another user"):
+                await host.attach()
+        client = await host.client(notebook_at(path, "x"))
+        await client.detach()
