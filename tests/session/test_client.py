@@ -331,3 +331,26 @@ async def test_a_peer_of_another_user_is_dropped_unread(tmp_path: Path) -> None:
                 await host.attach()
         client = await host.client(notebook_at(path, "x"))
         await client.detach()
+
+
+async def test_a_client_that_stopped_reading_is_cut_off_when_taken_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tuinb.session import link
+
+    monkeypatch.setattr(link, "CUT_OFF", 0.3)
+    path = tmp_path / "nb.ipynb"
+    async with served(path) as host:
+        stuck = await host.client(notebook_at(path, "x"))
+        assert stuck._writer is not None
+        transport = stuck._writer.transport
+        assert isinstance(transport, asyncio.Transport)
+        transport.pause_reading()  # a terminal stopped with ctrl+z
+        old = host.core.link
+        assert old is not None
+        for i in range(2000):  # more than the socket buffers hold
+            old.send({"t": "ev", "e": "CellQueued", "cell_id": "x" * 1000 + str(i)})
+        second = await host.client()
+        await until(lambda: old.closed, "the stuck client to be cut off", 15)
+        assert host.core.link is not old
+        await second.detach()

@@ -25,6 +25,9 @@ from tuinb.session.wire import HEADER_SIZE, decode, encode, frame_length
 
 log = logging.getLogger(__name__)
 
+CUT_OFF = 5.0
+"""Seconds a client that is told to go has to read its last messages."""
+
 
 async def read_message(reader: asyncio.StreamReader) -> dict[str, Any]:
     """The next message (IncompleteReadError at the end; ProtocolError if malformed)."""
@@ -84,11 +87,21 @@ class Link:
         self._wake.set()
 
     def close_after(self, message: dict[str, Any] | None = None) -> None:
-        """Send what is queued (and `message`), then close the connection."""
+        """Send what is queued (and `message`), then close the connection.
+
+        A client that has not read it all after `CUT_OFF` seconds (a stopped
+        terminal) is cut off, so it holds nothing of the host's for long.
+        """
         if message is not None:
             self.send(message)
         self._closing = True
         self._wake.set()
+        asyncio.get_running_loop().call_later(CUT_OFF, self._cut_off)
+
+    def _cut_off(self) -> None:
+        if not self._task.done():
+            log.info("a client did not read its last messages; cut off")
+            self.abort()
 
     async def wait_closed(self, timeout: float = 5) -> None:  # noqa: ASYNC109 (a bounded wait)
         """Wait until the sender has finished (and closed the connection)."""
