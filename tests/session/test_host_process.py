@@ -19,7 +19,7 @@ import pytest
 
 from tests.engine.support import make_notebook
 from tests.kernel_support import process_exists, wait_gone, within
-from tests.session.support import Events
+from tests.session.support import Events, until
 from tuinb import paths
 from tuinb.engine import events as ev
 from tuinb.model import find_recovery, load, save
@@ -59,6 +59,21 @@ class ClientProcess:
                 self.said.append(line)
                 if predicate(line):
                     return
+
+
+def _connection_files(host_pid: int) -> list[Path]:
+    """Connection files of the kernels a host process started."""
+    runtime = Path(os.environ["JUPYTER_RUNTIME_DIR"])
+    return list(runtime.glob(f"kernel-tuinb-{host_pid}-*.json"))
+
+
+def _reaped(pid: int) -> bool:
+    """The process is gone, not even a zombie (what the next tuinb's sweep looks for)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
 
 
 def _lines(line: str) -> int:
@@ -200,6 +215,7 @@ async def test_a_killed_host_takes_its_kernel_and_leaves_a_recovery_copy(tmp_pat
         assert events.of(SessionLost)[0].reason == "host_gone"
         assert client.kernel_state == "dead"
         await wait_gone(kernel, within=10)  # ipykernel saw its parent die
+        await until(lambda: _reaped(info.pid), "the killed host to be reaped")
         assert files.socket.exists()  # a dead host's socket, until the next start
         assert find_live(notebook) is None
         assert not files.socket.exists()
@@ -211,6 +227,7 @@ async def test_a_killed_host_takes_its_kernel_and_leaves_a_recovery_copy(tmp_pat
         again = start_host(notebook, kernel="python3")
         fresh = SessionClient(load(notebook), connect=lambda f: attach_frame(again.wait_ready(), f))
         await fresh.start()
+        assert not _connection_files(info.pid)  # the killed host's kernel's: swept
         await _end(fresh, notebook)
 
 
