@@ -11,7 +11,15 @@ zmq, and sends on demand what ipykernel will not. The code of an
 - `clear_output`: display "a", clear_output(wait=True), display "b";
 - `display_update`: display with display_id "d1", then update_display_data of it;
 - `sleep`: stay busy until an `interrupt_request` arrives (interrupt_mode message);
+- `fail`: an error (ValueError) and an `error` reply. Nothing queued is aborted,
+  whatever `stop_on_error` says: requests are read one at a time, each only
+  after the one before has been answered, so every request queued behind a
+  failing cell runs (what ipykernel does with a request that reaches it just
+  after the failing cell ended);
 - anything else: a stream echoing the code.
+
+With `SCRIPTED_KERNEL_LOG` set (in the kernelspec's `env`), the code of every
+execute_request the kernel runs is appended to that file, one line each.
 
 Every kernel_info_request is answered twice: first by a forged reply (bad
 signature, implementation "forged"), then by the genuine one.
@@ -20,6 +28,7 @@ signature, implementation "forged"), then by the genuine one.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -150,6 +159,10 @@ class ScriptedKernel:
         """Run one command (see the module docstring)."""
         code = str(request.content.get("code", ""))
         self.execution_count += 1
+        log = os.environ.get("SCRIPTED_KERNEL_LOG")
+        if log:
+            with Path(log).open("a", encoding="utf-8") as handle:
+                handle.write(code.replace("\n", " ") + "\n")
         if code == "out_of_order":
             self.reply(request)
             self.status("busy", request)
@@ -175,6 +188,12 @@ class ScriptedKernel:
         elif code == "display_update":
             self.display(request, "first")
             self.display(request, "second", update=True)
+        elif code == "fail":
+            error = {"ename": "ValueError", "evalue": "x", "traceback": ["ValueError: x"]}
+            self.send("iopub", "error", error, request)
+            self.reply(request, "error", **error)
+            self.status("idle", request)
+            return
         else:
             self.stream(request, f"echo: {code}\n")
         self.reply(request)

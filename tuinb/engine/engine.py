@@ -287,10 +287,17 @@ class Engine:
         self._abort_queue()
 
     async def _run_queue(self) -> None:
+        """Run the queue one cell at a time: a request goes out only after the one before
+        it has finished, so no cell after a failing one ever reaches the kernel.
+
+        The kernel is told not to abort on its own (`stop_on_error=False`): nothing
+        is ever queued in it, and ipykernel's aborting state, entered after an error,
+        could otherwise drop a cell the user runs right after a failure.
+        """
         while self._queue:
             cell_id = self._queue.popleft()
             try:
-                result = await self.execute_cell(cell_id, stop_on_error=self.stop_on_error)
+                result = await self.execute_cell(cell_id, stop_on_error=False)
             except KeyError:  # the cell was deleted while it waited
                 self._emit(CellFinished(cell_id, "aborted"))
                 continue
@@ -356,10 +363,11 @@ class Engine:
         """Run `(cell_id, stop_on_error)` cells in order, sending requests ahead; for headless runs.
 
         Yields each cell's result in order; stop iterating (under
-        `contextlib.aclosing`) to stop the run. See `tuinb.engine.pipeline`:
-        requests go out in batches of up to `window`; a cell is cleared and
-        `CellStarted` emitted only when the kernel begins it, and `time_limit`
-        counts from then; cells the kernel aborts after an error stay untouched.
+        `contextlib.aclosing`) to stop the run. See `tuinb.engine.pipeline`: no
+        request goes out behind a cell that may stop the run before its reply
+        said `ok` (up to `window` behind cells allowed to fail); a cell is
+        cleared and `CellStarted` emitted only when the kernel begins it, and
+        `time_limit` counts from then; cells never sent stay untouched.
         """
         return run_pipelined(self, cells, window=window, time_limit=time_limit)
 
@@ -416,6 +424,8 @@ class Engine:
 
     async def _time_out(self, execution: Execution, limit: float) -> CellFinished:
         message = f"the cell did not finish within {limit:g} seconds and was interrupted"
+        if not execution.replied.done():  # a pipelined run sends nothing more behind it
+            execution.replied.set_result("timeout")
         # Requests sent ahead are dropped, as nothing runs after a timeout: if the
         # interrupted code swallows KeyboardInterrupt, the kernel does not abort them.
         for later in self._router.executions():
