@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tuinb import __version__
+from tuinb.headless.terminal import Parser, install_safe_logging
 
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "run": ("tuinb.headless.run", "execute a notebook headless (tuinb run --help)"),
@@ -25,7 +26,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 
 def _editor_parser() -> argparse.ArgumentParser:
     usage = [f"  tuinb {name:<16} {summary}" for name, (_module, summary) in SUBCOMMANDS.items()]
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="tuinb",
         description="A Jupyter notebook editor for the terminal.",
         epilog="other commands:\n" + "\n".join(usage),
@@ -45,6 +46,7 @@ def _editor_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `tuinb` console script; returns the exit code."""
+    install_safe_logging()
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in SUBCOMMANDS:
         module = importlib.import_module(SUBCOMMANDS[args[0]][0])

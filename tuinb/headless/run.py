@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from tuinb.headless.progress import Progress, Reporter
+from tuinb.headless.terminal import Parser, say
 
 if TYPE_CHECKING:
     from tuinb.engine import Engine, KernelBackend
@@ -52,8 +53,8 @@ _SIGNAL_EXIT = {
 
 
 def _say(line: str) -> None:
-    sys.stderr.write(f"tuinb run: {line}\n")
-    sys.stderr.flush()
+    """One line on stderr; control characters from the notebook or kernel shown as marks."""
+    say("tuinb run", line)
 
 
 @dataclass
@@ -377,7 +378,7 @@ def _signals_interrupt(caught: list[int]) -> Iterator[None]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="tuinb run",
         description="Execute every code cell of a notebook in order and save the outputs.",
     )

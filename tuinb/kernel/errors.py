@@ -1,6 +1,13 @@
-"""Errors of the kernel layer; `str(err)` is one sentence: what happened, what to do."""
+"""Errors of the kernel layer; `str(err)` is one sentence: what happened, what to do.
+
+Names from kernelspecs and a kernel's own output are quoted with every control
+character shown as a visible mark (`tuinb.sanitize.printable`), so a message
+is safe to print on any terminal.
+"""
 
 from __future__ import annotations
+
+from tuinb.sanitize import printable
 
 
 class KernelError(Exception):
@@ -15,8 +22,10 @@ class NoSuchKernel(KernelError):
         self.available = available
         listing = ", ".join(sorted(available)) or "none"
         super().__init__(
-            f"There is no kernel named {name!r} (available: {listing}); "
-            "pick one of those or install the kernel."
+            printable(
+                f"There is no kernel named {name!r} (available: {listing}); "
+                "pick one of those or install the kernel."
+            )
         )
 
 
@@ -30,7 +39,7 @@ class KernelStartError(KernelError):
         text = f"The kernel {name!r} could not be started: {reason}"
         if stderr_tail.strip():
             text += f"; its last output was:\n{stderr_tail.rstrip()}"
-        super().__init__(text)
+        super().__init__(printable(text))
 
 
 class KernelDeadError(KernelError):
