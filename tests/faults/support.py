@@ -62,6 +62,7 @@ def write_notebook(path: Path, *sources: str, metadata: dict[str, Any] | None = 
     ]
     meta = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
     document = {"cells": cells, "metadata": metadata or meta, "nbformat": 4, "nbformat_minor": 5}
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
     return path
 

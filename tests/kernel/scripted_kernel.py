@@ -170,7 +170,9 @@ class ScriptedKernel:
             self.status("idle", request)
             return
         self.status("busy", request)
-        self.send("iopub", "execute_input", {"code": code, "execution_count": 1}, request)
+        self.send(
+            "iopub", "execute_input", {"code": code, "execution_count": self.execution_count}, request
+        )
         if code == "sleep":
             self.sleeping = request
             return

@@ -17,7 +17,8 @@ from tuinb import paths
 from tuinb.model.diskstate import stamp
 from tuinb.model.document import Notebook
 from tuinb.model.errors import NotebookReadError
-from tuinb.model.nbio import dumps, is_readable_notebook, load, replace_file
+from tuinb.model.files import write_file
+from tuinb.model.nbio import dumps, is_readable_notebook, load
 
 
 def write_recovery(notebook: Notebook | dict[str, Any], path: Path) -> Path:
@@ -31,7 +32,7 @@ def write_recovery(notebook: Notebook | dict[str, Any], path: Path) -> Path:
     """
     target = paths.recovery_file(Path(path))
     target.parent.mkdir(parents=True, exist_ok=True)
-    replace_file(target, dumps(notebook).encode("utf-8"), mode=0o600)
+    write_file(target, dumps(notebook).encode("utf-8"), mode=0o600)
     return target
 
 
