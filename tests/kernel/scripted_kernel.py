@@ -170,9 +170,8 @@ class ScriptedKernel:
             self.status("idle", request)
             return
         self.status("busy", request)
-        self.send(
-            "iopub", "execute_input", {"code": code, "execution_count": self.execution_count}, request
-        )
+        started = {"code": code, "execution_count": self.execution_count}
+        self.send("iopub", "execute_input", started, request)
         if code == "sleep":
             self.sleeping = request
             return

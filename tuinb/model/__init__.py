@@ -19,7 +19,16 @@ from tuinb.model.files import (
     write_access,
 )
 from tuinb.model.nbio import dumps, load, validate_later, wait_validated
-from tuinb.model.recovery import discard_recovery, find_recovery, load_recovery, write_recovery
+from tuinb.model.recovery import (
+    RecoveryCopy,
+    discard_recovery,
+    find_recovery,
+    has_recovery,
+    load_recovery,
+    note_saved,
+    set_aside,
+    write_recovery,
+)
 from tuinb.model.saving import save, save_as
 
 __all__ = [
@@ -31,6 +40,7 @@ __all__ = [
     "NotebookReadError",
     "NotebookSaveError",
     "ReadOnlyError",
+    "RecoveryCopy",
     "TargetExistsError",
     "WriteAccess",
     "changed_on_disk",
@@ -38,11 +48,14 @@ __all__ = [
     "discard_recovery",
     "dumps",
     "find_recovery",
+    "has_recovery",
     "load",
     "load_recovery",
     "max_file_bytes",
+    "note_saved",
     "save",
     "save_as",
+    "set_aside",
     "stamp",
     "validate_later",
     "wait_validated",
