@@ -31,6 +31,7 @@ from tuinb.kernel.connection import (
 )
 from tuinb.kernel.errors import KernelDeadError, KernelError, KernelStartError
 from tuinb.kernel.kernelspec import KernelSpec
+from tuinb.kernel.reaper import Reaper
 
 if TYPE_CHECKING:
     import asyncio
@@ -107,6 +108,7 @@ class KernelManager:
         self._client: KernelClient | None = None
         self._info: ConnectionInfo | None = None
         self._proc: subprocess.Popen[bytes] | None = None
+        self._reaper: Reaper | None = None
         self._output: IO[bytes] | None = None
         self._watch: asyncio.Task[None] | None = None
         self._waiters: list[asyncio.Future[str]] = []
@@ -194,6 +196,8 @@ class KernelManager:
             raise KernelStartError(
                 self.spec.name, f"{argv[0]!r} could not be run ({exc.strerror or exc})"
             ) from None
+        # if tuinb is killed, the reaper ends the kernel's group (what the code started too)
+        self._reaper = Reaper.start(self._proc.pid)
         _register(self)
 
     async def start(self, *, timeout: float = 60) -> KernelClient:  # noqa: ASYNC109 (contract)
@@ -401,6 +405,9 @@ class KernelManager:
                     proc.wait(timeout=2)
             # children the kernel left in its group
             self._signal_group(proc, signal.SIGKILL)
+        reaper, self._reaper = self._reaper, None
+        if reaper is not None:
+            reaper.stand_down()
         if self._info is not None:
             remove_connection(self._info, self.connection_file)
         self._info, self.connection_file = None, None
