@@ -16,7 +16,13 @@ zmq, and sends on demand what ipykernel will not. The code of an
   after the one before has been answered, so every request queued behind a
   failing cell runs (what ipykernel does with a request that reaches it just
   after the failing cell ended);
+- `input`: an `input_request` on stdin, then waits (up to 10 s) for the
+  `input_reply` and streams "got: VALUE";
 - anything else: a stream echoing the code.
+
+With `SCRIPTED_KERNEL_STDIN_DELAY` set (seconds, or `never`), the stdin socket
+is bound only that long after the others (a kernel whose stdin a frontend
+cannot have reached yet).
 
 With `SCRIPTED_KERNEL_LOG` set (in the kernelspec's `env`), the code of every
 execute_request the kernel runs is appended to that file, one line each.
@@ -28,8 +34,10 @@ signature, implementation "forged"), then by the genuine one.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -54,10 +62,16 @@ class ScriptedKernel:
         self.sockets: dict[str, zmq.Socket[bytes]] = {}
         kinds = {"shell": zmq.ROUTER, "control": zmq.ROUTER, "stdin": zmq.ROUTER}
         kinds |= {"iopub": zmq.PUB, "hb": zmq.REP}
+        delay = os.environ.get("SCRIPTED_KERNEL_STDIN_DELAY")
+        self.stdin_at: float | None = None
+        if delay:
+            self.stdin_at = math.inf if delay == "never" else time.monotonic() + float(delay)
+        self.info = info
         for channel, kind in kinds.items():
             sock: zmq.Socket[bytes] = ctx.socket(kind)
             sock.setsockopt(zmq.LINGER, 1000)
-            sock.bind(info.address(channel))
+            if channel != "stdin" or self.stdin_at is None:
+                sock.bind(info.address(channel))
             self.sockets[channel] = sock
         self.sleeping: WireMessage | None = None
         self.execution_count = 0
@@ -93,7 +107,14 @@ class ScriptedKernel:
             poller.register(self.sockets[channel], zmq.POLLIN)
         self.status("starting", None)
         while True:
-            for sock, _ in poller.poll():
+            wait = None
+            if self.stdin_at is not None and self.stdin_at < math.inf:
+                wait = int(max(self.stdin_at - time.monotonic(), 0) * 1000) + 1
+            if self.stdin_at is not None and time.monotonic() >= self.stdin_at:
+                self.sockets["stdin"].bind(self.info.address("stdin"))
+                self.stdin_at = None
+                continue
+            for sock, _ in poller.poll(wait):
                 if sock is self.sockets["hb"]:
                     sock.send(sock.recv())
                     continue
@@ -189,6 +210,15 @@ class ScriptedKernel:
         elif code == "display_update":
             self.display(request, "first")
             self.display(request, "second", update=True)
+        elif code == "input":
+            self.send("stdin", "input_request", {"prompt": "? ", "password": False}, request)
+            stdin = self.sockets["stdin"]
+            if stdin.poll(10_000):
+                answer = deserialize(self.signer, stdin.recv_multipart(), channel="stdin")
+                value = answer.content.get("value") if answer is not None else None
+                self.stream(request, f"got: {value}\n")
+            else:
+                self.stream(request, "no answer\n")
         elif code == "fail":
             error = {"ename": "ValueError", "evalue": "x", "traceback": ["ValueError: x"]}
             self.send("iopub", "error", error, request)

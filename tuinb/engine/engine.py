@@ -16,6 +16,7 @@ from tuinb.engine.events import (
     CellQueued,
     CellStarted,
     EngineEvent,
+    InterruptUnanswered,
     KernelDied,
     KernelStarted,
     KernelStartFailed,
@@ -31,6 +32,8 @@ log = logging.getLogger(__name__)
 
 INTERRUPT_GRACE = 10.0
 """Seconds a timed-out cell gets to end after the kernel is interrupted."""
+INTERRUPT_ANSWER = 2.0
+"""Seconds after an interrupt when a cell still running is reported (`InterruptUnanswered`)."""
 
 
 class EngineError(Exception):
@@ -75,6 +78,7 @@ class Engine:
         self._pump_task: asyncio.Task[None] | None = None
         self._death_task: asyncio.Task[None] | None = None
         self._runner_task: asyncio.Task[None] | None = None
+        self._interrupt_watch: asyncio.Task[None] | None = None
         self._closed = False
         self._settled = asyncio.Event()  # set once the kernel is up, or known not to be
 
@@ -193,18 +197,37 @@ class Engine:
             self._emit(CellFinished(self._queue.popleft(), "aborted"))
 
     async def _stop_tasks(self) -> None:
-        tasks = [t for t in (self._death_task, self._pump_task) if t is not None]
+        tasks = [
+            t for t in (self._death_task, self._pump_task, self._interrupt_watch) if t is not None
+        ]
         for task in tasks:
             task.cancel()
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
-        self._death_task = self._pump_task = None
+        self._death_task = self._pump_task = self._interrupt_watch = None
 
-    async def interrupt(self) -> None:
-        """Interrupt the kernel (the running cell gets KeyboardInterrupt; the queue stops)."""
-        if self.is_alive:
-            await self.backend.interrupt()
+    async def interrupt(self, *, answer_within: float = INTERRUPT_ANSWER) -> None:
+        """Interrupt the kernel (the running cell gets KeyboardInterrupt; the queue stops).
+
+        If the cell that was running is still running `answer_within` seconds
+        later, `InterruptUnanswered` is emitted (the UI offers a restart).
+        """
+        if not self.is_alive:
+            return
+        running = [e for e in self._router.executions() if e.began.done()]
+        await self.backend.interrupt()
+        if running and (self._interrupt_watch is None or self._interrupt_watch.done()):
+            self._interrupt_watch = asyncio.create_task(
+                self._watch_interrupt(running[0], answer_within), name="tuinb-interrupt-watch"
+            )
+
+    async def _watch_interrupt(self, execution: Execution, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(asyncio.shield(execution.done), seconds)
+        except TimeoutError:
+            if self.is_alive and not execution.done.done():
+                self._emit(InterruptUnanswered(seconds, execution.cell_id))
 
     async def restart(self) -> None:
         """Restart the kernel: running cells end as `error`, queued ones as `aborted`."""

@@ -97,6 +97,15 @@ class CellFinished:
     evalue: str | None = None
 
 
+@dataclass(frozen=True)
+class InterruptUnanswered:
+    """The kernel was still running the same cell `seconds` after an interrupt (code that
+    ignores SIGINT, or a C extension that does not check for it): offer a restart."""
+
+    seconds: float
+    cell_id: str | None = None
+
+
 EngineEvent = (
     KernelStarted
     | KernelStartFailed
@@ -107,5 +116,6 @@ EngineEvent = (
     | OutputsChanged
     | InputRequested
     | CellFinished
+    | InterruptUnanswered
 )
 """Every event `Engine.events()` yields."""

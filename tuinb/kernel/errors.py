@@ -52,3 +52,14 @@ class KernelDeadError(KernelError):
 
 class KernelTimeoutError(KernelError, TimeoutError):
     """The kernel did not answer a request in time."""
+
+
+class KernelChannelsError(KernelTimeoutError):
+    """The kernel answered, but some of its channels never completed their handshake."""
+
+    def __init__(self, kernel_name: str, channels: list[str], timeout: float) -> None:
+        self.channels = channels
+        super().__init__(
+            f"The kernel {kernel_name!r} answered, but its {', '.join(channels)} channel"
+            f" did not connect within {timeout:g} s."
+        )

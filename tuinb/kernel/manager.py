@@ -29,7 +29,12 @@ from tuinb.kernel.connection import (
     runtime_dir,
     write_connection_file,
 )
-from tuinb.kernel.errors import KernelDeadError, KernelError, KernelStartError
+from tuinb.kernel.errors import (
+    KernelChannelsError,
+    KernelDeadError,
+    KernelError,
+    KernelStartError,
+)
 from tuinb.kernel.kernelspec import KernelSpec
 from tuinb.kernel.reaper import Reaper
 
@@ -226,14 +231,16 @@ class KernelManager:
                 timeout=timeout,
                 still_starting=lambda: self._proc is not None and self._proc.poll() is None,
             )
-        except KernelError:
+        except KernelError as exc:
             proc = self._proc
             code = proc.poll() if proc is not None else None
-            reason = (
-                f"it exited at once ({_describe_exit(code)})"
-                if code is not None
-                else f"it did not answer within {timeout:g} s"
-            )
+            if code is not None:
+                reason = f"it exited at once ({_describe_exit(code)})"
+            elif isinstance(exc, KernelChannelsError):
+                channels = ", ".join(exc.channels)
+                reason = f"its {channels} channel did not connect within {timeout:g} s"
+            else:
+                reason = f"it did not answer within {timeout:g} s"
             tail = self.stderr_tail()
             await self._cleanup()
             raise KernelStartError(self.spec.name, reason, tail) from None
