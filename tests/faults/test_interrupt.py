@@ -5,6 +5,8 @@ restart offer."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -45,9 +47,11 @@ class Log(EventLog):
         self.seen: list[EngineEvent] = []
 
 
-async def test_an_answered_interrupt_is_not_reported() -> None:
+@contextlib.asynccontextmanager
+async def fake_engine(*sources: str) -> AsyncIterator[tuple[Engine, FakeBackend, Log]]:
+    """A started engine on a fake kernel, its events collected; shut down on the way out."""
     backend = FakeBackend()
-    engine = Engine(make_notebook("sleep()"), backend)
+    engine = Engine(make_notebook(*sources), backend)
     log = Log()
 
     async def collect() -> None:
@@ -56,34 +60,30 @@ async def test_an_answered_interrupt_is_not_reported() -> None:
 
     collector = asyncio.create_task(collect())
     await engine.start()
-    engine.run_cell("c0")
-    request = await backend.client.next_request(1)
-    backend.client.feed(*begun(request))
-    await log.until(lambda: engine.kernel_state == "busy", "the cell to start")
-    await engine.interrupt(answer_within=0.3)
-    assert backend.interrupts == 1
-    backend.client.feed(*ended(request, ename="KeyboardInterrupt"))
-    await log.until(lambda: "c0" in log.finished(), "the interrupted cell to end")
-    await asyncio.sleep(0.5)  # time passing is what is tested: past answer_within
+    try:
+        yield engine, backend, log
+    finally:
+        await engine.shutdown()
+        await collector
+
+
+async def test_an_answered_interrupt_is_not_reported() -> None:
+    async with fake_engine("sleep()") as (engine, backend, log):
+        engine.run_cell("c0")
+        request = await backend.client.next_request(1)
+        backend.client.feed(*begun(request))
+        await log.until(lambda: engine.kernel_state == "busy", "the cell to start")
+        await engine.interrupt(answer_within=0.3)
+        assert backend.interrupts == 1
+        backend.client.feed(*ended(request, ename="KeyboardInterrupt"))
+        await log.until(lambda: "c0" in log.finished(), "the interrupted cell to end")
+        await asyncio.sleep(0.5)  # time passing is what is tested: past answer_within
     assert not any(isinstance(e, InterruptUnanswered) for e in log.seen)
-    await engine.shutdown()
-    await collector
 
 
 async def test_an_interrupt_with_nothing_running_is_not_reported() -> None:
-    backend = FakeBackend()
-    engine = Engine(make_notebook("x"), backend)
-    log = Log()
-
-    async def collect() -> None:
-        async for event in engine.events():
-            log.seen.append(event)
-
-    collector = asyncio.create_task(collect())
-    await engine.start()
-    await engine.interrupt(answer_within=0.01)
-    assert backend.interrupts == 1
-    await asyncio.sleep(0.1)  # time passing is what is tested: past answer_within
-    await engine.shutdown()
-    await collector
+    async with fake_engine("x") as (engine, backend, log):
+        await engine.interrupt(answer_within=0.01)
+        assert backend.interrupts == 1
+        await asyncio.sleep(0.1)  # time passing is what is tested: past answer_within
     assert not any(isinstance(e, InterruptUnanswered) for e in log.seen)

@@ -27,6 +27,7 @@ from tests.kernel_support import (
 from tuinb.engine import CellFinished, Engine, EngineEvent
 from tuinb.headless.run import RunOutcome, execute_notebook
 from tuinb.kernel.manager import KernelManager
+from tuinb.model import Notebook
 
 pytestmark = [pytest.mark.kernel]
 
@@ -47,6 +48,16 @@ class Scripted(EventLog):
         async with within(10, "the kernel_info_reply that follows every queued request"):
             await self.manager.client.kernel_info()
         return self.log.read_text(encoding="utf-8").splitlines() if self.log.exists() else []
+
+    async def run(self, notebook: Notebook, *, allow_errors: bool) -> RunOutcome:
+        """`tuinb run`'s execution of `notebook` on this kernel (left running for `ran`)."""
+        return await execute_notebook(
+            notebook,
+            _NoShutdown(self.manager),
+            time_limit=None,
+            allow_errors=allow_errors,
+            client=self.manager.client,
+        )
 
 
 @contextlib.asynccontextmanager
@@ -69,13 +80,7 @@ async def scripted_kernel(tmp_path: Path) -> AsyncIterator[Scripted]:
 async def test_tuinb_run_sends_nothing_behind_a_failing_cell(tmp_path: Path) -> None:
     notebook = make_notebook("fail", *(f"later {n}" for n in range(2, 21)))
     async with scripted_kernel(tmp_path) as kernel:
-        outcome = await execute_notebook(
-            notebook,
-            _NoShutdown(kernel.manager),
-            time_limit=None,
-            allow_errors=False,
-            client=kernel.manager.client,
-        )
+        outcome = await kernel.run(notebook, allow_errors=False)
         ran = await kernel.ran()
     assert outcome == RunOutcome(1, "cell 1: ValueError: x")
     assert ran == ["fail"], "a cell after the failing one ran"
@@ -86,13 +91,7 @@ async def test_tuinb_run_sends_nothing_behind_a_failing_cell(tmp_path: Path) -> 
 async def test_tuinb_run_goes_on_behind_cells_allowed_to_fail(tmp_path: Path) -> None:
     notebook = make_notebook("fail", "a", "fail", "b")
     async with scripted_kernel(tmp_path) as kernel:
-        outcome = await execute_notebook(
-            notebook,
-            _NoShutdown(kernel.manager),
-            time_limit=None,
-            allow_errors=True,
-            client=kernel.manager.client,
-        )
+        outcome = await kernel.run(notebook, allow_errors=True)
         ran = await kernel.ran()
     assert outcome == RunOutcome(0)
     assert ran == ["fail", "a", "fail", "b"]

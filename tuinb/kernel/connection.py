@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from tuinb.pids import pid_alive
+
 Transport = Literal["tcp", "ipc"]
 CHANNELS = ("shell", "iopub", "stdin", "control", "hb")
 """The five sockets of a kernel, in connection-file order."""
@@ -137,16 +139,6 @@ def _free_tcp_ports(count: int) -> list[int]:
             sock.close()
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):
-        return True
-    return True
-
-
 MARKER = "tuinb-sockets.json"
 """The file tuinb writes into each socket folder it makes: the proof it is ours."""
 _SOCKET_NAMES = {f"k-{number}" for number in range(1, 6)}
@@ -202,7 +194,7 @@ def sweep_stale_ipc_dirs(base: Path) -> None:
     with contextlib.suppress(OSError):
         for entry in list(base.glob("tuinb-*")):
             pid = _owner_pid(entry)
-            if pid is not None and pid != os.getpid() and not _pid_alive(pid):
+            if pid is not None and pid != os.getpid() and not pid_alive(pid):
                 _remove_socket_folder(entry)
 
 
@@ -221,7 +213,7 @@ def _stale_connection_file(entry: Path) -> bool:
         ConnectionInfo.from_dict(json.loads(entry.read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return False
-    return not _pid_alive(int(pid_text))
+    return not pid_alive(int(pid_text))
 
 
 def connection_file_path() -> Path:

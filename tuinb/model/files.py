@@ -49,6 +49,7 @@ from typing import Literal
 
 from tuinb import paths
 from tuinb.model.errors import NotebookReadError, NotebookSaveError
+from tuinb.pids import pid_alive
 
 DEFAULT_MAX_MB = 256
 """Largest notebook file read, in MiB (`TUINB_MAX_NOTEBOOK_MB` changes it)."""
@@ -405,16 +406,6 @@ def _note(
     return note
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):
-        return True
-    return True
-
-
 def sweep_stale_temps(notebook: Path) -> list[Path]:
     """Remove the temporary files of `notebook` that a killed tuinb left; return them.
 
@@ -433,7 +424,7 @@ def sweep_stale_temps(notebook: Path) -> list[Path]:
         try:
             entry = json.loads(note.read_text(encoding="utf-8"))
             pid, temp = int(entry["pid"]), Path(str(entry["temp"]))
-            if str(entry["target"]) != target or pid == os.getpid() or _pid_alive(pid):
+            if str(entry["target"]) != target or pid == os.getpid() or pid_alive(pid):
                 continue
             info = temp.lstat()
         except FileNotFoundError:
