@@ -36,6 +36,7 @@ from tuinb.kernel.errors import (
     KernelStartError,
 )
 from tuinb.kernel.kernelspec import KernelSpec
+from tuinb.kernel.processes import describe_exit, signal_group, wait_exit
 from tuinb.kernel.reaper import Reaper
 
 if TYPE_CHECKING:
@@ -73,16 +74,6 @@ def shutdown_all_kernels_sync() -> None:
     for manager in list(_registry.values()):
         with contextlib.suppress(Exception):
             manager.kill_sync()
-
-
-def _describe_exit(code: int) -> str:
-    if code < 0:
-        try:
-            name = signal.Signals(-code).name
-        except ValueError:
-            name = f"signal {-code}"
-        return f"killed by {name}"
-    return f"exit code {code}"
 
 
 class KernelManager:
@@ -235,7 +226,7 @@ class KernelManager:
             proc = self._proc
             code = proc.poll() if proc is not None else None
             if code is not None:
-                reason = f"it exited at once ({_describe_exit(code)})"
+                reason = f"it exited at once ({describe_exit(code)})"
             elif isinstance(exc, KernelChannelsError):
                 channels = ", ".join(exc.channels)
                 reason = f"its {channels} channel did not connect within {timeout:g} s"
@@ -266,7 +257,7 @@ class KernelManager:
             while reason is None:
                 code = proc.poll()
                 if code is not None:
-                    reason = f"The kernel {self.spec.name} died ({_describe_exit(code)})."
+                    reason = f"The kernel {self.spec.name} died ({describe_exit(code)})."
                     break
                 now = time.monotonic()
                 if ping is not None and ping.done():
@@ -336,11 +327,11 @@ class KernelManager:
                 replied = True
             if replied and self.exit_grace is not None:
                 polite = max(self.exit_grace, 0.0)
-            if not await self._wait_exit(proc, polite):
-                self._signal_group(proc, signal.SIGTERM)
-                if not await self._wait_exit(proc, 1.0):
-                    self._signal_group(proc, signal.SIGKILL)
-                    await self._wait_exit(proc, 2.0)
+            if not await wait_exit(proc, polite):
+                signal_group(proc, signal.SIGTERM)
+                if not await wait_exit(proc, 1.0):
+                    signal_group(proc, signal.SIGKILL)
+                    await wait_exit(proc, 2.0)
         await self._cleanup()
 
     async def _stop_watch(self) -> None:
@@ -351,50 +342,6 @@ class KernelManager:
             watch.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await watch
-
-    @staticmethod
-    async def _wait_exit(proc: subprocess.Popen[bytes], seconds: float) -> bool:
-        """True once the process exited (and was reaped), False after `seconds`."""
-        import asyncio  # loaded lazily: see launch()
-
-        if proc.poll() is not None:
-            return True
-        if seconds > 0 and hasattr(os, "pidfd_open"):  # Linux: told the moment it exits
-            try:
-                pidfd = os.pidfd_open(proc.pid)
-            except OSError:
-                pass
-            else:
-                loop = asyncio.get_running_loop()
-                exited: asyncio.Future[None] = loop.create_future()
-
-                def readable() -> None:
-                    if not exited.done():
-                        exited.set_result(None)
-
-                loop.add_reader(pidfd, readable)
-                try:
-                    async with asyncio.timeout(seconds):
-                        await exited
-                except TimeoutError:
-                    pass
-                finally:
-                    loop.remove_reader(pidfd)
-                    os.close(pidfd)
-                return proc.poll() is not None
-        deadline = time.monotonic() + seconds
-        interval = 0.002  # a signalled kernel is gone in ~10 ms: look again soon
-        while proc.poll() is None:
-            if time.monotonic() >= deadline:
-                return False
-            await asyncio.sleep(interval)
-            interval = min(interval * 2, 0.02)
-        return True
-
-    @staticmethod
-    def _signal_group(proc: subprocess.Popen[bytes], sig: signal.Signals) -> None:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, sig)
 
     async def _cleanup(self) -> None:
         """Close the client, kill leftovers of the process group, delete files."""
@@ -407,11 +354,11 @@ class KernelManager:
         proc, self._proc = self._proc, None
         if proc is not None:
             if proc.poll() is None:
-                self._signal_group(proc, signal.SIGKILL)
+                signal_group(proc, signal.SIGKILL)
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     proc.wait(timeout=2)
             # children the kernel left in its group
-            self._signal_group(proc, signal.SIGKILL)
+            signal_group(proc, signal.SIGKILL)
         reaper, self._reaper = self._reaper, None
         if reaper is not None:
             reaper.stand_down()
@@ -432,7 +379,7 @@ class KernelManager:
                 watch.cancel()
         proc = self._proc
         if proc is not None and proc.poll() is None:
-            self._signal_group(proc, signal.SIGTERM)
+            signal_group(proc, signal.SIGTERM)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout=0.5)
         client, self._client = self._client, None
