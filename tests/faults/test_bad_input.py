@@ -39,6 +39,14 @@ def test_a_fifo_is_refused_at_once(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     refused_by_run(fifo, "it is a named pipe (FIFO), not a notebook file")
     refused_by_editor(fifo, "named pipe")
+    source = tmp_path / "nb.ipynb"
+    source.write_text(json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    done = tuinb("run", source, "-o", fifo, timeout=20)  # as the output: refused before running
+    assert done.returncode == 2
+    assert one_line(done.stderr) == (
+        f"tuinb run: Could not save {fifo}: it is a named pipe (FIFO), not a notebook file;"
+        " save under another name; nothing was run."
+    )
 
 
 def test_a_device_is_refused_at_once() -> None:

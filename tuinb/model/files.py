@@ -197,6 +197,15 @@ def check_writable(target: Path, *, allow_read_only: bool = False) -> None:
                 target,
             )
     elif access == "forbidden":
+        with contextlib.suppress(OSError):
+            mode = target.stat().st_mode
+            if not stat.S_ISREG(mode):
+                kind = "a folder" if stat.S_ISDIR(mode) else _kind(mode)
+                raise NotebookSaveError(
+                    f"Could not save {target}: it is {kind}, not a notebook file;"
+                    " save under another name.",
+                    target,
+                )
         raise NotebookSaveError(
             f"Could not save {target}: you do not have permission to write it;"
             " save under another name or ask its owner.",
