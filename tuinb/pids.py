@@ -1,7 +1,7 @@
 """Whether a process still runs: the proof of staleness for what a killed tuinb left.
 
 Used by the sweeps of kernel socket folders (`tuinb.kernel.connection`) and of
-save temporaries (`tuinb.model.files`). A pid we may not signal belongs to a
+save temporaries (`tuinb.model.writing`). A pid we may not signal belongs to a
 live process of someone else: it counts as alive, so nothing of it is swept.
 """
 

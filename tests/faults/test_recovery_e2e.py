@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.conftest import tmux, tuinb, write_notebook
-from tests.e2e.test_editor_e2e import open_editor
-from tests.e2e.tmux import TmuxSession, wait_until
-from tuinb import paths
+from tests.e2e.test_editor_e2e import crash_with_unsaved_work, open_editor
+from tests.e2e.tmux import TmuxSession
 from tuinb.model import load
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
@@ -24,20 +22,7 @@ async def test_kill_9_then_touch_still_offers_the_copy_and_a_later_save_keeps_it
     tmux: TmuxSession, tuinb: Path, tmp_path: Path
 ) -> None:
     notebook = write_notebook(tmp_path / "crash.ipynb", [{"source": ""}, {"source": "y = 2"}])
-    copy = paths.recovery_file(notebook)
-    await open_editor(tmux, tuinb, notebook)
-    await tmux.send("Enter")
-    await tmux.wait_for("EDIT", what="edit mode")
-    await tmux.type("survivor = 'kept'")
-    await tmux.wait_for("survivor = 'kept'")
-    await tmux.send("Escape")
-    await wait_until(
-        lambda: copy.exists() and "survivor" in copy.read_text(encoding="utf-8"),
-        within=20,
-        what=f"a recovery copy at {copy}",
-    )
-    os.kill(await tmux.pid(), signal.SIGKILL)
-    assert await tmux.wait_exit() == 128 + signal.SIGKILL
+    copy = await crash_with_unsaved_work(tmux, tuinb, notebook)
     os.utime(notebook)  # touched after the crash: the file is newer than the copy
 
     await open_editor(tmux, tuinb, notebook, session="again")

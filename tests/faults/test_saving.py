@@ -326,7 +326,7 @@ def test_the_sweep_leaves_a_temporary_of_a_live_tuinb(tmp_path: Path) -> None:
     code = (
         "import os, sys, time\n"
         "from pathlib import Path\n"
-        "from tuinb.model.files import _Temp\n"
+        "from tuinb.model.writing import _Temp\n"
         "temp = _Temp.create(Path(sys.argv[1]), in_place=False)\n"
         "print(temp.path, flush=True)\n"
         "sys.stdin.read()\n"

@@ -25,8 +25,9 @@ from typing import Any
 from tuinb.model.diskstate import DiskStamp, stamp_of
 from tuinb.model.document import Notebook
 from tuinb.model.errors import NotebookReadError
-from tuinb.model.files import read_bytes, sweep_stale_temps
+from tuinb.model.files import read_bytes
 from tuinb.model.shape import shape_problem
+from tuinb.model.writing import sweep_stale_temps
 
 _MAX_REASON = 160
 

@@ -31,8 +31,8 @@ from tuinb import paths
 from tuinb.model.diskstate import stamp
 from tuinb.model.document import Notebook
 from tuinb.model.errors import NotebookError, NotebookReadError
-from tuinb.model.files import write_file
 from tuinb.model.nbio import dumps, is_readable_notebook, load
+from tuinb.model.writing import write_file
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 The bytes are what `tuinb.model.nbio.dumps` gives (what nbformat writes);
 how they reach the disk (rename or in place, links and owner kept) is
-`tuinb.model.files.write_file`.
+`tuinb.model.writing.write_file`.
 """
 
 from __future__ import annotations
@@ -13,12 +13,13 @@ from pathlib import Path
 from tuinb.model.diskstate import stamp
 from tuinb.model.document import Notebook
 from tuinb.model.errors import NotebookSaveError
-from tuinb.model.files import TargetExistsError, check_writable, sweep_stale_temps, write_file
+from tuinb.model.files import TargetExistsError, check_writable
 from tuinb.model.nbio import dumps, is_readable_notebook
+from tuinb.model.writing import sweep_stale_temps, write_file
 
 
 def write_atomic(path: Path, text: str, *, allow_read_only: bool = False) -> None:
-    """Write ``text`` to ``path`` (`tuinb.model.files.write_file`: atomic where it can be,
+    """Write ``text`` to ``path`` (`tuinb.model.writing.write_file`: atomic where it can be,
     keeping links, owner, group and mode).
 
     On any failure the old file is untouched (for an in-place write, up to the
