@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tuinb import __version__
+from tuinb.headless.terminal import Parser, install_safe_logging, say
 
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "run": ("tuinb.headless.run", "execute a notebook headless (tuinb run --help)"),
@@ -28,7 +29,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 
 def _editor_parser() -> argparse.ArgumentParser:
     usage = [f"  tuinb {name:<16} {summary}" for name, (_module, summary) in SUBCOMMANDS.items()]
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="tuinb",
         description="A Jupyter notebook editor for the terminal.",
         epilog="other commands:\n" + "\n".join(usage),
@@ -54,15 +55,48 @@ def _editor_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `tuinb` console script; returns the exit code."""
+    install_safe_logging()
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in SUBCOMMANDS:
         module = importlib.import_module(SUBCOMMANDS[args[0]][0])
         code: int = module.main(args[1:])
         return code
     editor_args = _editor_parser().parse_args(args)
+    refused = _refuse_without_terminal(editor_args.path)
+    if refused is not None:
+        return refused
     from tuinb.ui.launch import open_editor
 
     try:
         return open_editor(editor_args.path, kernel=editor_args.kernel)
     except KeyboardInterrupt:  # ctrl+c while the first frame waits for Textual
         return 130
+
+
+def _refuse_without_terminal(path: Path | None) -> int | None:
+    """Exit code 2, with one sentence, when stdin or stdout is not a terminal; else None.
+
+    The editor would otherwise wait for keys that never come and write its
+    screen into a file (`tuinb nb.ipynb < /dev/null > out.txt`, a cron job,
+    a mistyped command such as `tuinb config`). Checked before the UI is
+    imported. A path that cannot be opened is named first, as with a terminal.
+    """
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        return None
+    advice = (
+        "the editor needs a terminal on stdin and stdout; to execute a notebook without one,"
+        " use `tuinb run NOTEBOOK`."
+    )
+    if path is not None and (path.exists() or path.is_symlink()):
+        from tuinb.model import NotebookError, load
+
+        try:
+            load(path, defer_validation=True)
+        except NotebookError as err:
+            say("tuinb", str(err))
+            return 2
+    elif path is not None and not path.suffix and len(path.parts) == 1:
+        commands = ", ".join(SUBCOMMANDS)
+        advice = f"{str(path)!r} is not a command ({commands}), and {advice}"
+    say("tuinb", advice)
+    return 2

@@ -11,6 +11,13 @@ zmq, and sends on demand what ipykernel will not. The code of an
 - `clear_output`: display "a", clear_output(wait=True), display "b";
 - `display_update`: display with display_id "d1", then update_display_data of it;
 - `sleep`: stay busy until an `interrupt_request` arrives (interrupt_mode message);
+- `fail`: an error (ValueError) and an `error` reply. Nothing queued is aborted,
+  whatever `stop_on_error` says: requests are read one at a time, each only
+  after the one before has been answered, so every request queued behind a
+  failing cell runs (what ipykernel does with a request that reaches it just
+  after the failing cell ended);
+- `input`: an `input_request` on stdin, then waits (up to 10 s) for the
+  `input_reply` and streams "got: VALUE";
 - anything else: a stream echoing the code.
 
 A `complete_request` or `inspect_request` is answered by the code it asks about:
@@ -22,6 +29,13 @@ A `complete_request` or `inspect_request` is answered by the code it asks about:
   (a module) over the word before the cursor, typed in `_jupyter_types_experimental`,
   or help text with a colour, an OSC title sequence and a BEL in it.
 
+With `SCRIPTED_KERNEL_STDIN_DELAY` set (seconds, or `never`), the stdin socket
+is bound only that long after the others (a kernel whose stdin a frontend
+cannot have reached yet).
+
+With `SCRIPTED_KERNEL_LOG` set (in the kernelspec's `env`), the code of every
+execute_request the kernel runs is appended to that file, one line each.
+
 Every kernel_info_request is answered twice: first by a forged reply (bad
 signature, implementation "forged"), then by the genuine one.
 """
@@ -29,6 +43,8 @@ signature, implementation "forged"), then by the genuine one.
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import re
 import sys
 import time
@@ -56,10 +72,16 @@ class ScriptedKernel:
         self.sockets: dict[str, zmq.Socket[bytes]] = {}
         kinds = {"shell": zmq.ROUTER, "control": zmq.ROUTER, "stdin": zmq.ROUTER}
         kinds |= {"iopub": zmq.PUB, "hb": zmq.REP}
+        delay = os.environ.get("SCRIPTED_KERNEL_STDIN_DELAY")
+        self.stdin_at: float | None = None
+        if delay:
+            self.stdin_at = math.inf if delay == "never" else time.monotonic() + float(delay)
+        self.info = info
         for channel, kind in kinds.items():
             sock: zmq.Socket[bytes] = ctx.socket(kind)
             sock.setsockopt(zmq.LINGER, 1000)
-            sock.bind(info.address(channel))
+            if channel != "stdin" or self.stdin_at is None:
+                sock.bind(info.address(channel))
             self.sockets[channel] = sock
         self.sleeping: WireMessage | None = None
         self.execution_count = 0
@@ -100,6 +122,13 @@ class ScriptedKernel:
             wait = None
             if self.later:
                 wait = max(0, int((min(due for due, _ in self.later) - time.monotonic()) * 1000))
+            if self.stdin_at is not None and self.stdin_at < math.inf:
+                stdin_wait = int(max(self.stdin_at - time.monotonic(), 0) * 1000) + 1
+                wait = stdin_wait if wait is None else min(wait, stdin_wait)
+            if self.stdin_at is not None and time.monotonic() >= self.stdin_at:
+                self.sockets["stdin"].bind(self.info.address("stdin"))
+                self.stdin_at = None
+                continue
             ready = poller.poll(wait)
             now = time.monotonic()
             for due, delayed in [entry for entry in self.later if entry[0] <= now]:
@@ -221,6 +250,10 @@ class ScriptedKernel:
         """Run one command (see the module docstring)."""
         code = str(request.content.get("code", ""))
         self.execution_count += 1
+        log = os.environ.get("SCRIPTED_KERNEL_LOG")
+        if log:
+            with Path(log).open("a", encoding="utf-8") as handle:
+                handle.write(code.replace("\n", " ") + "\n")
         if code == "out_of_order":
             self.reply(request)
             self.status("busy", request)
@@ -228,7 +261,8 @@ class ScriptedKernel:
             self.status("idle", request)
             return
         self.status("busy", request)
-        self.send("iopub", "execute_input", {"code": code, "execution_count": 1}, request)
+        started = {"code": code, "execution_count": self.execution_count}
+        self.send("iopub", "execute_input", started, request)
         if code == "sleep":
             self.sleeping = request
             return
@@ -246,6 +280,21 @@ class ScriptedKernel:
         elif code == "display_update":
             self.display(request, "first")
             self.display(request, "second", update=True)
+        elif code == "input":
+            self.send("stdin", "input_request", {"prompt": "? ", "password": False}, request)
+            stdin = self.sockets["stdin"]
+            if stdin.poll(10_000):
+                answer = deserialize(self.signer, stdin.recv_multipart(), channel="stdin")
+                value = answer.content.get("value") if answer is not None else None
+                self.stream(request, f"got: {value}\n")
+            else:
+                self.stream(request, "no answer\n")
+        elif code == "fail":
+            error = {"ename": "ValueError", "evalue": "x", "traceback": ["ValueError: x"]}
+            self.send("iopub", "error", error, request)
+            self.reply(request, "error", **error)
+            self.status("idle", request)
+            return
         else:
             self.stream(request, f"echo: {code}\n")
         self.reply(request)

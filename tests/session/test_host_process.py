@@ -221,7 +221,7 @@ async def test_a_killed_host_takes_its_kernel_and_leaves_a_recovery_copy(tmp_pat
         assert not files.socket.exists()
         offered = find_recovery(notebook)
         assert offered is not None
-        recovered = load(offered).cells[0].outputs[0]["text"]
+        recovered = load(offered.copy).cells[0].outputs[0]["text"]
         assert recovered.startswith("line 0\nline 1\nline 2\nline 3\nline 4\n")
         # the next start of the notebook's session works on the same socket path
         again = start_host(notebook, kernel="python3")
@@ -308,4 +308,4 @@ async def test_sigterm_keeps_unsaved_work_and_leaves_nothing_behind(tmp_path: Pa
         assert not files.lock.exists()
         offered = find_recovery(notebook)
         assert offered is not None
-        assert load(offered).cells[0].source == "unsaved work"
+        assert load(offered.copy).cells[0].source == "unsaved work"

@@ -19,6 +19,7 @@ from tuinb.engine.events import (
     CellQueued,
     CellStarted,
     EngineEvent,
+    InterruptUnanswered,
     KernelDied,
     KernelStarted,
     KernelStartFailed,
@@ -34,6 +35,8 @@ log = logging.getLogger(__name__)
 
 INTERRUPT_GRACE = 10.0
 """Seconds a timed-out cell gets to end after the kernel is interrupted."""
+INTERRUPT_ANSWER = 2.0
+"""Seconds after an interrupt when a cell still running is reported (`InterruptUnanswered`)."""
 
 
 class EngineError(Exception):
@@ -78,6 +81,7 @@ class Engine:
         self._pump_task: asyncio.Task[None] | None = None
         self._death_task: asyncio.Task[None] | None = None
         self._runner_task: asyncio.Task[None] | None = None
+        self._interrupt_watch: asyncio.Task[None] | None = None
         self._closed = False
         self._settled = asyncio.Event()  # set once the kernel is up, or known not to be
         self.widgets = CommManager(self._send_comm, self._emit)
@@ -201,18 +205,37 @@ class Engine:
             self._emit(CellFinished(self._queue.popleft(), "aborted"))
 
     async def _stop_tasks(self) -> None:
-        tasks = [t for t in (self._death_task, self._pump_task) if t is not None]
+        tasks = [
+            t for t in (self._death_task, self._pump_task, self._interrupt_watch) if t is not None
+        ]
         for task in tasks:
             task.cancel()
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
-        self._death_task = self._pump_task = None
+        self._death_task = self._pump_task = self._interrupt_watch = None
 
-    async def interrupt(self) -> None:
-        """Interrupt the kernel (the running cell gets KeyboardInterrupt; the queue stops)."""
-        if self.is_alive:
-            await self.backend.interrupt()
+    async def interrupt(self, *, answer_within: float = INTERRUPT_ANSWER) -> None:
+        """Interrupt the kernel (the running cell gets KeyboardInterrupt; the queue stops).
+
+        If the cell that was running is still running `answer_within` seconds
+        later, `InterruptUnanswered` is emitted (the UI offers a restart).
+        """
+        if not self.is_alive:
+            return
+        running = [e for e in self._router.executions() if e.began.done()]
+        await self.backend.interrupt()
+        if running and (self._interrupt_watch is None or self._interrupt_watch.done()):
+            self._interrupt_watch = asyncio.create_task(
+                self._watch_interrupt(running[0], answer_within), name="tuinb-interrupt-watch"
+            )
+
+    async def _watch_interrupt(self, execution: Execution, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(asyncio.shield(execution.done), seconds)
+        except TimeoutError:
+            if self.is_alive and not execution.done.done():
+                self._emit(InterruptUnanswered(seconds, execution.cell_id))
 
     async def restart(self) -> None:
         """Restart the kernel: running cells end as `error`, queued ones as `aborted`."""
@@ -307,10 +330,17 @@ class Engine:
         self._abort_queue()
 
     async def _run_queue(self) -> None:
+        """Run the queue one cell at a time: a request goes out only after the one before
+        it has finished, so no cell after a failing one ever reaches the kernel.
+
+        The kernel is told not to abort on its own (`stop_on_error=False`): nothing
+        is ever queued in it, and ipykernel's aborting state, entered after an error,
+        could otherwise drop a cell the user runs right after a failure.
+        """
         while self._queue:
             cell_id = self._queue.popleft()
             try:
-                result = await self.execute_cell(cell_id, stop_on_error=self.stop_on_error)
+                result = await self.execute_cell(cell_id, stop_on_error=False)
             except KeyError:  # the cell was deleted while it waited
                 self._emit(CellFinished(cell_id, "aborted"))
                 continue
@@ -376,10 +406,11 @@ class Engine:
         """Run `(cell_id, stop_on_error)` cells in order, sending requests ahead; for headless runs.
 
         Yields each cell's result in order; stop iterating (under
-        `contextlib.aclosing`) to stop the run. See `tuinb.engine.pipeline`:
-        requests go out in batches of up to `window`; a cell is cleared and
-        `CellStarted` emitted only when the kernel begins it, and `time_limit`
-        counts from then; cells the kernel aborts after an error stay untouched.
+        `contextlib.aclosing`) to stop the run. See `tuinb.engine.pipeline`: no
+        request goes out behind a cell that may stop the run before its reply
+        said `ok` (up to `window` behind cells allowed to fail); a cell is
+        cleared and `CellStarted` emitted only when the kernel begins it, and
+        `time_limit` counts from then; cells never sent stay untouched.
         """
         return run_pipelined(self, cells, window=window, time_limit=time_limit)
 
@@ -436,6 +467,8 @@ class Engine:
 
     async def _time_out(self, execution: Execution, limit: float) -> CellFinished:
         message = f"the cell did not finish within {limit:g} seconds and was interrupted"
+        if not execution.replied.done():  # a pipelined run sends nothing more behind it
+            execution.replied.set_result("timeout")
         # Requests sent ahead are dropped, as nothing runs after a timeout: if the
         # interrupted code swallows KeyboardInterrupt, the kernel does not abort them.
         for later in self._router.executions():

@@ -112,6 +112,15 @@ class WidgetClosed:
     model_id: str
 
 
+@dataclass(frozen=True)
+class InterruptUnanswered:
+    """The kernel was still running the same cell `seconds` after an interrupt (code that
+    ignores SIGINT, or a C extension that does not check for it): offer a restart."""
+
+    seconds: float
+    cell_id: str | None = None
+
+
 EngineEvent = (
     KernelStarted
     | KernelStartFailed
@@ -124,5 +133,6 @@ EngineEvent = (
     | CellFinished
     | WidgetChanged
     | WidgetClosed
+    | InterruptUnanswered
 )
 """Every event `Engine.events()` yields."""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
+
+from tuinb.headless.terminal import Parser, one_line, say
 
 
 def kernels_command() -> int:
@@ -13,13 +14,14 @@ def kernels_command() -> int:
 
     specs = find_kernel_specs()
     if not specs:
-        sys.stderr.write(
-            "tuinb kernels: no kernel found; install one, e.g. `pip install ipykernel`.\n"
-        )
+        say("tuinb kernels", "no kernel found; install one, e.g. `pip install ipykernel`.")
         return 1
-    rows = [("NAME", "DISPLAY NAME", "LANGUAGE", "PATH")]
-    rows += [
-        (name, spec.display_name, spec.language, str(spec.resource_dir))
+    rows: list[list[str]] = [["NAME", "DISPLAY NAME", "LANGUAGE", "PATH"]]
+    rows += [  # names and paths come from kernelspec files: no escape reaches the terminal
+        [
+            one_line(text)
+            for text in (name, spec.display_name, spec.language, str(spec.resource_dir))
+        ]
         for name, spec in sorted(specs.items())
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
@@ -31,7 +33,7 @@ def kernels_command() -> int:
 
 def main(argv: Sequence[str]) -> int:
     """`tuinb kernels`: list the kernels; returns the exit code."""
-    argparse.ArgumentParser(
+    Parser(
         prog="tuinb kernels",
         description="List the kernels tuinb can start (the same names as "
         "`jupyter kernelspec list`).",

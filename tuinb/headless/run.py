@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from tuinb.headless.progress import Progress, Reporter
+from tuinb.headless.terminal import Parser, say
 
 if TYPE_CHECKING:
     from tuinb.engine import Engine, KernelBackend
@@ -52,8 +53,8 @@ _SIGNAL_EXIT = {
 
 
 def _say(line: str) -> None:
-    sys.stderr.write(f"tuinb run: {line}\n")
-    sys.stderr.flush()
+    """One line on stderr; control characters from the notebook or kernel shown as marks."""
+    say("tuinb run", line)
 
 
 @dataclass
@@ -171,10 +172,18 @@ def _kernel_of(notebook: Notebook) -> str | None:
 
 
 def _peek_kernel_name(path: Path) -> tuple[bool, str | None]:
-    """(the file is JSON, its `metadata.kernelspec.name`) without loading it with nbformat."""
+    """(the file is JSON, its `metadata.kernelspec.name`) without loading it with nbformat.
+
+    Read as the model reads (a regular file under the size limit: a FIFO or
+    /dev/zero is refused at once, never waited on); anything odd is left to
+    `load` to explain.
+    """
+    from tuinb.model import NotebookError
+    from tuinb.model.files import read_bytes
+
     try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+        data = json.loads(read_bytes(path)[0])
+    except (NotebookError, ValueError, RecursionError):
         return False, None
     spec = data.get("metadata", {}).get("kernelspec") if isinstance(data, dict) else None
     name = spec.get("name") if isinstance(spec, dict) else None
@@ -242,6 +251,21 @@ def _prepare_save(path: Path, output: Path | None) -> None:
         is_readable_notebook(output)
 
 
+def _unwritable(target: Path) -> str | None:
+    """Why the result could not be written to `target` (checked before anything runs), or None.
+
+    A notebook marked read-only (0444, even for root) is not written over
+    from the command line: there is no one to ask.
+    """
+    from tuinb.model import NotebookSaveError, check_writable
+
+    try:
+        check_writable(target)
+    except NotebookSaveError as err:
+        return str(err).removesuffix(".") + "; nothing was run."
+    return None
+
+
 def _run_with_signals(main: Callable[[], Any]) -> tuple[Any, int | None]:
     """Run the coroutine `main()`; Ctrl-C/SIGTERM/SIGHUP cancel it.
 
@@ -301,6 +325,10 @@ def run_command(
         except NotebookError as exc:
             _say(str(exc))
             return 2
+    unwritable = _unwritable(output or notebook)
+    if unwritable is not None:
+        _say(unwritable)
+        return 2
     from tuinb.kernel.errors import KernelError
     from tuinb.kernel.kernelspec import default_kernel_name, get_kernel_spec
     from tuinb.kernel.manager import KernelManager, shutdown_all_kernels_sync
@@ -393,7 +421,7 @@ def _signals_interrupt(caught: list[int]) -> Iterator[None]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="tuinb run",
         description="Execute every code cell of a notebook in order and save the outputs.",
     )
