@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tuinb import __version__
+from tuinb.headless.terminal import Parser, install_safe_logging, say
 
 if TYPE_CHECKING:
     from tuinb.engine.sources import Source
@@ -23,13 +24,16 @@ if TYPE_CHECKING:
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "run": ("tuinb.headless.run", "execute a notebook headless (tuinb run --help)"),
     "kernels": ("tuinb.headless.kernels", "list the installed kernels"),
+    "config": ("tuinb.headless.config_command", "print the documented default config file"),
+    "sessions": ("tuinb.session.commands", "list the notebooks running in the background"),
+    "attach": ("tuinb.cli_attach", "attach to a notebook running in the background"),
 }
 """Subcommand name -> (module with `main(argv) -> int`, one line for `tuinb --help`)."""
 
 
 def _editor_parser() -> argparse.ArgumentParser:
     usage = [f"  tuinb {name:<16} {summary}" for name, (_module, summary) in SUBCOMMANDS.items()]
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="tuinb",
         description="A Jupyter notebook editor for the terminal.",
         epilog="other commands:\n" + "\n".join(usage),
@@ -61,11 +65,18 @@ def _editor_parser() -> argparse.ArgumentParser:
         help="attach to a running kernel: a connection file, a name in the Jupyter runtime "
         "folder, or the newest there",
     )
+    parser.add_argument(
+        "--no-detach",
+        action="store_true",
+        help="run the kernel in this process: cells stop when the terminal goes "
+        "(no background session)",
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `tuinb` console script; returns the exit code."""
+    install_safe_logging()
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in SUBCOMMANDS:
         module = importlib.import_module(SUBCOMMANDS[args[0]][0])
@@ -77,11 +88,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         source = _source(editor_args)
         if source is None:
             return 2
-        sys.stderr.write(
-            "tuinb: the editor cannot open server notebooks, gateway or existing kernels yet; "
-            "`tuinb run` can run server notebooks.\n"
+        say(
+            "tuinb",
+            "the editor cannot open server notebooks, gateway or existing kernels yet; "
+            "`tuinb run` can run server notebooks.",
         )
         return 2
+    refused = _refuse_without_terminal(path)
+    if refused is not None:
+        return refused
     from tuinb.ui.launch import open_editor
 
     try:
@@ -119,7 +134,7 @@ def _source(args: argparse.Namespace) -> Source | None:
             kernel=args.kernel,
         )
     except SourceError as exc:
-        sys.stderr.write(f"tuinb: {exc}\n")
+        say("tuinb", str(exc))
         return None
     if source.command_line_tokens:
         from tuinb.server.secret import scrub_command_line
@@ -127,3 +142,32 @@ def _source(args: argparse.Namespace) -> Source | None:
         for token in source.command_line_tokens:
             scrub_command_line(token)
     return source
+
+
+def _refuse_without_terminal(path: Path | None) -> int | None:
+    """Exit code 2, with one sentence, when stdin or stdout is not a terminal; else None.
+
+    The editor would otherwise wait for keys that never come and write its
+    screen into a file (`tuinb nb.ipynb < /dev/null > out.txt`, a cron job,
+    a mistyped command such as `tuinb config`). Checked before the UI is
+    imported. A path that cannot be opened is named first, as with a terminal.
+    """
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        return None
+    advice = (
+        "the editor needs a terminal on stdin and stdout; to execute a notebook without one,"
+        " use `tuinb run NOTEBOOK`."
+    )
+    if path is not None and (path.exists() or path.is_symlink()):
+        from tuinb.model import NotebookError, load
+
+        try:
+            load(path, defer_validation=True)
+        except NotebookError as err:
+            say("tuinb", str(err))
+            return 2
+    elif path is not None and not path.suffix and len(path.parts) == 1:
+        commands = ", ".join(SUBCOMMANDS)
+        advice = f"{str(path)!r} is not a command ({commands}), and {advice}"
+    say("tuinb", advice)
+    return 2

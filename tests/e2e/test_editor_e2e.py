@@ -107,11 +107,8 @@ async def test_untouched_open_quit_writes_nothing(
     assert notebook.stat().st_mtime_ns == mtime
 
 
-async def test_kill_9_then_reopen_offers_the_recovery_copy(
-    tmux: TmuxSession, tuinb: Path, tmp_path: Path
-) -> None:
-    notebook = write_notebook(tmp_path / "crash.ipynb", [{"source": ""}, {"source": "y = 2"}])
-    before = notebook.read_bytes()
+async def crash_with_unsaved_work(tmux: TmuxSession, tuinb: Path, notebook: Path) -> Path:
+    """Type `survivor = 'kept'` into the first cell, wait for the recovery copy, kill -9."""
     recovery = paths.recovery_file(notebook)
     await open_editor(tmux, tuinb, notebook)
     await tmux.send("Enter")
@@ -126,6 +123,15 @@ async def test_kill_9_then_reopen_offers_the_recovery_copy(
     )
     os.kill(await tmux.pid(), signal.SIGKILL)
     assert await tmux.wait_exit() == 128 + signal.SIGKILL
+    return recovery
+
+
+async def test_kill_9_then_reopen_offers_the_recovery_copy(
+    tmux: TmuxSession, tuinb: Path, tmp_path: Path
+) -> None:
+    notebook = write_notebook(tmp_path / "crash.ipynb", [{"source": ""}, {"source": "y = 2"}])
+    before = notebook.read_bytes()
+    recovery = await crash_with_unsaved_work(tmux, tuinb, notebook)
     assert notebook.read_bytes() == before
 
     await open_editor(tmux, tuinb, notebook, session="again")

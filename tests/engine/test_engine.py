@@ -175,7 +175,7 @@ async def test_queue_runs_in_order_one_at_a_time(three: Harness) -> None:
 async def test_an_error_stops_the_queue(three: Harness) -> None:
     three.engine.run_cells(["c0", "c1", "c2"])
     first = await three.client.next_request(1)
-    assert first.stop_on_error
+    assert not first.stop_on_error, "the engine stops the queue, not the kernel's abort"
     three.client.run_error(first)
     await three.until(lambda: len(three.finished()) == 3, "all three to end")
     finished = three.finished()

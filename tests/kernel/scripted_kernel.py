@@ -11,7 +11,30 @@ zmq, and sends on demand what ipykernel will not. The code of an
 - `clear_output`: display "a", clear_output(wait=True), display "b";
 - `display_update`: display with display_id "d1", then update_display_data of it;
 - `sleep`: stay busy until an `interrupt_request` arrives (interrupt_mode message);
+- `fail`: an error (ValueError) and an `error` reply. Nothing queued is aborted,
+  whatever `stop_on_error` says: requests are read one at a time, each only
+  after the one before has been answered, so every request queued behind a
+  failing cell runs (what ipykernel does with a request that reaches it just
+  after the failing cell ended);
+- `input`: an `input_request` on stdin, then waits (up to 10 s) for the
+  `input_reply` and streams "got: VALUE";
 - anything else: a stream echoing the code.
+
+A `complete_request` or `inspect_request` is answered by the code it asks about:
+
+- code starting with `never`: no reply at all;
+- code starting with `slow`: the reply comes 2 s later;
+- while a `sleep` runs: held until the sleep ends (as a busy kernel does);
+- anything else: at once, with the matches `alpha` (a function) and `alphabet`
+  (a module) over the word before the cursor, typed in `_jupyter_types_experimental`,
+  or help text with a colour, an OSC title sequence and a BEL in it.
+
+With `SCRIPTED_KERNEL_STDIN_DELAY` set (seconds, or `never`), the stdin socket
+is bound only that long after the others (a kernel whose stdin a frontend
+cannot have reached yet).
+
+With `SCRIPTED_KERNEL_LOG` set (in the kernelspec's `env`), the code of every
+execute_request the kernel runs is appended to that file, one line each.
 
 Every kernel_info_request is answered twice: first by a forged reply (bad
 signature, implementation "forged"), then by the genuine one.
@@ -20,7 +43,11 @@ signature, implementation "forged"), then by the genuine one.
 from __future__ import annotations
 
 import argparse
+import math
+import os
+import re
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -45,13 +72,21 @@ class ScriptedKernel:
         self.sockets: dict[str, zmq.Socket[bytes]] = {}
         kinds = {"shell": zmq.ROUTER, "control": zmq.ROUTER, "stdin": zmq.ROUTER}
         kinds |= {"iopub": zmq.PUB, "hb": zmq.REP}
+        delay = os.environ.get("SCRIPTED_KERNEL_STDIN_DELAY")
+        self.stdin_at: float | None = None
+        if delay:
+            self.stdin_at = math.inf if delay == "never" else time.monotonic() + float(delay)
+        self.info = info
         for channel, kind in kinds.items():
             sock: zmq.Socket[bytes] = ctx.socket(kind)
             sock.setsockopt(zmq.LINGER, 1000)
-            sock.bind(info.address(channel))
+            if channel != "stdin" or self.stdin_at is None:
+                sock.bind(info.address(channel))
             self.sockets[channel] = sock
         self.sleeping: WireMessage | None = None
         self.execution_count = 0
+        self.held: list[tuple[str, WireMessage]] = []
+        self.later: list[tuple[float, WireMessage]] = []
 
     def send(
         self,
@@ -84,7 +119,25 @@ class ScriptedKernel:
             poller.register(self.sockets[channel], zmq.POLLIN)
         self.status("starting", None)
         while True:
-            for sock, _ in poller.poll():
+            wait = None
+            if self.later:
+                wait = max(0, int((min(due for due, _ in self.later) - time.monotonic()) * 1000))
+            if self.stdin_at is not None and self.stdin_at < math.inf:
+                stdin_wait = int(max(self.stdin_at - time.monotonic(), 0) * 1000) + 1
+                wait = stdin_wait if wait is None else min(wait, stdin_wait)
+            if self.stdin_at is not None and time.monotonic() >= self.stdin_at:
+                self.sockets["stdin"].bind(self.info.address("stdin"))
+                self.stdin_at = None
+                continue
+            ready = poller.poll(wait)
+            now = time.monotonic()
+            for due, delayed in [entry for entry in self.later if entry[0] <= now]:
+                self.later.remove((due, delayed))
+                if self.sleeping is not None:  # busy: answered when the sleep ends
+                    self.held.append(("shell", delayed))
+                else:
+                    self.introspect(delayed)
+            for sock, _ in ready:
                 if sock is self.sockets["hb"]:
                     sock.send(sock.recv())
                     continue
@@ -109,6 +162,15 @@ class ScriptedKernel:
         if msg_type == "execute_request":
             self.execute(request)
             return True
+        if msg_type in ("complete_request", "inspect_request"):
+            code = str(request.content.get("code", ""))
+            if self.sleeping is not None:
+                self.held.append((channel, request))
+            elif code.startswith("slow"):
+                self.later.append((time.monotonic() + 2.0, request))
+            elif not code.startswith("never"):
+                self.introspect(request)
+            return True
         self.status("busy", request)
         if msg_type == "kernel_info_request":
             forged = {"implementation": "forged", "protocol_version": "5.3"}
@@ -127,6 +189,44 @@ class ScriptedKernel:
             self.send(channel, reply_type, {"status": "ok"}, request)
         self.status("idle", request)
         return True
+
+    def introspect(self, request: WireMessage) -> None:
+        """Answer a complete_request or inspect_request (see the module docstring)."""
+        code = str(request.content.get("code", ""))
+        cursor = int(request.content.get("cursor_pos", len(code)))
+        self.status("busy", request)
+        if request.header["msg_type"] == "complete_request":
+            word = re.search(r"\w*$", code[:cursor])
+            start = cursor - len(word.group()) if word else cursor
+            types = [
+                {
+                    "start": start,
+                    "end": cursor,
+                    "text": "alpha",
+                    "type": "function",
+                    "signature": "(x, y=1)",
+                },
+                {
+                    "start": start,
+                    "end": cursor,
+                    "text": "alphabet",
+                    "type": "module",
+                    "signature": "",
+                },
+            ]
+            content = {
+                "status": "ok",
+                "matches": ["alpha", "alphabet"],
+                "cursor_start": start,
+                "cursor_end": cursor,
+                "metadata": {"_jupyter_types_experimental": types},
+            }
+            self.send("shell", "complete_reply", content, request)
+        else:
+            text = "\x1b[31mSignature:\x1b[0m alpha(x)\x1b]0;pwned\x07\x07\nDocstring: first letter"
+            content = {"status": "ok", "found": True, "data": {"text/plain": text}, "metadata": {}}
+            self.send("shell", "inspect_reply", content, request)
+        self.status("idle", request)
 
     def reply(self, request: WireMessage, status: str = "ok", **extra: Any) -> None:
         """The execute_reply."""
@@ -150,6 +250,10 @@ class ScriptedKernel:
         """Run one command (see the module docstring)."""
         code = str(request.content.get("code", ""))
         self.execution_count += 1
+        log = os.environ.get("SCRIPTED_KERNEL_LOG")
+        if log:
+            with Path(log).open("a", encoding="utf-8") as handle:
+                handle.write(code.replace("\n", " ") + "\n")
         if code == "out_of_order":
             self.reply(request)
             self.status("busy", request)
@@ -157,7 +261,8 @@ class ScriptedKernel:
             self.status("idle", request)
             return
         self.status("busy", request)
-        self.send("iopub", "execute_input", {"code": code, "execution_count": 1}, request)
+        started = {"code": code, "execution_count": self.execution_count}
+        self.send("iopub", "execute_input", started, request)
         if code == "sleep":
             self.sleeping = request
             return
@@ -175,6 +280,21 @@ class ScriptedKernel:
         elif code == "display_update":
             self.display(request, "first")
             self.display(request, "second", update=True)
+        elif code == "input":
+            self.send("stdin", "input_request", {"prompt": "? ", "password": False}, request)
+            stdin = self.sockets["stdin"]
+            if stdin.poll(10_000):
+                answer = deserialize(self.signer, stdin.recv_multipart(), channel="stdin")
+                value = answer.content.get("value") if answer is not None else None
+                self.stream(request, f"got: {value}\n")
+            else:
+                self.stream(request, "no answer\n")
+        elif code == "fail":
+            error = {"ename": "ValueError", "evalue": "x", "traceback": ["ValueError: x"]}
+            self.send("iopub", "error", error, request)
+            self.reply(request, "error", **error)
+            self.status("idle", request)
+            return
         else:
             self.stream(request, f"echo: {code}\n")
         self.reply(request)
@@ -187,6 +307,9 @@ class ScriptedKernel:
         self.send("iopub", "error", error, request)
         self.reply(request, "error", **error)
         self.status("idle", request)
+        held, self.held = self.held, []
+        for _channel, waiting in held:
+            self.introspect(waiting)
 
 
 def main() -> None:

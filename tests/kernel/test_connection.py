@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -94,12 +97,42 @@ def test_missing_field_is_an_error() -> None:
         ConnectionInfo.from_dict({"transport": "tcp", "ip": "127.0.0.1"})
 
 
-def test_socket_dirs_of_dead_frontends_are_swept(tmp_path: Path) -> None:
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)  # fmt: skip
-    stale = tmp_path / f"tuinb-{int(dead.stdout)}-abcdefgh"
-    stale.mkdir()
-    (stale / "k-1").write_text("")
+LEAVE_A_CONNECTION = """
+import sys
+from tuinb.kernel.connection import connection_file_path, new_connection_info, write_connection_file
+info = new_connection_info("ipc")
+path = connection_file_path()
+write_connection_file(info, path)
+print(info.ip)
+print(path)
+"""
+
+
+@pytest.fixture
+def short_tmp() -> Iterator[Path]:
+    """A folder with a path short enough for socket folders (pytest's may be too long)."""
+    folder = Path(tempfile.mkdtemp(prefix="tuinb-t", dir="/tmp"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def killed_frontend(base: Path) -> tuple[Path, Path]:
+    """The socket folder and connection file (in `base`) a tuinb killed with kill -9 leaves."""
+    env = {**os.environ, "TMPDIR": str(base), "JUPYTER_RUNTIME_DIR": str(base)}
+    env.pop("XDG_RUNTIME_DIR", None)
+    done = subprocess.run([sys.executable, "-c", LEAVE_A_CONNECTION],
+                          capture_output=True, text=True, check=True, env=env)  # fmt: skip
+    prefix, path = done.stdout.split()
+    assert Path(prefix).parent.parent == base
+    return Path(prefix).parent, Path(path)
+
+
+def test_socket_dirs_of_dead_frontends_are_swept(short_tmp: Path) -> None:
+    tmp_path = short_tmp
+    stale, _file = killed_frontend(tmp_path)
+    assert stale.name.startswith("tuinb-")
     alive = tmp_path / f"tuinb-{os.getppid()}-abcdefgh"
     alive.mkdir()
     unrelated = tmp_path / "tuinb-notes"
@@ -113,19 +146,20 @@ def test_socket_dirs_of_dead_frontends_are_swept(tmp_path: Path) -> None:
         assert Path(info.ip).parent.name.startswith(f"tuinb-{os.getpid()}-")
     finally:
         remove_connection(info, None)
+    assert not Path(info.ip).parent.exists()
 
 
 def test_connection_files_of_dead_frontends_are_swept(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, short_tmp: Path
 ) -> None:
+    tmp_path = short_tmp
     monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path))
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)  # fmt: skip
-    stale = tmp_path / f"kernel-tuinb-{int(dead.stdout)}-0123456789ab.json"
+    _folder, stale = killed_frontend(tmp_path)
     alive = tmp_path / f"kernel-tuinb-{os.getppid()}-0123456789ab.json"
     foreign = tmp_path / "kernel-12345.json"  # jupyter_client's: never ours to delete
-    for path in (stale, alive, foreign):
-        path.write_text("{}")
+    for path in (alive, foreign):
+        path.write_bytes(stale.read_bytes())
+        path.chmod(0o600)
     path = connection_file_path()
     assert path.parent == tmp_path
     assert path.name.startswith(f"kernel-tuinb-{os.getpid()}-")

@@ -127,18 +127,23 @@ def test_write_that_runs_out_of_space_half_way(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["nb.ipynb"]
 
 
-def test_permission_denied_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_folder_that_refuses_temporary_files_gets_the_file_written_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A shared folder where the file may be written but no file created: written in place."""
     path = _copy(tmp_path)
-    before = path.read_bytes()
+    inode = path.stat().st_ino
+    notebook = load(path)
+    notebook.insert_cell(0, "markdown", "in place")
 
     def refuse(*args: object, **kwargs: object) -> tuple[int, str]:
         raise PermissionError(errno.EACCES, "Permission denied")
 
     monkeypatch.setattr(tempfile, "mkstemp", refuse)
-    with pytest.raises(NotebookSaveError) as info:
-        save(load(path))
-    assert "permission denied; save under another name" in str(info.value)
-    assert path.read_bytes() == before
+    save(notebook)
+    assert path.stat().st_ino == inode
+    assert load(path).cells[0].source == "in place"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["nb.ipynb"]
 
 
 def test_save_without_path_is_refused() -> None:

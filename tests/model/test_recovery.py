@@ -48,7 +48,9 @@ def test_recovery_round_trip(tmp_path: Path, isolated_dirs: Path) -> None:
     assert path.read_bytes() == before  # the notebook file is not touched
     assert notebook.dirty  # writing a recovery copy does not mark clean
     _age(path, 10)
-    assert find_recovery(path) == copy
+    found = find_recovery(path)
+    assert found is not None
+    assert found.copy == copy
     restored = load_recovery(path)
     assert restored.path == path
     assert restored.dirty
@@ -59,11 +61,12 @@ def test_recovery_round_trip(tmp_path: Path, isolated_dirs: Path) -> None:
     discard_recovery(path)  # twice is fine
 
 
-def test_older_recovery_is_not_offered(tmp_path: Path) -> None:
+def test_a_copy_with_the_files_content_is_not_offered(tmp_path: Path) -> None:
     notebook, path = _saved(tmp_path)
     copy = write_recovery(notebook, path)
-    _age(copy, 10)
+    _age(path, 10)  # newer than the file, but nothing in it the file lacks
     assert find_recovery(path) is None
+    assert copy.exists()
 
 
 def test_recovery_offered_when_file_is_gone(tmp_path: Path) -> None:

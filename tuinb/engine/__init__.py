@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tuinb.engine.completion import Completion, Help, Match
 from tuinb.engine.engine import Engine, EngineError
 from tuinb.engine.events import (
     CellFinished,
@@ -10,6 +11,7 @@ from tuinb.engine.events import (
     CellStatus,
     EngineEvent,
     InputRequested,
+    InterruptUnanswered,
     KernelConnectionChanged,
     KernelDied,
     KernelStarted,
@@ -17,7 +19,10 @@ from tuinb.engine.events import (
     KernelState,
     KernelStatusChanged,
     OutputsChanged,
+    WidgetChanged,
+    WidgetClosed,
 )
+from tuinb.engine.introspect import Completer
 from tuinb.engine.protocols import KernelBackend, NotebookLike
 
 __all__ = [
@@ -25,10 +30,14 @@ __all__ = [
     "CellQueued",
     "CellStarted",
     "CellStatus",
+    "Completer",
+    "Completion",
     "Engine",
     "EngineError",
     "EngineEvent",
+    "Help",
     "InputRequested",
+    "InterruptUnanswered",
     "KernelBackend",
     "KernelConnectionChanged",
     "KernelDied",
@@ -36,6 +45,9 @@ __all__ = [
     "KernelStarted",
     "KernelState",
     "KernelStatusChanged",
+    "Match",
     "NotebookLike",
     "OutputsChanged",
+    "WidgetChanged",
+    "WidgetClosed",
 ]

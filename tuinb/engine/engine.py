@@ -11,12 +11,16 @@ from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Sequence
 from typing import Any, cast
 
+from tuinb.engine import introspect
 from tuinb.engine.backends import ConnectionReporting
+from tuinb.engine.comms import CommManager, CommSender
+from tuinb.engine.completion import Completion, Help
 from tuinb.engine.events import (
     CellFinished,
     CellQueued,
     CellStarted,
     EngineEvent,
+    InterruptUnanswered,
     KernelConnectionChanged,
     KernelDied,
     KernelStarted,
@@ -33,6 +37,8 @@ log = logging.getLogger(__name__)
 
 INTERRUPT_GRACE = 10.0
 """Seconds a timed-out cell gets to end after the kernel is interrupted."""
+INTERRUPT_ANSWER = 2.0
+"""Seconds after an interrupt when a cell still running is reported (`InterruptUnanswered`)."""
 
 
 class EngineError(Exception):
@@ -81,8 +87,11 @@ class Engine:
         self.connection_state = "connected"
         """For a kernel on a server: `connected`, `reconnecting` or `closed` (see
         `KernelConnectionChanged`); a local kernel is always `connected`."""
+        self._interrupt_watch: asyncio.Task[None] | None = None
         self._closed = False
         self._settled = asyncio.Event()  # set once the kernel is up, or known not to be
+        self.widgets = CommManager(self._send_comm, self._emit)
+        """Widget comms: the models (`widgets.store`); `update`/`click` send changes back."""
 
     # ------------------------------------------------------------------ state
 
@@ -173,6 +182,8 @@ class Engine:
                 if state in ("busy", "idle") and self.kernel_state in ("busy", "idle"):
                     self._set_state(cast(KernelState, state))
             try:
+                if await self.widgets.handle(message):  # comms, and outputs an Output widget took
+                    continue
                 events = self._router.route(message)
             except Exception:  # one odd message must not stop the pump
                 log.exception("could not apply a %s message", message.msg_type)
@@ -190,6 +201,7 @@ class Engine:
         if self._closed:
             return
         self._client = None
+        self.widgets.kernel_gone()
         self._set_state("dead")
         self._emit(KernelDied(reason))
         self._end_all(running_ename="DeadKernelError", running_evalue=reason)
@@ -208,18 +220,37 @@ class Engine:
             self._emit(CellFinished(self._queue.popleft(), "aborted"))
 
     async def _stop_tasks(self) -> None:
-        tasks = [t for t in (self._death_task, self._pump_task) if t is not None]
+        tasks = [
+            t for t in (self._death_task, self._pump_task, self._interrupt_watch) if t is not None
+        ]
         for task in tasks:
             task.cancel()
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
-        self._death_task = self._pump_task = None
+        self._death_task = self._pump_task = self._interrupt_watch = None
 
-    async def interrupt(self) -> None:
-        """Interrupt the kernel (the running cell gets KeyboardInterrupt; the queue stops)."""
-        if self.is_alive:
-            await self.backend.interrupt()
+    async def interrupt(self, *, answer_within: float = INTERRUPT_ANSWER) -> None:
+        """Interrupt the kernel (the running cell gets KeyboardInterrupt; the queue stops).
+
+        If the cell that was running is still running `answer_within` seconds
+        later, `InterruptUnanswered` is emitted (the UI offers a restart).
+        """
+        if not self.is_alive:
+            return
+        running = [e for e in self._router.executions() if e.began.done()]
+        await self.backend.interrupt()
+        if running and (self._interrupt_watch is None or self._interrupt_watch.done()):
+            self._interrupt_watch = asyncio.create_task(
+                self._watch_interrupt(running[0], answer_within), name="tuinb-interrupt-watch"
+            )
+
+    async def _watch_interrupt(self, execution: Execution, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(asyncio.shield(execution.done), seconds)
+        except TimeoutError:
+            if self.is_alive and not execution.done.done():
+                self._emit(InterruptUnanswered(seconds, execution.cell_id))
 
     async def restart(self) -> None:
         """Restart the kernel: running cells end as `error`, queued ones as `aborted`."""
@@ -227,6 +258,7 @@ class Engine:
         self._settled.clear()
         await self._stop_tasks()
         self._client = None
+        self.widgets.kernel_gone()
         self._end_all(running_ename="KernelRestarted", running_evalue="the kernel was restarted")
         try:
             client = await self.backend.restart(timeout=self.start_timeout)
@@ -241,6 +273,17 @@ class Engine:
         if self._client is None:
             raise EngineError("The kernel is not running: start it again and re-run the cell.")
         await self._client.input_reply(value)
+
+    async def _send_comm(self, msg_type: str, content: dict[str, Any]) -> str | None:
+        """Send a comm message for the widgets; None if no kernel can take it now."""
+        client = self._client
+        if not isinstance(client, CommSender) or not self.is_alive:
+            return None
+        try:
+            return await client.comm_send(msg_type, content)
+        except Exception as exc:  # the kernel went away meanwhile: the widget changes here only
+            log.warning("could not send %s: %s", msg_type, exc)
+            return None
 
     async def shutdown(self, *, timeout: float = 5) -> None:  # noqa: ASYNC109 (the kernel contract)
         """Stop the kernel; end running/queued cells; end `events()`. Idempotent.
@@ -306,10 +349,17 @@ class Engine:
         self._abort_queue()
 
     async def _run_queue(self) -> None:
+        """Run the queue one cell at a time: a request goes out only after the one before
+        it has finished, so no cell after a failing one ever reaches the kernel.
+
+        The kernel is told not to abort on its own (`stop_on_error=False`): nothing
+        is ever queued in it, and ipykernel's aborting state, entered after an error,
+        could otherwise drop a cell the user runs right after a failure.
+        """
         while self._queue:
             cell_id = self._queue.popleft()
             try:
-                result = await self.execute_cell(cell_id, stop_on_error=self.stop_on_error)
+                result = await self.execute_cell(cell_id, stop_on_error=False)
             except KeyError:  # the cell was deleted while it waited
                 self._emit(CellFinished(cell_id, "aborted"))
                 continue
@@ -375,10 +425,11 @@ class Engine:
         """Run `(cell_id, stop_on_error)` cells in order, sending requests ahead; for headless runs.
 
         Yields each cell's result in order; stop iterating (under
-        `contextlib.aclosing`) to stop the run. See `tuinb.engine.pipeline`:
-        requests go out in batches of up to `window`; a cell is cleared and
-        `CellStarted` emitted only when the kernel begins it, and `time_limit`
-        counts from then; cells the kernel aborts after an error stay untouched.
+        `contextlib.aclosing`) to stop the run. See `tuinb.engine.pipeline`: no
+        request goes out behind a cell that may stop the run before its reply
+        said `ok` (up to `window` behind cells allowed to fail); a cell is
+        cleared and `CellStarted` emitted only when the kernel begins it, and
+        `time_limit` counts from then; cells never sent stay untouched.
         """
         return run_pipelined(self, cells, window=window, time_limit=time_limit)
 
@@ -435,6 +486,8 @@ class Engine:
 
     async def _time_out(self, execution: Execution, limit: float) -> CellFinished:
         message = f"the cell did not finish within {limit:g} seconds and was interrupted"
+        if not execution.replied.done():  # a pipelined run sends nothing more behind it
+            execution.replied.set_result("timeout")
         # Requests sent ahead are dropped, as nothing runs after a timeout: if the
         # interrupted code swallows KeyboardInterrupt, the kernel does not abort them.
         for later in self._router.executions():
@@ -454,3 +507,47 @@ class Engine:
                 self._emit(event)
             return await execution.done
         return dataclasses.replace(result, status="error", ename="CellTimeoutError", evalue=message)
+
+    # ------------------------------------------------- completion and help
+
+    def _introspector(self) -> introspect.IntrospectingClient | None:
+        client = self._client
+        if not self.is_alive or self.kernel_state in ("starting", "restarting"):
+            return None
+        return client if isinstance(client, introspect.IntrospectingClient) else None
+
+    async def complete(
+        self, code: str, cursor_pos: int, *, deadline: float = introspect.DEADLINE
+    ) -> Completion:
+        """The kernel's completions at `cursor_pos` in `code`, within `deadline` seconds.
+
+        Never raises and never waits longer: a kernel that is busy, starting
+        or gone gives a result whose `status` says so (see `tuinb.engine.introspect`).
+        """
+        return await introspect.complete(
+            self._introspector(),
+            code,
+            cursor_pos,
+            deadline=deadline,
+            busy=lambda: self.kernel_state == "busy",
+            running=bool(self.running),
+        )
+
+    async def inspect(
+        self,
+        code: str,
+        cursor_pos: int,
+        detail_level: int = 0,
+        *,
+        deadline: float = introspect.DEADLINE,
+    ) -> Help:
+        """Help on the name at `cursor_pos`, as `complete` does (`detail_level` 1: with source)."""
+        return await introspect.inspect(
+            self._introspector(),
+            code,
+            cursor_pos,
+            detail_level,
+            deadline=deadline,
+            busy=lambda: self.kernel_state == "busy",
+            running=bool(self.running),
+        )

@@ -106,6 +106,30 @@ class CellFinished:
     evalue: str | None = None
 
 
+@dataclass(frozen=True)
+class WidgetChanged:
+    """A widget model was created or its state changed (`Engine.widgets.store` holds it):
+    redraw the views of `model_id` (a cell's widget output, an Output widget's outputs)."""
+
+    model_id: str
+
+
+@dataclass(frozen=True)
+class WidgetClosed:
+    """The kernel closed a widget: its views show nothing any more (as in JupyterLab)."""
+
+    model_id: str
+
+
+@dataclass(frozen=True)
+class InterruptUnanswered:
+    """The kernel was still running the same cell `seconds` after an interrupt (code that
+    ignores SIGINT, or a C extension that does not check for it): offer a restart."""
+
+    seconds: float
+    cell_id: str | None = None
+
+
 EngineEvent = (
     KernelStarted
     | KernelStartFailed
@@ -117,5 +141,8 @@ EngineEvent = (
     | OutputsChanged
     | InputRequested
     | CellFinished
+    | WidgetChanged
+    | WidgetClosed
+    | InterruptUnanswered
 )
 """Every event `Engine.events()` yields."""

@@ -55,10 +55,23 @@ class Execution:
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
     """Resolved when the kernel began running the code (set at once unless deferred)."""
+    replied: asyncio.Future[str] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
+    """Resolved with the execute_reply's status (`ok`, `error`, `aborted`) when it arrives;
+    with `timeout` when a time limit interrupts the cell first; with the final status when
+    the execution ends without a reply (the kernel died or restarted). A run sends the next
+    request behind a cell that may stop it only once this says `ok`."""
 
     def __post_init__(self) -> None:
         if not self.deferred:
             self.began.set_result(None)
+
+    def note_reply(self, status: str) -> None:
+        """Record the execute_reply's status (the first verdict stands: see `replied`)."""
+        self.reply_status = status
+        if not self.replied.done():
+            self.replied.set_result(status)
 
     def finish(
         self, status: CellStatus, *, ename: str | None = None, evalue: str | None = None
@@ -66,6 +79,8 @@ class Execution:
         """Resolve `done` (once) and return the event, or None if already finished."""
         if self.done.done():
             return None
+        if not self.replied.done():
+            self.replied.set_result(status)
         event = CellFinished(
             self.cell_id,
             status,
@@ -174,7 +189,7 @@ class Router:
                 return self._maybe_finish(execution)
             return []
         if msg_type == "execute_reply" and getattr(content, "status", None) == "aborted":
-            execution.reply_status = "aborted"
+            execution.note_reply("aborted")
             execution.idle = True
             return self._maybe_finish(execution)
         return None
@@ -237,7 +252,7 @@ class Router:
         if message.msg_type == "status" and content.execution_state == "idle":
             execution.idle = True
         elif message.msg_type == "execute_reply":
-            execution.reply_status = str(getattr(content, "status", "ok"))
+            execution.note_reply(str(getattr(content, "status", "ok")))
             execution.idle = execution.idle or execution.reply_status == "aborted"
         else:
             return []
@@ -254,7 +269,6 @@ class Router:
                     cell.metadata.setdefault("execution", {})["shell.execute_reply.started"] = stamp
             self._timing(execution, "shell.execute_reply", message)
         status = str(getattr(content, "status", "ok"))
-        execution.reply_status = status
         events: list[EngineEvent] = []
         count = getattr(content, "execution_count", None)
         if isinstance(count, int) and status != "aborted" and count != execution.execution_count:
@@ -267,6 +281,7 @@ class Router:
         if status == "aborted":
             # An aborted request may never get its own idle: it is over now.
             execution.idle = True
+        execution.note_reply(status)  # last: the model holds the reply's count and error
         events.extend(self._maybe_finish(execution))
         return events
 
@@ -309,3 +324,7 @@ def _output_dict(msg_type: str, content: Any) -> dict[str, Any]:
     if transient:
         output["transient"] = transient
     return output
+
+
+output_dict = _output_dict
+"""The nbformat output of an iopub output message (public for Output widgets' capture)."""

@@ -1,25 +1,24 @@
-"""`tuinb kernels`: the installed kernels, as `jupyter kernelspec list` shows them, plus columns."""
+"""`tuinb kernels`: the installed kernels, as `jupyter kernelspec list` shows them, plus columns
+(or, with `--server`/`--gateway-url`, those of a Jupyter server or gateway)."""
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Sequence
+
+from tuinb.headless.terminal import Parser, one_line, say
 
 
 def kernels_command() -> int:
     """Print the installed kernels (as `jupyter kernelspec list`, plus columns)."""
     from tuinb.kernel.kernelspec import find_kernel_specs
+    from tuinb.kernel.provisioned import provisioner_of
 
     specs = find_kernel_specs()
     if not specs:
-        sys.stderr.write(
-            "tuinb kernels: no kernel found; install one, e.g. `pip install ipykernel`.\n"
-        )
+        say("tuinb kernels", "no kernel found; install one, e.g. `pip install ipykernel`.")
         return 1
-    from tuinb.kernel.provisioned import provisioner_of
-
     provisioners = {name: provisioner_of(spec) for name, spec in specs.items()}
     header = ["NAME", "DISPLAY NAME", "LANGUAGE"]
     if any(provisioners.values()):  # the column only when some kernel uses one
@@ -35,12 +34,9 @@ def kernels_command() -> int:
 
 
 def write_table(rows: list[list[str]]) -> None:
-    """Rows in aligned columns (the last one unpadded), each cell sanitised."""
-    from tuinb.sanitize import plain_text
-
-    rows = [
-        [plain_text(cell).replace("\n", " ").replace("\t", " ") for cell in row] for row in rows
-    ]
+    """Rows in aligned columns (the last one unpadded). Names and paths come from kernelspec
+    files or a server: each cell is shown on one line, with no escape reaching the terminal."""
+    rows = [[one_line(cell) for cell in row] for row in rows]
     count = len(rows[0]) - 1
     widths = [max(len(row[i]) for row in rows) for i in range(count)]
     for row in rows:
@@ -50,7 +46,7 @@ def write_table(rows: list[list[str]]) -> None:
 
 def main(argv: Sequence[str]) -> int:
     """`tuinb kernels`: list the kernels; returns the exit code."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="tuinb kernels",
         description="List the kernels tuinb can start (the same names as "
         "`jupyter kernelspec list`), or those of a Jupyter server or kernel gateway.",

@@ -13,7 +13,6 @@ token or the notebook cannot be used, with nothing written.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,10 +22,21 @@ if TYPE_CHECKING:
 
 
 def _say(command: str, line: str) -> None:
-    from tuinb.sanitize import plain_text
+    from tuinb.headless.terminal import say
 
-    sys.stderr.write(f"tuinb {command}: {plain_text(line)}\n")
-    sys.stderr.flush()
+    say(f"tuinb {command}", line)
+
+
+def _parameters_injector(
+    parameters: dict[str, Any] | None, notebook: Any, kernel: str | None
+) -> Any:
+    """What `tuinb run -p` does to the notebook (`ParametersError` if they cannot be written)."""
+    from tuinb.headless.parameters import injector
+
+    spec = notebook.metadata.get("kernelspec")
+    spec = spec if isinstance(spec, dict) else {}
+    name = kernel or str(spec.get("name") or "python3")
+    return injector(parameters, kernel_name=name, language=str(spec.get("language") or "python"))
 
 
 def scrub_tokens(source: Source) -> None:
@@ -37,7 +47,7 @@ def scrub_tokens(source: Source) -> None:
         scrub_command_line(token)
 
 
-def run_remote(args: argparse.Namespace) -> int:
+def run_remote(args: argparse.Namespace, parameters: dict[str, Any] | None = None) -> int:
     """`tuinb run URL ...`; returns the exit code."""
     from tuinb.engine.sources import SourceError, source_from_args
 
@@ -51,7 +61,13 @@ def run_remote(args: argparse.Namespace) -> int:
 
     timeout = args.timeout if args.timeout is not None and args.timeout > 0 else None
     result, signal_exit = _run_with_signals(
-        lambda: _run(source, output=args.output, time_limit=timeout, allow_errors=args.allow_errors)
+        lambda: _run(
+            source,
+            output=args.output,
+            time_limit=timeout,
+            allow_errors=args.allow_errors,
+            parameters=parameters,
+        )
     )
     if signal_exit is not None:
         _say("run", "interrupted: the kernel was shut down and nothing was written.")
@@ -63,9 +79,15 @@ def run_remote(args: argparse.Namespace) -> int:
 
 
 async def _run(
-    source: Source, *, output: str | None, time_limit: float | None, allow_errors: bool
+    source: Source,
+    *,
+    output: str | None,
+    time_limit: float | None,
+    allow_errors: bool,
+    parameters: dict[str, Any] | None,
 ) -> tuple[int, str | None]:
     from tuinb.engine.sources import ServerFolder, connection_for, open_remote_notebook
+    from tuinb.headless.parameters import ParametersError
     from tuinb.headless.run import execute_notebook
     from tuinb.model import NotebookError
     from tuinb.server.errors import ServerError
@@ -86,6 +108,12 @@ async def _run(
                 "check the path."
             )
         notebook = opened.notebook
+        try:
+            prepare = _parameters_injector(parameters, notebook, source.kernel)
+        except ParametersError as exc:
+            return 2, str(exc)
+        if prepare is not None:
+            prepare(notebook)
         path = source.server.path or ""
         folder = path.rpartition("/")[0]
         spec = notebook.metadata.get("kernelspec")
@@ -134,11 +162,12 @@ async def _save(
     await store.save_as(notebook, target.path)
 
 
-def run_on_gateway(args: argparse.Namespace) -> int:
+def run_on_gateway(args: argparse.Namespace, parameters: dict[str, Any] | None = None) -> int:
     """`tuinb run NOTEBOOK --gateway-url URL`: a local notebook on a gateway's kernel."""
     import os
 
     from tuinb.engine.sources import SourceError, kernel_backend, source_from_args
+    from tuinb.headless.parameters import ParametersError
     from tuinb.headless.run import _run_with_signals, execute_notebook
     from tuinb.model import NotebookError, load, save
 
@@ -150,8 +179,11 @@ def run_on_gateway(args: argparse.Namespace) -> int:
         scrub_tokens(source)
         assert source.path is not None
         notebook = load(source.path, defer_validation=True)
+        prepare = _parameters_injector(parameters, notebook, source.kernel)
+        if prepare is not None:
+            prepare(notebook)
         backend = kernel_backend(source, notebook, cwd=source.path.resolve().parent)
-    except (SourceError, NotebookError) as exc:
+    except (SourceError, NotebookError, ParametersError) as exc:
         _say("run", str(exc))
         return 2
     timeout = args.timeout if args.timeout is not None and args.timeout > 0 else None

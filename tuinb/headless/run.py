@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from tuinb.headless.progress import Progress, Reporter
+from tuinb.headless.terminal import Parser, say
 
 if TYPE_CHECKING:
     from tuinb.engine import Engine, KernelBackend
@@ -53,8 +54,8 @@ _SIGNAL_EXIT = {
 
 
 def _say(line: str) -> None:
-    sys.stderr.write(f"tuinb run: {line}\n")
-    sys.stderr.flush()
+    """One line on stderr; control characters from the notebook or kernel shown as marks."""
+    say("tuinb run", line)
 
 
 @dataclass
@@ -172,10 +173,18 @@ def _kernel_of(notebook: Notebook) -> str | None:
 
 
 def _peek_kernel_name(path: Path) -> tuple[bool, str | None]:
-    """(the file is JSON, its `metadata.kernelspec.name`) without loading it with nbformat."""
+    """(the file is JSON, its `metadata.kernelspec.name`) without loading it with nbformat.
+
+    Read as the model reads (a regular file under the size limit: a FIFO or
+    /dev/zero is refused at once, never waited on); anything odd is left to
+    `load` to explain.
+    """
+    from tuinb.model import NotebookError
+    from tuinb.model.files import read_bytes
+
     try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+        data = json.loads(read_bytes(path)[0])
+    except (NotebookError, ValueError, RecursionError):
         return False, None
     spec = data.get("metadata", {}).get("kernelspec") if isinstance(data, dict) else None
     name = spec.get("name") if isinstance(spec, dict) else None
@@ -189,8 +198,9 @@ async def _load_and_execute(
     time_limit: float | None,
     allow_errors: bool,
     output: Path | None = None,
+    prepare: Callable[[Notebook], object] | None = None,
 ) -> tuple[RunOutcome, Notebook | None]:
-    """Load the notebook (in a thread) while the kernel starts, then run it."""
+    """Load the notebook (in a thread) while the kernel starts, `prepare` it, then run it."""
     import asyncio
 
     from tuinb.model import NotebookError, load
@@ -209,6 +219,8 @@ async def _load_and_execute(
     except BaseException:
         starting.cancel()
         raise
+    if prepare is not None:
+        prepare(document)
     # while the kernel boots (one busy core), not while it runs the cells
     writer = asyncio.create_task(asyncio.to_thread(_prepare_save, path, output))
     try:
@@ -238,6 +250,21 @@ def _prepare_save(path: Path, output: Path | None) -> None:
     dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
     if output is not None and output.resolve() != path.resolve() and output.exists():
         is_readable_notebook(output)
+
+
+def _unwritable(target: Path) -> str | None:
+    """Why the result could not be written to `target` (checked before anything runs), or None.
+
+    A notebook marked read-only (0444, even for root) is not written over
+    from the command line: there is no one to ask.
+    """
+    from tuinb.model import NotebookSaveError, check_writable
+
+    try:
+        check_writable(target)
+    except NotebookSaveError as err:
+        return str(err).removesuffix(".") + "; nothing was run."
+    return None
 
 
 def _run_with_signals(main: Callable[[], Any]) -> tuple[Any, int | None]:
@@ -287,8 +314,9 @@ def run_command(
     kernel: str | None,
     timeout: float | None,
     allow_errors: bool,
+    parameters: dict[str, Any] | None = None,
 ) -> int:
-    """Execute `notebook` headless; returns the exit code."""
+    """Execute `notebook` headless (`parameters` injected as papermill does); the exit code."""
     is_json, named = _peek_kernel_name(notebook)
     if not is_json:  # let the model say what is wrong with the file
         from tuinb.model import NotebookError, load
@@ -298,6 +326,10 @@ def run_command(
         except NotebookError as exc:
             _say(str(exc))
             return 2
+    unwritable = _unwritable(output or notebook)
+    if unwritable is not None:
+        _say(unwritable)
+        return 2
     from tuinb.kernel.errors import KernelError
     from tuinb.kernel.kernelspec import default_kernel_name, get_kernel_spec
     from tuinb.kernel.manager import shutdown_all_kernels_sync
@@ -308,6 +340,13 @@ def run_command(
     try:
         spec = get_kernel_spec(kernel or named or default_kernel_name())
     except KernelError as exc:
+        _say(str(exc))
+        return 2
+    from tuinb.headless.parameters import ParametersError, injector  # light: no model
+
+    try:
+        prepare = injector(parameters, kernel_name=spec.name, language=spec.language)
+    except ParametersError as exc:
         _say(str(exc))
         return 2
     manager = kernel_backend(spec, cwd=notebook.resolve().parent, exit_grace=EXIT_GRACE)
@@ -327,7 +366,12 @@ def run_command(
 
         result, signal_exit = _run_with_signals(
             lambda: _load_and_execute(
-                notebook, manager, time_limit=timeout, allow_errors=allow_errors, output=output
+                notebook,
+                manager,
+                time_limit=timeout,
+                allow_errors=allow_errors,
+                output=output,
+                prepare=prepare,
             )
         )
     except KeyboardInterrupt:  # a signal before the event loop took signals over
@@ -379,7 +423,7 @@ def _signals_interrupt(caught: list[int]) -> Iterator[None]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="tuinb run",
         description="Execute every code cell of a notebook in order and save the outputs.",
     )
@@ -407,24 +451,35 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="keep going after a cell raises (cells tagged raises-exception always may)",
     )
+    from tuinb.headless.parameters import add_arguments
+
+    add_arguments(parser)
     return parser
 
 
 def main(argv: Sequence[str]) -> int:
     """`tuinb run ARGS`: parse them, run the notebook; returns the exit code."""
     args = build_parser().parse_args(argv)
+    from tuinb.headless.parameters import ParametersError, from_arguments
+
+    try:
+        parameters = from_arguments(args)
+    except ParametersError as exc:
+        _say(str(exc))
+        return 2
     if args.notebook.startswith(("http://", "https://")):
         from tuinb.headless.remote import run_remote
 
-        return run_remote(args)
+        return run_remote(args, parameters)
     if args.gateway_url or os.environ.get("JUPYTER_GATEWAY_URL"):
         from tuinb.headless.remote import run_on_gateway
 
-        return run_on_gateway(args)
+        return run_on_gateway(args, parameters)
     return run_command(
         Path(args.notebook),
         output=Path(args.output) if args.output is not None else None,
         kernel=args.kernel,
         timeout=args.timeout,
         allow_errors=args.allow_errors,
+        parameters=parameters,
     )

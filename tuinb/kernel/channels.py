@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sys
 
 import zmq
 import zmq.asyncio
@@ -29,6 +30,14 @@ def connect_socket(
     ctx: zmq.asyncio.Context, info: ConnectionInfo, channel: str, identity: bytes
 ) -> zmq.asyncio.Socket:
     """A socket of the right type connected to `channel` of the kernel."""
+    sock = make_socket(ctx, channel, identity)
+    sock.connect(info.address(channel))
+    return sock
+
+
+def make_socket(ctx: zmq.asyncio.Context, channel: str, identity: bytes) -> zmq.asyncio.Socket:
+    """A socket of the right type for `channel`, set up but not yet connected (so that a
+    monitor can be attached before the first connection event)."""
     if channel == "iopub":
         sock = ctx.socket(zmq.SUB)
         sock.setsockopt(zmq.SUBSCRIBE, b"")
@@ -44,8 +53,24 @@ def connect_socket(
     # first request; otherwise an input_request could go out on stdin before
     # our stdin socket is attached, and the kernel's ROUTER would drop it.
     sock.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
-    sock.connect(info.address(channel))
     return sock
+
+
+def watch_handshake(sock: zmq.asyncio.Socket) -> zmq.asyncio.Socket:
+    """A monitor of `sock` that reports when its ZMTP handshake with the kernel succeeded.
+
+    Attach it before `connect`: the handshake may complete at once.
+    """
+    return sock.get_monitor_socket(zmq.EVENT_HANDSHAKE_SUCCEEDED)
+
+
+async def handshake_succeeded(monitor: zmq.asyncio.Socket) -> None:
+    """Return once `monitor` (from `watch_handshake`) reports a successful handshake."""
+    while True:
+        frames = await monitor.recv_multipart()
+        event = int.from_bytes(frames[0][:2], sys.byteorder)
+        if event & zmq.EVENT_HANDSHAKE_SUCCEEDED:
+            return
 
 
 class Heartbeat:
@@ -55,6 +80,16 @@ class Heartbeat:
         self._ctx = ctx
         self._info = info
         self._sock: zmq.asyncio.Socket | None = None
+
+    def connect(self) -> tuple[zmq.asyncio.Socket, zmq.asyncio.Socket | None]:
+        """Open the socket now (else the first ping does), with a handshake monitor if new."""
+        if self._sock is not None:
+            return self._sock, None
+        sock = make_socket(self._ctx, "hb", b"")
+        monitor = watch_handshake(sock)
+        sock.connect(self._info.address("hb"))
+        self._sock = sock
+        return sock, monitor
 
     async def ping(self, timeout: float) -> bool:  # noqa: ASYNC109 (a socket-level deadline)
         """True when the kernel echoed a ping within `timeout` seconds."""

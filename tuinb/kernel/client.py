@@ -22,7 +22,7 @@ import zmq.asyncio
 
 from tuinb.kernel import channels
 from tuinb.kernel.connection import ConnectionInfo
-from tuinb.kernel.errors import KernelDeadError, KernelTimeoutError
+from tuinb.kernel.errors import KernelChannelsError, KernelDeadError, KernelTimeoutError
 from tuinb.kernel.messages import KernelInfoRequest, Message
 from tuinb.kernel.requests import RequestClient
 from tuinb.kernel.wire import Signer, WireMessage, deserialize, serialize
@@ -51,6 +51,8 @@ class KernelClient(RequestClient):
         self._tasks: list[asyncio.Task[None]] = []
         self.heartbeat = channels.Heartbeat(self._ctx, info)
         """The heartbeat channel (pinged by the manager's death watch)."""
+        self._attached: dict[str, asyncio.Event] = {}
+        self._monitors: list[zmq.asyncio.Socket] = []
 
     # ------------------------------------------------------------ lifecycle
 
@@ -60,11 +62,49 @@ class KernelClient(RequestClient):
             return
         identity = self.session.encode("ascii")
         for channel in _SOCKET_CHANNELS:
-            sock = channels.connect_socket(self._ctx, self.info, channel, identity)
+            sock = channels.make_socket(self._ctx, channel, identity)
+            self._watch(channel, sock, channels.watch_handshake(sock))
+            sock.connect(self.info.address(channel))
             self._sockets[channel] = sock
             self._tasks.append(
                 asyncio.create_task(self._receive(channel, sock), name=f"tuinb-{channel}")
             )
+        hb, monitor = self.heartbeat.connect()
+        if monitor is not None:
+            self._watch("hb", hb, monitor)
+
+    def _watch(self, channel: str, sock: zmq.asyncio.Socket, monitor: zmq.asyncio.Socket) -> None:
+        """Note when `channel`'s handshake with the kernel has succeeded (see `attached`).
+
+        The monitor is then switched off on `sock` before its end is closed: left on, it
+        keeps sending events to a closed peer, and the socket never talks to a kernel
+        that comes back on the same ports (one restarted by its owner).
+        """
+        attached = self._attached[channel] = asyncio.Event()
+        self._monitors.append(monitor)
+
+        async def wait() -> None:
+            try:
+                await channels.handshake_succeeded(monitor)
+                attached.set()
+            except zmq.ZMQError:  # closed meanwhile
+                return
+            finally:
+                with contextlib.suppress(zmq.ZMQError):
+                    sock.disable_monitor()
+                monitor.close(linger=0)
+
+        self._tasks.append(asyncio.create_task(wait(), name=f"tuinb-{channel}-monitor"))
+
+    @property
+    def unattached(self) -> list[str]:
+        """Channels whose connection to the kernel has not completed its handshake yet.
+
+        A kernel counts as started only when this is empty: an `input_request`
+        sent on a stdin socket the kernel's ROUTER does not know yet is dropped,
+        and the user's `input()` would wait for ever.
+        """
+        return [channel for channel, event in self._attached.items() if not event.is_set()]
 
     async def close(self) -> None:
         """Stop the loops, close the sockets and end `messages()`. Idempotent."""
@@ -80,10 +120,11 @@ class KernelClient(RequestClient):
         tasks, self._tasks = self._tasks, []
         for task in tasks:
             task.cancel()
-        for sock in self._sockets.values():
+        for sock in [*self._sockets.values(), *self._monitors]:
             with contextlib.suppress(zmq.ZMQError):
                 sock.close(linger=0)
         self._sockets.clear()
+        self._monitors.clear()
         self.heartbeat.close()
         self._end()
         return tasks
@@ -128,7 +169,9 @@ class KernelClient(RequestClient):
         timeout: float,  # noqa: ASYNC109 (retries inside one deadline)
         still_starting: Callable[[], bool] = lambda: True,
     ) -> Message:
-        """Repeat kernel_info_request until one is answered AND iopub delivered something.
+        """Repeat kernel_info_request until one is answered AND iopub delivered something
+        AND every channel (shell, control, stdin, iopub, heartbeat) has completed its
+        handshake with the kernel (socket monitors: see `unattached`).
 
         Raises `KernelTimeoutError` after `timeout` seconds, and returns early
         (raising `KernelDeadError`) once `still_starting()` is False.
@@ -160,22 +203,30 @@ class KernelClient(RequestClient):
                 if not self.iopub_seen:
                     iopub = asyncio.ensure_future(self._iopub_seen.wait())
                     waitables.append(iopub)
+                attaching = [
+                    asyncio.ensure_future(self._attached[channel].wait())
+                    for channel in self.unattached
+                ]
+                waitables.extend(attaching)
                 wait_for = max(min(next_send, deadline) - time.monotonic(), 0.005)
                 if waitables:
                     await asyncio.wait(
                         waitables, timeout=wait_for, return_when=asyncio.FIRST_COMPLETED
                     )
-                if iopub is not None and not iopub.done():
-                    iopub.cancel()
+                for waiting in [iopub, *attaching]:
+                    if waiting is not None and not waiting.done():
+                        waiting.cancel()
                 for future in futures:
                     if reply is None and future.done() and not future.exception():
                         reply = future.result()
-                if reply is not None and self.iopub_seen:
+                if reply is not None and self.iopub_seen and not self.unattached:
                     self.ready_reply = reply
                     return reply
                 if not still_starting():
                     raise KernelDeadError(f"{self.kernel_name} stopped while starting")
                 if time.monotonic() >= deadline:
+                    if reply is not None and self.unattached:
+                        raise KernelChannelsError(self.kernel_name, self.unattached, timeout)
                     raise KernelTimeoutError(
                         f"The kernel {self.kernel_name!r} did not answer kernel_info "
                         f"within {timeout:g} s."

@@ -14,13 +14,15 @@ import contextlib
 import json
 import os
 import secrets
-import shutil
 import socket
+import stat
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
+
+from tuinb.pids import pid_alive
 
 Transport = Literal["tcp", "ipc"]
 CHANNELS = ("shell", "iopub", "stdin", "control", "hb")
@@ -137,49 +139,93 @@ def _free_tcp_ports(count: int) -> list[int]:
             sock.close()
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):
-        return True
-    return True
+MARKER = "tuinb-sockets.json"
+"""The file tuinb writes into each socket folder it makes: the proof it is ours."""
+_SOCKET_NAMES = {f"k-{number}" for number in range(1, 6)}
+"""The socket files of an ipc connection made by `new_connection_info` (prefix `k`)."""
 
 
-def _stale(entry: Path, pid_text: str) -> bool:
-    """True when `entry` is ours (same uid) and the tuinb process `pid_text` is gone."""
-    if not pid_text.isdigit() or int(pid_text) == os.getpid():
-        return False
+def _owner_pid(folder: Path) -> int | None:
+    """The pid in `folder`'s marker, if the folder is provably a socket folder tuinb made.
+
+    The proof: a real folder (not a link) owned by us with mode 0700, holding
+    a regular marker file owned by us that names the tuinb process, and
+    nothing but that marker and socket files named as ours. A folder whose
+    name merely looks like ours (`tuinb-2024-mydata`) has no marker.
+    """
     try:
-        if entry.is_symlink() or entry.stat().st_uid != os.getuid():
-            return False
-    except OSError:
-        return False
-    return not _pid_alive(int(pid_text))
+        info = folder.lstat()
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+            return None
+        if stat.S_IMODE(info.st_mode) != 0o700:
+            return None
+        marker = folder / MARKER
+        marker_info = marker.lstat()
+        if not stat.S_ISREG(marker_info.st_mode) or marker_info.st_uid != os.getuid():
+            return None
+        entries = {entry.name for entry in folder.iterdir()}
+        if not entries <= {MARKER} | _SOCKET_NAMES:
+            return None
+        for name in entries & _SOCKET_NAMES:
+            if not stat.S_ISSOCK((folder / name).lstat().st_mode):
+                return None
+        data = json.loads(marker.read_text(encoding="utf-8"))
+        pid = data.get("pid") if isinstance(data, dict) else None
+    except (OSError, ValueError):
+        return None
+    return pid if isinstance(pid, int) and not isinstance(pid, bool) else None
+
+
+def _remove_socket_folder(folder: Path) -> None:
+    """Remove our socket files, the marker and the folder; never anything else in it."""
+    for name in (*sorted(_SOCKET_NAMES), MARKER):
+        with contextlib.suppress(OSError):
+            (folder / name).unlink()
+    with contextlib.suppress(OSError):
+        folder.rmdir()  # fails, leaving the folder, if anything else is in it
 
 
 def sweep_stale_ipc_dirs(base: Path) -> None:
-    """Delete our socket folders in `base` left by a tuinb that was killed (`kill -9`).
+    """Delete socket folders in `base` left by a tuinb that was killed (`kill -9`).
 
-    A folder is `tuinb-<pid>-<random>`; it is stale when it is ours (same uid)
-    and process <pid> no longer exists.
+    Only folders tuinb provably made (`_owner_pid`: marker, owner, mode,
+    contents) whose tuinb process is gone; never by name alone.
     """
     with contextlib.suppress(OSError):
-        for entry in list(base.glob("tuinb-*-*")):
-            if entry.is_dir() and _stale(entry, entry.name.split("-")[1]):
-                shutil.rmtree(entry, ignore_errors=True)
+        for entry in list(base.glob("tuinb-*")):
+            pid = _owner_pid(entry)
+            if pid is not None and pid != os.getpid() and not pid_alive(pid):
+                _remove_socket_folder(entry)
+
+
+def _stale_connection_file(entry: Path) -> bool:
+    """A connection file tuinb wrote (ours, mode 0600, a connection file's fields) for a
+    tuinb process that is gone."""
+    pid_text = entry.name.split("-")[2] if entry.name.count("-") >= 3 else ""
+    if not pid_text.isdigit() or int(pid_text) == os.getpid():
+        return False
+    try:
+        info = entry.lstat()
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid():
+            return False
+        if stat.S_IMODE(info.st_mode) != 0o600:
+            return False
+        ConnectionInfo.from_dict(json.loads(entry.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False
+    return not pid_alive(int(pid_text))
 
 
 def connection_file_path() -> Path:
     """A new connection file name in the runtime dir, `kernel-tuinb-<pid>-<random>.json`.
 
-    Connection files of killed tuinb processes found there are deleted.
+    Connection files of killed tuinb processes found there are deleted (only
+    files that are provably tuinb's: see `_stale_connection_file`).
     """
     folder = runtime_dir()
     with contextlib.suppress(OSError):
         for entry in list(folder.glob("kernel-tuinb-*-*.json")):
-            if _stale(entry, entry.name.split("-")[2]):
+            if _stale_connection_file(entry):
                 entry.unlink(missing_ok=True)
     return folder / f"kernel-tuinb-{os.getpid()}-{secrets.token_hex(6)}.json"
 
@@ -187,16 +233,26 @@ def connection_file_path() -> Path:
 def make_ipc_dir() -> Path:
     """A new private (0700) directory for ipc sockets, with a short absolute path.
 
-    Named `tuinb-<our pid>-<random>` so a later tuinb can sweep it if we are killed.
+    Named `tuinb-<our pid>-<random>`, with a marker file naming our pid, so
+    that a later tuinb can prove it ours and sweep it if we are killed.
     """
     candidates = [os.environ.get("XDG_RUNTIME_DIR"), tempfile.gettempdir(), "/tmp"]
     for base in candidates:
         # "<base>/tuinb-<pid>-XXXXXXXX/k-5" must fit in MAX_IPC_PATH
         if base and Path(base).is_dir() and len(os.fsencode(base)) + 32 <= MAX_IPC_PATH:
             sweep_stale_ipc_dirs(Path(base))
-            with contextlib.suppress(OSError):
-                folder = tempfile.mkdtemp(prefix=f"tuinb-{os.getpid()}-", dir=base)
-                return Path(folder).absolute()
+            try:
+                folder = Path(tempfile.mkdtemp(prefix=f"tuinb-{os.getpid()}-", dir=base))
+            except OSError:
+                continue
+            try:
+                fd = os.open(folder / MARKER, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    json.dump({"pid": os.getpid(), "made_by": "tuinb"}, handle)
+            except OSError:
+                _remove_socket_folder(folder)
+                continue
+            return folder.absolute()
     raise OSError("There is no short writable folder for kernel sockets; set TMPDIR to one.")
 
 
@@ -237,5 +293,5 @@ def remove_connection(info: ConnectionInfo, path: Path | None) -> None:
         sock.unlink(missing_ok=True)
     if info.transport == "ipc":
         folder = Path(info.ip).parent
-        if folder.name.startswith("tuinb-"):
-            shutil.rmtree(folder, ignore_errors=True)
+        if _owner_pid(folder) is not None:  # a folder tuinb made (its marker says so)
+            _remove_socket_folder(folder)

@@ -1,6 +1,13 @@
-"""Errors of the kernel layer; `str(err)` is one sentence: what happened, what to do."""
+"""Errors of the kernel layer; `str(err)` is one sentence: what happened, what to do.
+
+Names from kernelspecs and a kernel's own output are quoted with every control
+character shown as a visible mark (`tuinb.sanitize.printable`), so a message
+is safe to print on any terminal.
+"""
 
 from __future__ import annotations
+
+from tuinb.sanitize import printable
 
 
 class KernelError(Exception):
@@ -15,8 +22,10 @@ class NoSuchKernel(KernelError):
         self.available = available
         listing = ", ".join(sorted(available)) or "none"
         super().__init__(
-            f"There is no kernel named {name!r} (available: {listing}); "
-            "pick one of those or install the kernel."
+            printable(
+                f"There is no kernel named {name!r} (available: {listing}); "
+                "pick one of those or install the kernel."
+            )
         )
 
 
@@ -30,7 +39,7 @@ class KernelStartError(KernelError):
         text = f"The kernel {name!r} could not be started: {reason}"
         if stderr_tail.strip():
             text += f"; its last output was:\n{stderr_tail.rstrip()}"
-        super().__init__(text)
+        super().__init__(printable(text))
 
 
 class KernelDeadError(KernelError):
@@ -43,3 +52,14 @@ class KernelDeadError(KernelError):
 
 class KernelTimeoutError(KernelError, TimeoutError):
     """The kernel did not answer a request in time."""
+
+
+class KernelChannelsError(KernelTimeoutError):
+    """The kernel answered, but some of its channels never completed their handshake."""
+
+    def __init__(self, kernel_name: str, channels: list[str], timeout: float) -> None:
+        self.channels = channels
+        super().__init__(
+            f"The kernel {kernel_name!r} answered, but its {', '.join(channels)} channel"
+            f" did not connect within {timeout:g} s."
+        )

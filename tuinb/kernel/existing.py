@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 RESTART_WAIT = 60.0
 """Seconds a restarted kernel's owner gets to bring it back."""
+RESTART_PAUSE = 0.2
+"""Seconds between giving up on one connection file's ports and trying the new ones."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,13 @@ def running_kernels() -> list[RunningLocalKernel]:
     return sorted(kernels, key=lambda k: k.modified, reverse=True)
 
 
+def _raw(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
 def _read(path: Path) -> tuple[ConnectionInfo, dict[str, Any]]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -171,17 +180,30 @@ class ExistingKernel:
 
     async def start(self, *, timeout: float = 60) -> KernelClient:  # noqa: ASYNC109 (the kernel contract)
         """Connect to the kernel and wait until it answers (`KernelStartError` if it does not)."""
+        return await self._connect(timeout, until_file_changes=False)
+
+    async def _connect(self, timeout: float, *, until_file_changes: bool) -> KernelClient:  # noqa: ASYNC109
+        """Connect with the file's details; with `until_file_changes`, give up (KernelDeadError)
+        as soon as the connection file is rewritten (the kernel came back on new ports)."""
         from tuinb.kernel.client import KernelClient
 
         if self._client is not None:
             return self._client
+        raw = _raw(self.connection_file)
         info, data = _read(self.connection_file)
         self.info = info
         self.interrupt_mode = self._interrupt_mode(data)
         client = KernelClient(info, kernel_name=self.name)
         client.start_channels()
+
+        def unchanged() -> bool:
+            return not until_file_changes or _raw(self.connection_file) == raw
+
         try:
-            await client.wait_for_ready(timeout=timeout)
+            await client.wait_for_ready(timeout=timeout, still_starting=unchanged)
+        except KernelDeadError:
+            await client.close()
+            raise
         except KernelError:
             await client.close()
             raise KernelStartError(
@@ -237,15 +259,21 @@ class ExistingKernel:
             with contextlib.suppress(KernelError):
                 await client.shutdown_request(restart=True)
         await self._disconnect()
+        # One client waits for the kernel to come back on the same ports (zmq reconnects by
+        # itself); only a rewritten connection file (new ports) makes a new one.
         deadline = time.monotonic() + max(timeout, RESTART_WAIT)
-        try:
-            return await self.start(timeout=max(deadline - time.monotonic(), 1.0))
-        except KernelStartError:
-            raise KernelStartError(
-                self.name,
-                "it was stopped for the restart and whatever started it did not start it "
-                "again; restart it there and attach again",
-            ) from None
+        while True:
+            remaining = deadline - time.monotonic()
+            try:
+                return await self._connect(max(remaining, 0.5), until_file_changes=True)
+            except KernelDeadError:
+                await asyncio.sleep(RESTART_PAUSE)  # the file changed: its new ports
+            except KernelStartError:
+                raise KernelStartError(
+                    self.name,
+                    "it was stopped for the restart and whatever started it did not start "
+                    "it again; restart it there and attach again",
+                ) from None
 
     async def _disconnect(self) -> None:
         from tuinb.kernel.requests import release

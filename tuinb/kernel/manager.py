@@ -29,8 +29,15 @@ from tuinb.kernel.connection import (
     runtime_dir,
     write_connection_file,
 )
-from tuinb.kernel.errors import KernelDeadError, KernelError, KernelStartError
+from tuinb.kernel.errors import (
+    KernelChannelsError,
+    KernelDeadError,
+    KernelError,
+    KernelStartError,
+)
 from tuinb.kernel.kernelspec import KernelSpec
+from tuinb.kernel.processes import describe_exit, signal_group, wait_exit
+from tuinb.kernel.reaper import Reaper
 
 if TYPE_CHECKING:
     import asyncio
@@ -69,16 +76,6 @@ def shutdown_all_kernels_sync() -> None:
             manager.kill_sync()
 
 
-def _describe_exit(code: int) -> str:
-    if code < 0:
-        try:
-            name = signal.Signals(-code).name
-        except ValueError:
-            name = f"signal {-code}"
-        return f"killed by {name}"
-    return f"exit code {code}"
-
-
 class KernelManager:
     """Starts one kernel from a kernelspec and keeps it (and only it) under control."""
 
@@ -107,6 +104,7 @@ class KernelManager:
         self._client: KernelClient | None = None
         self._info: ConnectionInfo | None = None
         self._proc: subprocess.Popen[bytes] | None = None
+        self._reaper: Reaper | None = None
         self._output: IO[bytes] | None = None
         self._watch: asyncio.Task[None] | None = None
         self._waiters: list[asyncio.Future[str]] = []
@@ -194,6 +192,8 @@ class KernelManager:
             raise KernelStartError(
                 self.spec.name, f"{argv[0]!r} could not be run ({exc.strerror or exc})"
             ) from None
+        # if tuinb is killed, the reaper ends the kernel's group (what the code started too)
+        self._reaper = Reaper.start(self._proc.pid)
         _register(self)
 
     async def start(self, *, timeout: float = 60) -> KernelClient:  # noqa: ASYNC109 (contract)
@@ -222,14 +222,16 @@ class KernelManager:
                 timeout=timeout,
                 still_starting=lambda: self._proc is not None and self._proc.poll() is None,
             )
-        except KernelError:
+        except KernelError as exc:
             proc = self._proc
             code = proc.poll() if proc is not None else None
-            reason = (
-                f"it exited at once ({_describe_exit(code)})"
-                if code is not None
-                else f"it did not answer within {timeout:g} s"
-            )
+            if code is not None:
+                reason = f"it exited at once ({describe_exit(code)})"
+            elif isinstance(exc, KernelChannelsError):
+                channels = ", ".join(exc.channels)
+                reason = f"its {channels} channel did not connect within {timeout:g} s"
+            else:
+                reason = f"it did not answer within {timeout:g} s"
             tail = self.stderr_tail()
             await self._cleanup()
             raise KernelStartError(self.spec.name, reason, tail) from None
@@ -255,7 +257,7 @@ class KernelManager:
             while reason is None:
                 code = proc.poll()
                 if code is not None:
-                    reason = f"The kernel {self.spec.name} died ({_describe_exit(code)})."
+                    reason = f"The kernel {self.spec.name} died ({describe_exit(code)})."
                     break
                 now = time.monotonic()
                 if ping is not None and ping.done():
@@ -325,11 +327,11 @@ class KernelManager:
                 replied = True
             if replied and self.exit_grace is not None:
                 polite = max(self.exit_grace, 0.0)
-            if not await self._wait_exit(proc, polite):
-                self._signal_group(proc, signal.SIGTERM)
-                if not await self._wait_exit(proc, 1.0):
-                    self._signal_group(proc, signal.SIGKILL)
-                    await self._wait_exit(proc, 2.0)
+            if not await wait_exit(proc, polite):
+                signal_group(proc, signal.SIGTERM)
+                if not await wait_exit(proc, 1.0):
+                    signal_group(proc, signal.SIGKILL)
+                    await wait_exit(proc, 2.0)
         await self._cleanup()
 
     async def _stop_watch(self) -> None:
@@ -340,50 +342,6 @@ class KernelManager:
             watch.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await watch
-
-    @staticmethod
-    async def _wait_exit(proc: subprocess.Popen[bytes], seconds: float) -> bool:
-        """True once the process exited (and was reaped), False after `seconds`."""
-        import asyncio  # loaded lazily: see launch()
-
-        if proc.poll() is not None:
-            return True
-        if seconds > 0 and hasattr(os, "pidfd_open"):  # Linux: told the moment it exits
-            try:
-                pidfd = os.pidfd_open(proc.pid)
-            except OSError:
-                pass
-            else:
-                loop = asyncio.get_running_loop()
-                exited: asyncio.Future[None] = loop.create_future()
-
-                def readable() -> None:
-                    if not exited.done():
-                        exited.set_result(None)
-
-                loop.add_reader(pidfd, readable)
-                try:
-                    async with asyncio.timeout(seconds):
-                        await exited
-                except TimeoutError:
-                    pass
-                finally:
-                    loop.remove_reader(pidfd)
-                    os.close(pidfd)
-                return proc.poll() is not None
-        deadline = time.monotonic() + seconds
-        interval = 0.002  # a signalled kernel is gone in ~10 ms: look again soon
-        while proc.poll() is None:
-            if time.monotonic() >= deadline:
-                return False
-            await asyncio.sleep(interval)
-            interval = min(interval * 2, 0.02)
-        return True
-
-    @staticmethod
-    def _signal_group(proc: subprocess.Popen[bytes], sig: signal.Signals) -> None:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, sig)
 
     async def _cleanup(self) -> None:
         """Close the client, kill leftovers of the process group, delete files."""
@@ -396,11 +354,14 @@ class KernelManager:
         proc, self._proc = self._proc, None
         if proc is not None:
             if proc.poll() is None:
-                self._signal_group(proc, signal.SIGKILL)
+                signal_group(proc, signal.SIGKILL)
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     proc.wait(timeout=2)
             # children the kernel left in its group
-            self._signal_group(proc, signal.SIGKILL)
+            signal_group(proc, signal.SIGKILL)
+        reaper, self._reaper = self._reaper, None
+        if reaper is not None:
+            reaper.stand_down()
         if self._info is not None:
             remove_connection(self._info, self.connection_file)
         self._info, self.connection_file = None, None
@@ -418,7 +379,7 @@ class KernelManager:
                 watch.cancel()
         proc = self._proc
         if proc is not None and proc.poll() is None:
-            self._signal_group(proc, signal.SIGTERM)
+            signal_group(proc, signal.SIGTERM)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout=0.5)
         client, self._client = self._client, None

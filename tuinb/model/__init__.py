@@ -10,8 +10,26 @@ from tuinb.model.cell import Cell, CellType
 from tuinb.model.diskstate import DiskStamp, changed_on_disk, stamp
 from tuinb.model.document import Notebook
 from tuinb.model.errors import NotebookError, NotebookReadError, NotebookSaveError
-from tuinb.model.nbio import dumps, load, save, validate_later, wait_validated
-from tuinb.model.recovery import discard_recovery, find_recovery, load_recovery, write_recovery
+from tuinb.model.files import (
+    ReadOnlyError,
+    TargetExistsError,
+    WriteAccess,
+    check_writable,
+    max_file_bytes,
+    write_access,
+)
+from tuinb.model.nbio import dumps, load, validate_later, wait_validated
+from tuinb.model.recovery import (
+    RecoveryCopy,
+    discard_recovery,
+    find_recovery,
+    has_recovery,
+    load_recovery,
+    note_saved,
+    set_aside,
+    write_recovery,
+)
+from tuinb.model.saving import save, save_as
 
 __all__ = [
     "Cell",
@@ -21,15 +39,26 @@ __all__ = [
     "NotebookError",
     "NotebookReadError",
     "NotebookSaveError",
+    "ReadOnlyError",
+    "RecoveryCopy",
+    "TargetExistsError",
+    "WriteAccess",
     "changed_on_disk",
+    "check_writable",
     "discard_recovery",
     "dumps",
     "find_recovery",
+    "has_recovery",
     "load",
     "load_recovery",
+    "max_file_bytes",
+    "note_saved",
     "save",
+    "save_as",
+    "set_aside",
     "stamp",
     "validate_later",
     "wait_validated",
+    "write_access",
     "write_recovery",
 ]

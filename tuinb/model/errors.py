@@ -1,12 +1,16 @@
 """Errors a user can cause when opening or saving a notebook.
 
 Each error's ``str()`` is one sentence that names the file, says what went
-wrong and, where it helps, what to do. The UI shows it as is.
+wrong and, where it helps, what to do. The UI shows it as is: a path or a
+quoted value may hold escape sequences, so every control character in the
+message (but newline and tab) is shown as a visible mark (``ESC`` as ``␛``).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+
+from tuinb.sanitize import printable
 
 
 class NotebookError(Exception):
@@ -16,7 +20,7 @@ class NotebookError(Exception):
     """The file concerned, when there is one."""
 
     def __init__(self, message: str, path: Path | None = None) -> None:
-        super().__init__(message)
+        super().__init__(printable(message))
         self.path = path
 
 

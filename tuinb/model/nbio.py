@@ -1,4 +1,4 @@
-"""Reading and writing notebook files: the only module that imports nbformat.
+"""Reading notebook files and turning notebooks into text: the only module that imports nbformat.
 
 nbformat is imported on first use, not when this module is imported, so
 opening tuinb does not pay for it (see PITFALLS.md: ~0.1-1.3 s).
@@ -13,13 +13,8 @@ saved exactly as ``nbformat.write(nbformat.read(...))`` would save it.
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import json
 import logging
-import os
-import stat
-import tempfile
 import threading
 import warnings
 import weakref
@@ -29,9 +24,12 @@ from types import ModuleType
 from typing import Any
 
 from tuinb.model import trust
-from tuinb.model.diskstate import DiskStamp, stamp, stamp_of
+from tuinb.model.diskstate import DiskStamp, stamp_of
 from tuinb.model.document import Notebook
-from tuinb.model.errors import NotebookReadError, NotebookSaveError
+from tuinb.model.errors import NotebookReadError
+from tuinb.model.files import read_bytes
+from tuinb.model.shape import shape_problem
+from tuinb.model.writing import sweep_stale_temps
 
 _MAX_REASON = 160
 log = logging.getLogger(__name__)
@@ -50,25 +48,8 @@ def _first_line(error: BaseException) -> str:
 
 
 def _read_text(path: Path) -> tuple[str, DiskStamp]:
-    """The file's text and its stamp, from one read."""
-    try:
-        with path.open("rb") as handle:
-            info = os.fstat(handle.fileno())
-            raw = handle.read()
-    except FileNotFoundError:
-        raise NotebookReadError(
-            f"Cannot open {path}: no such file; check the path.", path
-        ) from None
-    except IsADirectoryError:
-        raise NotebookReadError(
-            f"Cannot open {path}: it is a folder; give the path of a notebook file.", path
-        ) from None
-    except PermissionError:
-        raise NotebookReadError(
-            f"Cannot open {path}: permission denied; check the file's permissions.", path
-        ) from None
-    except OSError as err:
-        raise NotebookReadError(f"Cannot open {path}: {err.strerror or err}.", path) from None
+    """The file's text and its stamp, from one read (a regular file under the size limit)."""
+    raw, info = read_bytes(path)
     try:
         return raw.decode("utf-8-sig"), stamp_of(info, raw)
     except UnicodeDecodeError as err:
@@ -87,6 +68,8 @@ def _json(text: str, path: Path) -> dict[str, Any]:
         raise NotebookReadError(
             f"Cannot open {path}: it is not valid JSON ({err}); repair it or restore a copy.", path
         ) from None
+    except RecursionError:
+        raise _too_deep(path) from None
     if not isinstance(data, dict) or "nbformat" not in data:
         raise NotebookReadError(
             f'Cannot open {path}: it is JSON but not a notebook (no "nbformat" field);'
@@ -94,6 +77,15 @@ def _json(text: str, path: Path) -> dict[str, Any]:
             path,
         )
     return data
+
+
+def _too_deep(path: Path) -> NotebookReadError:
+    """JSON nested deeper than Python's recursion limit (~1,000 levels) allows."""
+    return NotebookReadError(
+        f"Cannot open {path}: its JSON is nested too deeply to be a notebook"
+        " (about 1,000 levels or more); repair it or restore a copy.",
+        path,
+    )
 
 
 def _is_json_mime(mime: str) -> bool:
@@ -173,16 +165,20 @@ def _parse(text: str, path: Path) -> tuple[Any, list[str]]:
             f" (tuinb reads versions {supported}).",
             path,
         )
+    problem = shape_problem(data)
+    if problem is not None:
+        raise NotebookReadError(
+            f"Cannot open {path}: it is not a valid notebook ({problem});"
+            " repair it or restore a copy.",
+            path,
+        )
     problems: list[str] = []
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            try:
-                node = nbformat.versions[major].to_notebook_json(
-                    data, minor=data.get("nbformat_minor", 0)
-                )
-            except AttributeError as err:
-                raise ValueError(f"it is missing the key {err}") from None
+            node = nbformat.versions[major].to_notebook_json(
+                data, minor=data.get("nbformat_minor", 0)
+            )
             node = nbformat.convert(node, 4)
             try:
                 nbformat.validate(node)
@@ -191,6 +187,14 @@ def _parse(text: str, path: Path) -> tuple[Any, list[str]]:
         problems[:0] = [_first_line(w.message) for w in caught]  # type: ignore[arg-type]
     except NotebookReadError:
         raise
+    except RecursionError:
+        raise _too_deep(path) from None
+    except KeyError as err:
+        raise NotebookReadError(
+            f"Cannot open {path}: it is not a valid notebook (the key {err} is missing);"
+            " repair it or restore a copy.",
+            path,
+        ) from None
     except Exception as err:  # nbformat raises many kinds for broken files
         raise NotebookReadError(
             f"Cannot open {path}: it is not a valid notebook ({_first_line(err)});"
@@ -233,16 +237,20 @@ def load(path: Path | str, *, defer_validation: bool = False) -> Notebook:
     """
     path = Path(path)
     text, disk_stamp = _read_text(path)
-    fast = _fast_v4(_json(text, path)) if defer_validation else None
-    if fast is not None:
-        notebook = Notebook.from_dict(fast, path=path)
-        _deferred[notebook] = _Validation(text, path)
-        trust.record_pending(notebook)
-    else:
-        node, problems = _parse(text, path)
-        notebook = Notebook.from_dict(_plain(node), path=path, warnings=problems)
-        check_trust(notebook, node)
+    try:
+        fast = _fast_v4(_json(text, path)) if defer_validation else None
+        if fast is not None:
+            notebook = Notebook.from_dict(fast, path=path)
+            _deferred[notebook] = _Validation(text, path)
+            trust.record_pending(notebook)
+        else:
+            node, problems = _parse(text, path)
+            notebook = Notebook.from_dict(_plain(node), path=path, warnings=problems)
+            check_trust(notebook, node)
+    except RecursionError:  # deep JSON that the parser took but a later walk did not
+        raise _too_deep(path) from None
     notebook.disk_stamp = disk_stamp
+    sweep_stale_temps(path)
     return notebook
 
 
@@ -293,70 +301,6 @@ def dumps(notebook: Notebook | dict[str, Any]) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
-def replace_file(path: Path, data: bytes, mode: int | None = None) -> None:
-    """Atomically replace ``path`` with ``data``; raises OSError, leaving ``path`` as it was.
-
-    The bytes go to a temporary file in the same folder, which is flushed,
-    fsynced, given ``mode`` (default: the old file's permission bits, or the
-    umask's for a new file) and renamed over the target. On failure the
-    temporary file is removed.
-    """
-    if mode is None:
-        try:
-            mode = stat.S_IMODE(path.stat().st_mode)
-        except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-    folder = path.parent
-    temp: Path | None = None
-    try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tuinb-tmp", dir=folder)
-        temp = Path(temp_name)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temp.chmod(mode)
-        temp.replace(path)
-        temp = None
-    finally:
-        if temp is not None:
-            with contextlib.suppress(OSError):
-                temp.unlink()
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` atomically, keeping its permission bits.
-
-    On any failure the old file is untouched, no temporary file is left, and
-    NotebookSaveError says why in one sentence.
-    """
-    try:
-        replace_file(Path(path), text.encode("utf-8"))
-    except OSError as err:
-        raise NotebookSaveError(_save_message(Path(path), err), Path(path)) from None
-
-
-def _save_message(path: Path, err: OSError) -> str:
-    reasons = {
-        errno.ENOSPC: "the disk is full; free some space and save again",
-        errno.EDQUOT: "the disk quota is exceeded; free some space and save again",
-        errno.EACCES: "permission denied; save under another name or fix the permissions",
-        errno.EPERM: "permission denied; save under another name or fix the permissions",
-        errno.EROFS: "the file system is read-only; save under another name elsewhere",
-        errno.ENOENT: "its folder does not exist; save under another name",
-    }
-    reason = reasons.get(err.errno or 0, f"{err.strerror or err}; the old file is unchanged")
-    return f"Could not save {path}: {reason}."
-
-
 def is_readable_notebook(path: Path) -> bool:
     """Whether ``path`` exists and would load without a NotebookReadError."""
     try:
@@ -364,43 +308,6 @@ def is_readable_notebook(path: Path) -> bool:
     except NotebookReadError:
         return False
     return True
-
-
-def _refuse_to_clobber(target: Path) -> None:
-    """Refuse to write over an existing file that is not a notebook tuinb can read.
-
-    A notebook that was loaded from ``target`` proved it readable; any other
-    save onto an existing file (save as, a new notebook given that name)
-    first checks, so a file that failed to load is never overwritten.
-    """
-    if target.exists() and not is_readable_notebook(target):
-        message = (
-            f"Could not save {target}: a file that tuinb cannot read as a notebook is there"
-            " and was left untouched; save under another name."
-        )
-        raise NotebookSaveError(message, target)
-
-
-def save(notebook: Notebook, path: Path | str | None = None) -> None:
-    """Write the notebook atomically to ``path`` (default: ``notebook.path``).
-
-    On success ``notebook.path`` is set and the notebook is marked saved.
-    Raises NotebookSaveError, leaving any existing file untouched.
-    """
-    target = Path(path) if path is not None else notebook.path
-    if target is None:
-        raise NotebookSaveError(
-            "Could not save the notebook: it has no file name yet; use save as."
-        )
-    data = notebook.to_dict()
-    text = dumps(data)
-    if notebook.disk_stamp is None or target != notebook.path:
-        _refuse_to_clobber(target)
-    write_atomic(target, text)
-    notebook.path = target
-    notebook.disk_stamp = stamp(target)
-    notebook.mark_saved()
-    sign_if_trusted(notebook, data)
 
 
 # ---------------------------------------------------------------- trust (nbformat's notary)

@@ -119,7 +119,7 @@ class FileStore:
         return changed_on_disk(notebook)
 
     async def save(self, notebook: Notebook, *, overwrite: bool = False) -> None:
-        from tuinb.model.nbio import save
+        from tuinb.model.saving import save
 
         if not overwrite and changed_on_disk(notebook):
             raise SaveConflict(

@@ -168,7 +168,7 @@ class TuinbApp(App[int]):
             except (NotImplementedError, RuntimeError, ValueError):
                 continue
             self._signals.append(signum)
-        if self.check_recovery and recovery.find_recovery(self.path) is not None:
+        if self.check_recovery and recovery.has_recovery(self.path):
             self.run_worker(self._offer_recovery(), group="recovery")
 
     def _register_themes(self) -> None:
@@ -263,8 +263,8 @@ class TuinbApp(App[int]):
         """
         self._commit_editor()
         notebook = self.notebook
-        if self._recovery_writing or not notebook.dirty:
-            return
+        if self._recovery_writing or not notebook.dirty or self._busy("recovery"):
+            return  # (while an offer is open, the offered copy must not be overwritten)
         if notebook.revision == self._recovery_revision:
             return
         self._recovery_writing = True
@@ -308,17 +308,22 @@ class TuinbApp(App[int]):
     async def _offer_recovery(self) -> None:
         from tuinb.ui.modals import recovery_modal
 
-        choice = await self.push_screen_wait(recovery_modal(self.display_name))
+        offer = await asyncio.to_thread(recovery.find_recovery, self.path)  # reads both files
+        if offer is None:  # the copies hold nothing the file lacks
+            return
+        choice = await self.push_screen_wait(recovery_modal(offer.question()))
         if choice == "restore":
             try:
-                restored = recovery.load_recovery(self.path)
+                restored = recovery.load_recovery(self.path, offer.copy)
             except NotebookError as err:
                 self.notify(str(err), severity="error", markup=False)
                 return
             self._replace(restored)
             self.notify("Restored the unsaved work; save to keep it.", timeout=4)
-        else:
-            recovery.discard_recovery(self.path)
+        elif choice == "discard":
+            recovery.discard_recovery(self.path, offer.copy)
+        else:  # later: kept for the next start, out of the way of this session's copies
+            recovery.set_aside(self.path, offer.copy)
 
     def _replace(self, notebook: Notebook) -> None:
         self.notebook = notebook
@@ -359,7 +364,7 @@ class TuinbApp(App[int]):
             self.notify(str(err), severity="error", timeout=8, markup=False)
             return False
         self._saves += 1
-        recovery.discard_recovery(self.path)
+        recovery.note_saved(self.path)  # the save holds this session's work
         self._recovery_revision = None
         self._refresh_status()
         if then_quit:

@@ -64,7 +64,9 @@ def open_editor(path: Path | None, *, kernel: str | None) -> int:
     try:
         notebook = open_notebook(path)
     except OpenError as err:
-        sys.stderr.write(f"tuinb: {err}\n")
+        from tuinb.sanitize import printable  # a path can hold escape sequences
+
+        sys.stderr.write(f"tuinb: {printable(str(err))}\n")
         return 2
     from tuinb.ui.prepaint_tty import prepainted
 

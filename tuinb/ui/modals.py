@@ -87,12 +87,15 @@ def restart_modal(what: str) -> ChoiceModal:
     )
 
 
-def recovery_modal(name: str) -> ChoiceModal:
-    """A newer recovery copy exists."""
+def recovery_modal(question: str) -> ChoiceModal:
+    """A recovery copy differs from the file (`RecoveryCopy.question()` says how).
+
+    Escape decides later: only "discard" deletes the copy.
+    """
     return ChoiceModal(
-        f"A recovery copy of {name} with unsaved work is newer than the file. Restore it?",
-        [("restore", "Restore", "r"), ("discard", "Discard it", "d")],
-        cancel="discard",
+        question,
+        [("restore", "Restore", "r"), ("discard", "Discard it", "d"), ("later", "Later", "l")],
+        cancel="later",
         modal_id="recovery-modal",
     )
 
