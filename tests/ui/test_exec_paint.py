@@ -11,8 +11,8 @@ import pytest
 from tests.ui.editor_helpers import screen_text, settle, stream, write_notebook
 from tests.ui.test_exec_scripted import editor, ids
 from tuinb.engine import events as ev
-from tuinb.ui import bridge
 from tuinb.ui.app import SWITCH_INTERVAL, TuinbApp
+from tuinb.ui.screen import bridge
 
 
 @pytest.fixture

@@ -20,9 +20,9 @@ from tests.ui.editor_helpers import (
     stream,
     write_notebook,
 )
-from tuinb.ui.rows import RowScrollBar
 from tuinb.ui.themes import DEFAULT_LIGHT
-from tuinb.ui.view import NotebookView
+from tuinb.ui.view.notebook_view import NotebookView
+from tuinb.ui.view.row_cache import RowScrollBar
 
 LONG = "word " * 60
 """A markdown paragraph that wraps to several rows (its height estimate is one row)."""

@@ -33,12 +33,12 @@ from tuinb.model import (
     save,
     validate_later,
 )
-from tuinb.ui.bridge import pump_events
-from tuinb.ui.screen import NotebookScreen
+from tuinb.ui.screen.bridge import pump_events
+from tuinb.ui.screen.notebook_screen import NotebookScreen
 from tuinb.ui.themes import register_themes
 
 if TYPE_CHECKING:
-    from tuinb.ui.running import EngineLike
+    from tuinb.ui.screen.run_actions import EngineLike
 
 RECOVERY_INTERVAL = 3.0
 """Seconds between recovery copies while there is unsaved work."""
@@ -61,7 +61,7 @@ waited up to 5 ms, and rarely much longer, before it reached the terminal.
 
 
 def _notebook_commands() -> type[Provider]:
-    from tuinb.ui.commands import NotebookCommands  # imported when the palette opens
+    from tuinb.ui.screen.commands import NotebookCommands  # imported when the palette opens
 
     return NotebookCommands
 
@@ -306,7 +306,7 @@ class TuinbApp(App[int]):
         return True
 
     async def _offer_recovery(self) -> None:
-        from tuinb.ui.modals import recovery_modal
+        from tuinb.ui.dialogs.choice import recovery_modal
 
         choice = await self.push_screen_wait(recovery_modal(self.display_name))
         if choice == "restore":
@@ -345,7 +345,7 @@ class TuinbApp(App[int]):
         self._commit_editor()
         notebook = self.notebook
         if changed_on_disk(notebook):
-            from tuinb.ui.modals import external_change_modal
+            from tuinb.ui.dialogs.choice import external_change_modal
 
             choice = await self.push_screen_wait(external_change_modal(self.display_name))
             if choice == "reload":
@@ -392,7 +392,7 @@ class TuinbApp(App[int]):
         if not self.notebook.dirty:
             self.exit()
             return
-        from tuinb.ui.modals import quit_modal
+        from tuinb.ui.dialogs.choice import quit_modal
 
         choice = await self.push_screen_wait(quit_modal(self.display_name))
         if choice == "save":

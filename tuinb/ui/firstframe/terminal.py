@@ -10,7 +10,7 @@ run of the Textual app (`tuinb.ui.launch.open_editor`):
   starts: Textual sets its own mode with ``TCSANOW`` and does not flush
   input), enter the alternate screen, hide the cursor, turn bracketed paste
   on (a paste during start-up reaches Textual as one paste, not as keys) and
-  write the frame of `tuinb.ui.prepaint`. ``ctrl+c`` still interrupts while
+  write the frame of `tuinb.ui.firstframe.frame`. ``ctrl+c`` still interrupts while
   Textual loads; SIGTERM and SIGHUP end the program through the exit below
   until the app installs its own handlers;
 - on exit, however the body ends: restore the saved attributes (Textual
@@ -114,7 +114,7 @@ def prepainted(notebook: Notebook, *, kernel: str | None) -> Iterator[Handoff]:
         columns, lines = os.get_terminal_size(tty_out)
         if columns <= 0 or lines <= 0:
             raise OSError("the terminal reports no size")  # Textual will assume one
-        from tuinb.ui.prepaint import frame
+        from tuinb.ui.firstframe.frame import frame
 
         text = frame(notebook, columns=columns, lines=lines, kernel=kernel)
     except Exception:  # no first frame is better than no editor: Textual draws it

@@ -2,7 +2,7 @@
 
 `RunActions` is mixed into `NotebookScreen`. Its actions ask the app's engine
 to run cells or control the kernel; its handlers take the bridge's messages
-(`tuinb.ui.bridge`), keep `RunMarks` up to date and repaint from the model.
+(`tuinb.ui.screen.bridge`), keep `RunMarks` up to date and repaint from the model.
 Repaints are coalesced by a token bucket: a short burst of changes (one quick
 cell) repaints at once, a stream of them at most once per `REPAINT_INTERVAL`.
 
@@ -22,13 +22,13 @@ from textual import events
 from textual.timer import Timer
 
 from tuinb.engine.kernels import KernelChoice, kernelspec_metadata
-from tuinb.ui import bridge
-from tuinb.ui.kernel_actions import KernelActions
-from tuinb.ui.notify import LONG_CELL_SECONDS, notify_finished
-from tuinb.ui.run_marks import RunMarks, format_duration
+from tuinb.render.marks import RunMarks, format_duration
+from tuinb.ui.screen import bridge
+from tuinb.ui.screen.kernel_actions import KernelActions
+from tuinb.ui.screen.notify import LONG_CELL_SECONDS, notify_finished
 
 if TYPE_CHECKING:
-    from tuinb.ui.screen import NotebookScreen
+    from tuinb.ui.screen.notebook_screen import NotebookScreen
 
 REPAINT_INTERVAL = 1 / 30
 """Seconds between repaints while outputs stream in."""

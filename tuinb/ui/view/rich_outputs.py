@@ -38,11 +38,9 @@ from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 
-from tuinb.sanitize import plain_text
-from tuinb.ui.media import as_str as _as_str
-from tuinb.ui.media import image_summary, latex_to_unicode
-from tuinb.ui.sanitize import ansi_text
-from tuinb.ui.textout import (
+from tuinb.render.media import as_str as _as_str
+from tuinb.render.media import image_summary, latex_to_unicode
+from tuinb.render.outputs import (
     IMAGE_TYPES,
     MAX_LINES,
     MIME_PRIORITY,
@@ -51,6 +49,8 @@ from tuinb.ui.textout import (
     output_text,
     pick_mime,
 )
+from tuinb.sanitize import plain_text
+from tuinb.ui.sanitize import ansi_text
 
 __all__ = [
     "MAX_LINES",

@@ -7,7 +7,7 @@ are ever rendered. Heights of cells not rendered yet are estimated from their
 line counts and corrected when they are painted. The cell being edited keeps
 blank rows of the editor's height, over which the screen lays the one live
 `TextArea`. Rows are painted from finished, cached parts by
-`tuinb.ui.painter.RowPainter`, the view's base class.
+`tuinb.ui.view.painter.RowPainter`, the view's base class.
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ from textual.strip import Strip
 from tuinb.sanitize import printable
 from tuinb.ui.inorder import run_own_binding
 from tuinb.ui.keys import COMMAND_BINDINGS
-from tuinb.ui.outputs import Row, output_height_estimate, output_rows
-from tuinb.ui.painter import GUTTER, Block, GutterMarks, RowPainter
+from tuinb.ui.view.cell_rows import Row, output_height_estimate, output_rows
+from tuinb.ui.view.painter import GUTTER, Block, GutterMarks, RowPainter
 
 __all__ = ["GUTTER", "GutterMarks", "NotebookView", "printable"]
 

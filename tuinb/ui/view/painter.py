@@ -25,9 +25,9 @@ from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from tuinb.sanitize import plain_text
-from tuinb.ui.outputs import Row
-from tuinb.ui.rows import RowCache, RowScrollBar, finish_rows
 from tuinb.ui.sanitize import ansi_text
+from tuinb.ui.view.cell_rows import Row
+from tuinb.ui.view.row_cache import RowCache, RowScrollBar, finish_rows
 
 if TYPE_CHECKING:
     from tuinb.model import Cell, Notebook
@@ -56,7 +56,7 @@ _GutterKey = tuple[tuple[str, str, str] | None, str] | None
 
 
 class GutterMarks(Protocol):
-    """Supplies per-cell execution marks (e.g. `tuinb.ui.run_marks.RunMarks`)."""
+    """Supplies per-cell execution marks (e.g. `tuinb.render.marks.RunMarks`)."""
 
     def gutter(self, cell: Any) -> tuple[str | None, str, str]:
         """(label instead of ``[n]:`` or None, one-character mark, Rich style of the mark)."""

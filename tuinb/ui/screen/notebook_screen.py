@@ -18,13 +18,13 @@ from textual.screen import UPDATE_PERIOD, Screen
 from textual.timer import Timer
 from textual.widgets import TextArea
 
-from tuinb.ui.cell_actions import CellActions
-from tuinb.ui.editor import CellEditor
-from tuinb.ui.frames import FrameTimer
+from tuinb.ui.editor.cell_editor import CellEditor
 from tuinb.ui.keys import GLOBAL_BINDINGS
-from tuinb.ui.running import RunActions
-from tuinb.ui.statusbar import StatusBar
-from tuinb.ui.view import GUTTER, NotebookView
+from tuinb.ui.screen.cell_actions import CellActions
+from tuinb.ui.screen.pacing import FrameTimer
+from tuinb.ui.screen.run_actions import RunActions
+from tuinb.ui.screen.statusbar import StatusBar
+from tuinb.ui.view.notebook_view import GUTTER, NotebookView
 
 if TYPE_CHECKING:
     from tuinb.model import Cell, Notebook
@@ -362,6 +362,6 @@ class NotebookScreen(CellActions, RunActions, Screen[None]):
 
     def action_help(self) -> None:
         """Show every key."""
-        from tuinb.ui.help import HelpScreen
+        from tuinb.ui.dialogs.help import HelpScreen
 
         self.app.push_screen(HelpScreen())

@@ -1,6 +1,6 @@
 """Stored outputs for the notebook view: a cheap height estimate and the rows.
 
-The MIME rendering belongs to `tuinb.ui.render`. This module adapts it to the
+The MIME rendering belongs to `tuinb.ui.view.rich_outputs`. This module adapts it to the
 Line API view: folded outputs (and short unfolded ones) are rendered whole;
 a long unfolded text output is kept as raw lines that the view turns into a
 row only when the row is painted, so unfolding 200,000 lines costs a split,
@@ -15,8 +15,8 @@ from typing import Any
 from rich.console import RenderableType
 from textual.strip import Strip
 
-from tuinb.ui.render import render_output, render_outputs
-from tuinb.ui.textout import output_height_estimate, output_text
+from tuinb.render.outputs import output_height_estimate, output_text
+from tuinb.ui.view.rich_outputs import render_output, render_outputs
 
 __all__ = ["LAZY_ROWS", "LazyRow", "Row", "output_height_estimate", "output_rows"]
 

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
     from tuinb.model import Cell, CellType, Notebook
     from tuinb.ui.app import TuinbApp
-    from tuinb.ui.view import NotebookView
+    from tuinb.ui.view.notebook_view import NotebookView
 
 
 class CellActions:

@@ -11,15 +11,15 @@ import asyncio
 from typing import TYPE_CHECKING
 
 from tuinb.engine.kernels import change_kernel, kernelspec_metadata, list_kernels
-from tuinb.ui.kernel_picker import KernelPicker
-from tuinb.ui.modals import restart_modal
-from tuinb.ui.stdin_prompt import StdinPrompt
+from tuinb.ui.dialogs.choice import restart_modal
+from tuinb.ui.dialogs.kernel_picker import KernelPicker
+from tuinb.ui.dialogs.stdin_prompt import StdinPrompt
 
 if TYPE_CHECKING:
-    from tuinb.ui import bridge
-    from tuinb.ui.run_marks import RunMarks
-    from tuinb.ui.running import EngineLike
-    from tuinb.ui.screen import NotebookScreen
+    from tuinb.render.marks import RunMarks
+    from tuinb.ui.screen import bridge
+    from tuinb.ui.screen.notebook_screen import NotebookScreen
+    from tuinb.ui.screen.run_actions import EngineLike
 
 
 class KernelActions:

@@ -13,7 +13,7 @@ same lines), and the status bar. Content it does not reproduce exactly
 (HTML, Markdown outputs, rarer Markdown in cells) ends the frame there: the
 rows below stay blank until Textual draws them, so nothing on screen moves.
 Colours come from the theme files (``tuinb-dark`` unless a user theme of that
-name replaces it), through `tuinb.ui.prepaint_colours`.
+name replaces it), through `tuinb.ui.firstframe.colours`.
 """
 
 from __future__ import annotations
@@ -22,10 +22,17 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from tuinb.render.media import as_str, image_summary, latex_to_unicode
+from tuinb.render.outputs import (
+    MAX_LINES,
+    fold_lines,
+    output_height_estimate,
+    output_text,
+    pick_mime,
+)
 from tuinb.sanitize import has_controls, plain_text, printable, sanitize
-from tuinb.ui.media import as_str, image_summary, latex_to_unicode
-from tuinb.ui.prepaint_colours import Palette, load_palette
-from tuinb.ui.prepaint_lines import (
+from tuinb.ui.firstframe.colours import Palette, load_palette
+from tuinb.ui.firstframe.lines import (
     RESET,
     Unsupported,
     ansi_rows,
@@ -34,13 +41,6 @@ from tuinb.ui.prepaint_lines import (
     markdown_rows,
     wrap_rows,
 )
-from tuinb.ui.textout import (
-    MAX_LINES,
-    fold_lines,
-    output_height_estimate,
-    output_text,
-    pick_mime,
-)
 
 if TYPE_CHECKING:
     from tuinb.model import Cell, Notebook
@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 __all__ = ["GUTTER", "Palette", "frame", "load_palette", "status_text", "view_rows"]
 
 GUTTER = 8
-"""Columns left of a cell's content, as in `tuinb.ui.view.GUTTER`."""
+"""Columns left of a cell's content, as in `tuinb.ui.view.notebook_view.GUTTER`."""
 SCROLLBAR = 2
 """Columns the view keeps for its scrollbar (``scrollbar-gutter: stable``, Textual's size 2)."""
 
@@ -63,7 +63,7 @@ Row = tuple[str, bool, str]
 
 
 def _text_block(raw: str, width: int, *, style: str = "", ansi: bool = True) -> list[str]:
-    """An output's text folded as `tuinb.ui.render` folds it, rows cut with "…"."""
+    """An output's text folded as `tuinb.ui.view.rich_outputs` folds it, rows cut with "…"."""
 
     def rows(part: str) -> list[str]:
         if ansi:
@@ -107,7 +107,7 @@ def _bundle_rows(data: Mapping[str, Any], width: int) -> list[str]:
 
 
 def output_rows(output: Mapping[str, Any], width: int) -> list[str]:
-    """One stored output, folded, as `tuinb.ui.render.render_output` draws it."""
+    """One stored output, folded, as `tuinb.ui.view.rich_outputs.render_output` draws it."""
     kind = output.get("output_type")
     shown = output_text(output) if kind in ("stream", "error") else None
     if shown is not None:
@@ -158,7 +158,7 @@ def cell_rows(cell: Cell, width: int, limit: int) -> tuple[list[str], bool]:
 
 
 def _note(cell: Cell) -> str | None:
-    from tuinb.ui.run_marks import RunMarks  # datetime: only for cells with timings
+    from tuinb.render.marks import RunMarks  # datetime: only for cells with timings
 
     return RunMarks().note(cell)
 

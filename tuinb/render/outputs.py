@@ -1,7 +1,7 @@
 """What a stored output shows as text, without Rich: the MIME choice and the fold.
 
-Shared by `tuinb.ui.render` (the Rich renderables of the notebook view) and
-`tuinb.ui.prepaint` (the first frame drawn before Textual is imported), so
+Shared by `tuinb.ui.view.rich_outputs` (the Rich renderables of the notebook view) and
+`tuinb.ui.firstframe.frame` (the first frame drawn before Textual is imported), so
 that both pick the same MIME type and fold a long output at the same lines.
 Importing this module costs no more than `re`.
 """
@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tuinb.ui.media import as_str
+from tuinb.render.media import as_str
 
 __all__ = [
     "IMAGE_TYPES",

@@ -25,7 +25,7 @@ from textual.widgets import TextArea
 from tuinb.sanitize import has_controls, printable
 from tuinb.ui.inorder import run_own_binding
 from tuinb.ui.keys import EDIT_BINDINGS
-from tuinb.ui.view import NotebookView
+from tuinb.ui.view.notebook_view import NotebookView
 
 OPENERS = (":", "(", "[", "{")
 """A line ending in one of these indents the next line one level more."""
