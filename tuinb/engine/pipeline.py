@@ -19,23 +19,37 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import AsyncGenerator, Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from tuinb.engine.events import CellFinished
 from tuinb.engine.router import Execution
 
-if TYPE_CHECKING:
-    from tuinb.engine.engine import Engine
-
 PIPELINE_WINDOW = 16
 """Execute requests sent at once (one batch)."""
+
+
+class PipelineEngine(Protocol):
+    """What a pipelined run needs of the engine (`tuinb.engine.Engine`)."""
+
+    async def send_ahead(
+        self, cell_id: str, *, stop_on_error: bool
+    ) -> Execution | CellFinished | None: ...
+
+    async def execute_cell(
+        self, cell_id: str, *, stop_on_error: bool = True, time_limit: float | None = None
+    ) -> CellFinished: ...
+
+    async def wait_finished(
+        self, execution: Execution, *, time_limit: float | None
+    ) -> CellFinished: ...
+
 
 _Pending = deque[Execution | CellFinished | str]
 """Sent executions, results known at send time, and cell ids to run in their turn."""
 
 
 async def run_pipelined(
-    engine: Engine,
+    engine: PipelineEngine,
     cells: Sequence[tuple[str, bool]],
     *,
     window: int = PIPELINE_WINDOW,
@@ -60,7 +74,7 @@ async def run_pipelined(
 
 
 async def _send_batch(
-    engine: Engine,
+    engine: PipelineEngine,
     cells: Sequence[tuple[str, bool]],
     index: int,
     window: int,

@@ -38,7 +38,7 @@ from tuinb.ui.screen.notebook_screen import NotebookScreen
 from tuinb.ui.themes import register_themes
 
 if TYPE_CHECKING:
-    from tuinb.ui.screen.run_actions import EngineLike
+    from tuinb.engine.protocols import EngineLike
 
 RECOVERY_INTERVAL = 3.0
 """Seconds between recovery copies while there is unsaved work."""

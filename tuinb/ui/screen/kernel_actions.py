@@ -16,10 +16,10 @@ from tuinb.ui.dialogs.kernel_picker import KernelPicker
 from tuinb.ui.dialogs.stdin_prompt import StdinPrompt
 
 if TYPE_CHECKING:
+    from tuinb.engine.protocols import EngineLike
     from tuinb.render.marks import RunMarks
     from tuinb.ui.screen import bridge
     from tuinb.ui.screen.notebook_screen import NotebookScreen
-    from tuinb.ui.screen.run_actions import EngineLike
 
 
 class KernelActions:

@@ -15,13 +15,13 @@ frame timer: that timer ticks on a 1/60 s grid and, right after a frame
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Iterable
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, cast
 
 from textual import events
 from textual.timer import Timer
 
-from tuinb.engine.kernels import KernelChoice, kernelspec_metadata
+from tuinb.engine.kernels import kernelspec_metadata, running_kernel
+from tuinb.engine.protocols import EngineLike
 from tuinb.render.marks import RunMarks, format_duration
 from tuinb.ui.screen import bridge
 from tuinb.ui.screen.kernel_actions import KernelActions
@@ -44,24 +44,6 @@ PAINT_NOW_WINDOW = 0.25
 """Seconds a "paint at once" request waits for the view to report its change."""
 
 NOT_RUNNING = "The kernel is not running: restart it with 0 0 or choose another with alt+k."
-
-
-class EngineLike(Protocol):
-    """What the editor uses of an engine (`tuinb.engine.Engine` or a scripted one)."""
-
-    @property
-    def kernel_state(self) -> str: ...
-    @property
-    def backend(self) -> Any: ...
-    def events(self) -> AsyncIterator[Any]: ...
-    async def start(self, client: Any = None) -> None: ...
-    def run_cells(self, cell_ids: Iterable[str]) -> None: ...
-    def cancel_queue(self) -> None: ...
-    async def interrupt(self) -> None: ...
-    async def restart(self) -> None: ...
-    async def provide_input(self, value: str) -> None: ...
-    async def shutdown(self) -> None: ...
-    def replace_notebook(self, notebook: Any) -> None: ...
 
 
 class RunActions(KernelActions):
@@ -319,9 +301,9 @@ class RunActions(KernelActions):
         if freeze is not None:
             freeze()  # start-up is over: no long collector pause while cells run
         engine = self.engine
-        choice = getattr(engine.backend, "choice", None) if engine is not None else None
+        choice = running_kernel(engine) if engine is not None else None
         metadata = self._ns.notebook.metadata
-        if isinstance(choice, KernelChoice) and "kernelspec" not in metadata:
+        if choice is not None and "kernelspec" not in metadata:
             metadata["kernelspec"] = kernelspec_metadata(choice)
             if message.language_info:
                 metadata["language_info"] = dict(message.language_info)
