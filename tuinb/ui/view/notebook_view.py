@@ -29,13 +29,14 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
 
+from tuinb.render.cells import GUTTER, GutterMarks, estimate_rows, source_kind
 from tuinb.sanitize import printable
 from tuinb.ui.inorder import run_own_binding
 from tuinb.ui.keys import COMMAND_BINDINGS
-from tuinb.ui.view.cell_rows import Row, output_height_estimate, output_rows
-from tuinb.ui.view.painter import GUTTER, Block, GutterMarks, RowPainter
+from tuinb.ui.view.cell_rows import Row, output_rows
+from tuinb.ui.view.painter import Block, RowPainter
 
-__all__ = ["GUTTER", "GutterMarks", "NotebookView", "printable"]
+__all__ = ["GUTTER", "GutterMarks", "NotebookView"]
 
 if TYPE_CHECKING:
     from tuinb.model import Cell, Notebook
@@ -163,9 +164,8 @@ class NotebookView(RowPainter, can_focus=True):
 
     def _estimate(self, cell: Cell) -> int:
         editing = cell.id == self.editing_id
-        source = self.editor_rows if editing else cell.source.count("\n") + 1
         folded = cell.id not in self.unfolded
-        return source + output_height_estimate(cell.outputs, folded=folded) + 1
+        return estimate_rows(cell, folded=folded, source_rows=self.editor_rows if editing else None)
 
     def _measure_visible(self) -> None:
         if not self._heights:
@@ -244,15 +244,16 @@ class NotebookView(RowPainter, can_focus=True):
         return block
 
     def _render_block(self, cell: Cell, width: int, key: tuple[Any, ...]) -> Block:
+        kind = source_kind(cell)
         if cell.id == self.editing_id:
             source = [Strip.blank(width)] * self.editor_rows
-        elif cell.cell_type == "markdown" and cell.source.strip():
+        elif kind == "markdown":
             from rich.markdown import Markdown  # imported on first use: start-up time
 
             source = self._strips(Markdown(printable(cell.source)), width)
-        elif cell.cell_type == "code" and self.highlighting:
+        elif kind == "code" and self.highlighting:
             source = self._strips(self._syntax(cell.source), width)
-        elif cell.cell_type == "code":
+        elif kind == "code":
             plain = Text(printable(cell.source), no_wrap=True, overflow="crop")
             source = self._strips(plain, width)
         else:
