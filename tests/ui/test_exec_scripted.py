@@ -19,7 +19,7 @@ from tuinb.ui.app import TuinbApp
 from tuinb.ui.dialogs.kernel_picker import KernelPicker
 from tuinb.ui.dialogs.stdin_prompt import StdinPrompt
 from tuinb.ui.screen import kernel_actions
-from tuinb.ui.screen import run_actions as running
+from tuinb.ui.screen import notebook_screen as running
 
 Harness = tuple[TuinbApp, ScriptedEngine, Pilot[Any]]
 

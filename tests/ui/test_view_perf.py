@@ -158,7 +158,7 @@ async def test_an_edit_shows_on_screen_after_moving_away_and_back(tmp_path: Path
         # a change through the model alone (no focus change that restyles the view)
         screen = nb_screen(app)
         app.notebook.set_source(app.notebook.cells[1].id, "changed = True")
-        screen._changed()
+        screen.moving.show_changes()
         await pilot.pause()
         assert "changed = True" in screen_text(app)
         assert "v1 = 1" not in screen_text(app)

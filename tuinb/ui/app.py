@@ -33,6 +33,7 @@ from tuinb.model import (
     save,
     validate_later,
 )
+from tuinb.render.status import kernel_name
 from tuinb.ui.screen.bridge import pump_events
 from tuinb.ui.screen.notebook_screen import NotebookScreen
 from tuinb.ui.themes import register_themes
@@ -127,14 +128,7 @@ class TuinbApp(App[int]):
     @property
     def kernel_display_name(self) -> str:
         """The kernel's name for the status bar."""
-        if self.kernel_name:
-            return self.kernel_name
-        spec = self.notebook.metadata.get("kernelspec")
-        if isinstance(spec, dict):
-            name = spec.get("display_name") or spec.get("name")
-            if name:
-                return str(name)
-        return "no kernel"
+        return kernel_name(self.notebook.metadata, self.kernel_name)
 
     @property
     def notebook_screen(self) -> NotebookScreen:
@@ -149,7 +143,7 @@ class TuinbApp(App[int]):
     def on_mount(self) -> None:
         """Themes, the screen, the recovery timer and the signal handlers."""
         self._register_themes()
-        screen = NotebookScreen(self.notebook)
+        screen = NotebookScreen(self.notebook, owner=self, engine=self.engine)
         self.push_screen(screen)
         if self.engine is not None:
             self.run_worker(pump_events(self.engine, screen), group="engine-bridge")
@@ -188,7 +182,7 @@ class TuinbApp(App[int]):
             return
         if self.engine is not None:
             try:
-                state = self.notebook_screen.kernel_state
+                state = self.notebook_screen.kernel.state
             except LookupError:  # the screen is not up yet
                 return
             if state in _KERNEL_AT_WORK:
@@ -251,7 +245,7 @@ class TuinbApp(App[int]):
 
     def _commit_editor(self) -> None:
         try:
-            self.notebook_screen.commit_editor()
+            self.notebook_screen.editing.commit()
         except LookupError:
             return
 

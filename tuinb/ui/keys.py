@@ -3,12 +3,24 @@
 The ids (``"cell.delete"``, ``"notebook.save"``) are the names a user remaps
 (``App.set_keymap`` today, the config file later): keep them stable. The help
 screen and the command palette are built from these tables, so a binding
-added here shows up in both.
+added here shows up in both. Each action a binding names (``screen.insert_above``)
+is a method of `tuinb.ui.screen.notebook_screen.NotebookScreen`, which hands
+it to the group of actions it belongs to.
+
+`run_own_binding` runs a widget's bindings in order with the keys around them.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.binding import Binding
+
+from tuinb.ui.textual_compat import own_bindings
+
+if TYPE_CHECKING:
+    from textual import events
+    from textual.widget import Widget
 
 # ---- running cells and the kernel ----------------------------------------------------
 # `ctrl+enter`, `shift+enter` and `alt+enter` arrive only from terminals that speak
@@ -175,3 +187,27 @@ def all_bindings() -> list[tuple[str, Binding]]:
         + [("any", b) for b in GLOBAL_BINDINGS]
         + [("any", Binding("ctrl+p", "command_palette", "Command palette", id="app.palette"))]
     )
+
+
+async def run_own_binding(widget: Widget, event: events.Key) -> bool:
+    """Run `widget`'s (non-priority) binding for the key now; True if there was one.
+
+    Textual runs a focused widget's bindings only once the key has bubbled up
+    to the app, while later keys of the same burst are already being handled
+    by the widget (or by the widget focused next). Keys that tmux send-keys, a
+    key macro or a fast typist deliver together could land out of order: "end"
+    then "a" typed "a" before moving. The view and the editor call this first
+    in their key handlers. The bindings are the screen's, so a keymap set with
+    `App.set_keymap` applies.
+    """
+    bindings = own_bindings(widget)
+    if bindings is None:
+        return False
+    for binding in bindings.key_to_bindings.get(event.key, ()):
+        if binding.priority:
+            continue
+        event.stop()
+        event.prevent_default()
+        await widget.run_action(binding.action)
+        return True
+    return False

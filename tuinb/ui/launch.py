@@ -79,7 +79,10 @@ def open_editor(path: Path | None, *, kernel: str | None) -> int:
             from tuinb.ui.app import TuinbApp
 
             app = TuinbApp(notebook, engine=engine, kernel_name=kernel)
-            handoff.prepare(app)
+            if handoff.saved is not None:
+                from tuinb.ui.textual_compat import keep_terminal_modes
+
+                keep_terminal_modes(app, handoff.saved)
             app.run()
         finally:
             kill_all_kernels()  # whatever the route out, no kernel outlives the editor

@@ -32,8 +32,6 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from textual.app import App
-
     from tuinb.model import Notebook
 
 __all__ = ["NO_PREPAINT", "Handoff", "prepainted", "startup_mode"]
@@ -74,28 +72,9 @@ class Handoff:
     drawn: bool
     """Whether the first frame is on the terminal."""
     saved: list[Any] | None = None
-    """The terminal's own attributes, saved before the first frame changed them."""
-
-    def prepare(self, app: App[Any]) -> None:
-        """Make Textual give back the terminal's own modes, not the first frame's.
-
-        Textual's driver saves the attributes it finds when it starts (ours,
-        with echo off) and puts them back when it stops: on exit, and when the
-        process is suspended (SIGTSTP), so a shell would get no echo. Its
-        driver is told the attributes saved before the first frame instead.
-        """
-        saved = self.saved
-        if saved is None:
-            return
-        base = app.driver_class
-
-        class HandoffDriver(base):  # type: ignore[valid-type, misc]
-            def start_application_mode(self) -> None:
-                super().start_application_mode()
-                if getattr(self, "attrs_before", None) is not None:
-                    self.attrs_before = saved
-
-        app.driver_class = HandoffDriver
+    """The terminal's own attributes, saved before the first frame changed them: Textual
+    must give these back when it stops (`tuinb.ui.textual_compat.keep_terminal_modes`),
+    not the first frame's, which it finds when it starts."""
 
 
 def _exit_on_signal(signum: int, frame: FrameType | None) -> None:

@@ -1,74 +1,102 @@
 """The notebook screen: the view, the one live editor over it, the status bar.
 
-Every key action lives here (the view and the editor only carry the
-bindings), so the command palette and remapped keys reach the same methods.
-The model is changed only through its own operations; after each, the view
-re-reads it (`NotebookView.sync`).
+This is where Textual delivers keys and engine messages, and where the parts
+are put together. What a key does is done by one of the action groups, each
+given what it needs through a typed host protocol (this screen is every
+host): `CursorActions` (moving, selecting), `EditActions` (edit mode),
+`CellActions` (cell operations), `RunActions` (running cells) and
+`KernelActions` (the kernel, stdin). A key's binding (`tuinb.ui.keys`) names
+an `action_*` method here, which hands it to its group in one line, so the
+command palette and remapped keys reach the same code. When the screen
+paints is the `FramePacer`'s business (`tuinb.ui.screen.pacing`).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Container
-from textual.screen import UPDATE_PERIOD, Screen
-from textual.timer import Timer
 from textual.widgets import TextArea
 
+from tuinb.render.marks import RunMarks
+from tuinb.render.status import kernel_status
 from tuinb.ui.editor.cell_editor import CellEditor
 from tuinb.ui.keys import GLOBAL_BINDINGS
+from tuinb.ui.screen import bridge
 from tuinb.ui.screen.cell_actions import CellActions
-from tuinb.ui.screen.pacing import FrameTimer
+from tuinb.ui.screen.chords import Chords
+from tuinb.ui.screen.cursor_actions import CursorActions
+from tuinb.ui.screen.edit_actions import EditActions
+from tuinb.ui.screen.kernel_actions import KernelActions
+from tuinb.ui.screen.notify import notify_finished
+from tuinb.ui.screen.pacing import FramePacer
 from tuinb.ui.screen.run_actions import RunActions
 from tuinb.ui.screen.statusbar import StatusBar
-from tuinb.ui.view.notebook_view import GUTTER, NotebookView
+from tuinb.ui.textual_compat import PacedScreen
+from tuinb.ui.view.notebook_view import NotebookView
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+    from textual.screen import Screen
+    from textual.widget import Widget
+
+    from tuinb.engine.protocols import EngineLike
     from tuinb.model import Cell, Notebook
-    from tuinb.ui.app import TuinbApp
+    from tuinb.ui.dialogs.stdin_prompt import StdinPrompt
+
+T = TypeVar("T")
 
 
-class NotebookScreen(CellActions, RunActions, Screen[None]):
+class NotebookOwner(Protocol):
+    """What the notebook screen needs from the app that shows it (`TuinbApp`)."""
+
+    cell_clipboard: list[Cell]
+    """Cells copied or cut with c / x."""
+    kernel_name: str | None
+    """The `--kernel` choice, if any."""
+
+    @property
+    def display_name(self) -> str: ...
+    @property
+    def kernel_display_name(self) -> str: ...
+    def start_save(self) -> None: ...
+    def start_quit(self) -> None: ...
+    def freeze_startup_objects(self) -> None: ...
+
+
+class NotebookScreen(PacedScreen):
     """Shows one notebook and runs every editing and running action on it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*GLOBAL_BINDINGS]
 
-    def __init__(self, notebook: Notebook) -> None:
+    def __init__(
+        self, notebook: Notebook, *, owner: NotebookOwner, engine: EngineLike | None = None
+    ) -> None:
         super().__init__(id="notebook-screen")
         self.notebook = notebook
         """The document on screen (the app's)."""
-        self.mode = "command"
-        """"command" or "edit"."""
-        self._pending: tuple[str, str] | None = None
-        self._frame_timer: FrameTimer | None = None
-        self._status_shown: tuple[str, bool, str, str, int, int] | None = None
+        self.owner = owner
+        self.engine = engine
+        """Runs the cells; None: this editor runs nothing."""
+        self.run_marks = RunMarks()
+        """Queued/running/stale state of the cells (the gutter's marks)."""
+        self.pacer = FramePacer(self)
+        self.moving = CursorActions(self)
+        self.editing = EditActions(self, self.moving)
+        self.cells = CellActions(self, self.moving)
+        self.running = RunActions(
+            self, cursor=self.moving, editing=self.editing, marks=self.run_marks, pacer=self.pacer
+        )
+        self.kernel = KernelActions(
+            self, running=self.running, editing=self.editing, marks=self.run_marks, pacer=self.pacer
+        )
+        self.chords = Chords(lambda: self.app.active_bindings, self.run_action)
 
-    @property
-    def _update_timer(self) -> Timer:
-        """Textual's screen-update timer, replaced: a key after a quiet frame paints at once."""
-        if self._frame_timer is None:
-            timer = FrameTimer(
-                self,
-                UPDATE_PERIOD,
-                name="screen_update",
-                callback=self._on_timer_update,
-                pause=True,
-            )
-            timer._start()
-            self._timers.add(timer)
-            self._frame_timer = timer
-        return self._frame_timer
-
-    @property
-    def tuinb(self) -> TuinbApp:
-        """The app, typed."""
-        from tuinb.ui.app import TuinbApp
-
-        assert isinstance(self.app, TuinbApp)
-        return self.app
+    # ---- parts ------------------------------------------------------------------
 
     @property
     def view(self) -> NotebookView:
@@ -85,6 +113,11 @@ class NotebookScreen(CellActions, RunActions, Screen[None]):
         """The status bar."""
         return self.query_one(StatusBar)
 
+    @property
+    def mode(self) -> str:
+        """The mode: "command" or "edit" (`EditActions.mode`)."""
+        return self.editing.mode
+
     def compose(self) -> ComposeResult:
         """View with the editor laid over it, status bar below."""
         with Container(id="body"):
@@ -96,272 +129,273 @@ class NotebookScreen(CellActions, RunActions, Screen[None]):
 
     def on_mount(self) -> None:
         """Paint the cells and hand the keys to command mode."""
-        self.view.on_scrolled = self.place_editor
-        self.view.marks = self.run_marks
-        self.view.cell_note = self.run_marks.note
-        self.view.sync()
-        self.view.focus()
+        view = self.view
+        view.on_scrolled = self.editing.place_editor
+        view.take_key = self.key_in_view
+        view.marks = self.run_marks
+        view.cell_note = self.run_marks.note
+        view.sync()
+        view.focus()
         self.refresh_status()
 
     def on_resize(self, event: events.Resize) -> None:
         """The terminal changed size: lay the editor over its cell again."""
-        self.call_after_refresh(self.place_editor)
+        self.call_after_refresh(self.editing.place_editor)
 
-    # ---- state helpers ----------------------------------------------------------
+    # ---- what the action groups and the app ask of the screen --------------------
 
     @property
-    def current(self) -> Cell:
-        """The cell under the cursor."""
-        return self.notebook.cells[self.view.cursor]
+    def clipboard(self) -> list[Cell]:
+        """Cells copied or cut (the app's)."""
+        return self.owner.cell_clipboard
 
-    def selected_ids(self) -> list[str]:
-        """Ids of the selected cells, top to bottom."""
-        cells = self.notebook.cells
-        return [cells[i].id for i in self.view.selection]
+    @clipboard.setter
+    def clipboard(self, cells: list[Cell]) -> None:
+        self.owner.cell_clipboard = cells
 
     def refresh_status(self) -> None:
-        """Repaint the status bar."""
-        editor = self.editor
-        typed = False
-        if self.mode == "edit" and editor.cell_id is not None:
-            try:
-                typed = editor.text != self.notebook.cell(editor.cell_id).source
-            except KeyError:
-                typed = False
-        shown = (
-            self.tuinb.display_name,
-            self.notebook.dirty or typed,
-            self.mode,
-            self.kernel_status_text(self.tuinb.kernel_display_name),
-            min(self.view.cursor + 1, len(self.notebook.cells)),
-            len(self.notebook.cells),
+        """Show the current state in the status bar."""
+        state = self.kernel.state if self.engine is not None else None
+        self.status.show(
+            name=self.owner.display_name,
+            dirty=self.notebook.dirty or self.editing.typed(),
+            mode=self.mode,
+            kernel=kernel_status(self.owner.kernel_display_name, state),
+            cell=min(self.view.cursor + 1, len(self.notebook.cells)),
+            cells=len(self.notebook.cells),
         )
-        if shown == self._status_shown:
-            return  # unchanged: no repaint (typing would paint the bar on every key)
-        self._status_shown = shown
-        name, dirty, mode, kernel, cell, cells = shown
-        self.status.show(name=name, dirty=dirty, mode=mode, kernel=kernel, cell=cell, cells=cells)
 
-    def _select(self, index: int, *, extend: bool = False, repaint: bool = True) -> None:
-        view = self.view
-        before = set(view.selection)
-        scroll = view.scroll_y
-        view.cursor = max(0, min(index, len(self.notebook.cells) - 1))
-        if not extend:
-            view.selection_anchor = view.cursor
-        view.scroll_to_cell(view.cursor)
-        if round(view.scroll_y) != round(scroll):
-            pass  # scrolling repainted the whole view already
-        elif repaint:
-            view.refresh()
-        else:
-            view.refresh_cells(before | set(view.selection))
+    def sync_view(self) -> None:
+        """Re-read the model into the view, the editor's place and the status bar."""
+        if not self.is_attached:
+            return
+        self.view.sync()
+        self.editing.place_editor()
         self.refresh_status()
 
-    def _changed(self, cursor_id: str | None = None, *, index: int | None = None) -> None:
-        """After a model operation: re-read it, put the cursor on a cell."""
-        view = self.view
-        view.sync()
-        if cursor_id is not None:
-            try:
-                index = self.notebook.index_of(cursor_id)
-            except KeyError:
-                index = None
-        self._select(view.cursor if index is None else index)
+    def view_unpainted(self) -> bool:
+        """Whether the view changed since the last frame, this screen being on top."""
+        return self.is_current and self.is_unpainted(self.view)
+
+    def frame_wanted_at_idle(self) -> bool:
+        """Compose a frame now if the pacer wants one (a cell's first result)."""
+        return self.pacer.frame_wanted_now()
+
+    def focus_widget(self, widget: Widget) -> None:
+        """Give `widget` the keys now."""
+        self.app.set_focus(widget)
+
+    def tell(
+        self, message: str, *, severity: SeverityLevel = "information", timeout: float = 5
+    ) -> None:
+        """Show a notice (never read as markup: it may quote a notebook)."""
+        self.notify(message, severity=severity, timeout=timeout, markup=False)
+
+    def ring(self, title: str, body: str) -> None:
+        """The terminal's bell and a desktop notification."""
+        notify_finished(self.app, title, body)
+
+    def start_work(
+        self, work: Coroutine[Any, Any, None], group: str, *, exclusive: bool = False
+    ) -> None:
+        """Run `work` in the background (`exclusive`: cancelling the group's earlier work)."""
+        self.run_worker(work, group=group, exclusive=exclusive)
+
+    async def ask(self, dialog: Screen[T]) -> T:
+        """Show a modal dialog and wait for its answer."""
+        return await self.app.push_screen_wait(dialog)
+
+    def show_prompt(self, prompt: StdinPrompt, answered: Callable[[str | None], None]) -> None:
+        """Show the stdin prompt."""
+        self.app.push_screen(prompt, answered)
+
+    def close_prompt(self, prompt: StdinPrompt) -> None:
+        """Close the stdin prompt if it is on top."""
+        if prompt.is_attached and self.app.screen is prompt:
+            self.app.pop_screen()
+
+    def kernel_chosen(self) -> None:
+        """A kernel was picked: the notebook's own kernel shows, not `--kernel`."""
+        self.owner.kernel_name = None
+        self.refresh_status()
+
+    def startup_over(self) -> None:
+        """The kernel is up: freeze the start-up objects out of the collector."""
+        self.owner.freeze_startup_objects()
 
     def replace_notebook(self, notebook: Notebook) -> None:
         """Show another document (after reload or restore)."""
         if self.mode == "edit":
-            self._leave_edit(commit=False)
+            self.editing.leave(commit=False)
         self.notebook = notebook
         self.view.notebook = notebook
         self.view.invalidate()
-        self._select(0)
+        self.moving.select(0)
 
-    # ---- chords -----------------------------------------------------------------
+    # ---- keys the view and the screen see first -----------------------------------
+
+    def key_in_view(self, event: events.Key) -> bool:
+        """A key reached the view: True if it goes to the editor instead (it came in the
+        same burst as the key that began edit mode); else it may break a chord."""
+        editor = self.editor
+        if self.view.editing_id is not None and editor.display:
+            editor.post_message(events.Key(event.key, event.character))
+            return True
+        self.chords.key_pressed(event.key)
+        return False
 
     def on_key(self, event: events.Key) -> None:
         """Any other key breaks a pending two-key chord."""
-        self.note_key(event.key)
-
-    def note_key(self, key: str) -> None:
-        """A key was pressed: break a pending chord unless it is the chord's key."""
-        if self._pending is not None and key != self._pending[1]:
-            self._pending = None
+        self.chords.key_pressed(event.key)
 
     async def action_chord(self, binding_id: str, action: str) -> None:
-        """First press arms the chord, the second runs `action`."""
-        key = self._binding_key(binding_id)
-        if self._pending == (binding_id, key):
-            self._pending = None
-            await self.run_action(action)
-        else:
-            self._pending = (binding_id, key)
+        """First press arms the chord, the second runs `action` (`tuinb.ui.screen.chords`)."""
+        await self.chords.press(binding_id, action)
 
     async def action_chord_now(self, binding_id: str, action: str) -> None:
         """Run a chord's action at once (from the command palette)."""
         await self.run_action(action)
 
-    def _binding_key(self, binding_id: str) -> str:
-        for active in self.app.active_bindings.values():
-            if active.binding.id == binding_id:
-                return active.binding.key
-        return ""
-
-    # ---- moving -----------------------------------------------------------------
+    # ---- keys: each action is its group's ----------------------------------------
 
     def action_cursor_down(self) -> None:
-        """Next cell."""
-        self._select(self.view.cursor + 1, repaint=False)
+        self.moving.down()
 
     def action_cursor_up(self) -> None:
-        """Previous cell."""
-        self._select(self.view.cursor - 1, repaint=False)
+        self.moving.up()
 
     def action_first_cell(self) -> None:
-        """First cell."""
-        self._select(0)
+        self.moving.first()
 
     def action_last_cell(self) -> None:
-        """Last cell."""
-        self._select(len(self.notebook.cells) - 1)
+        self.moving.last()
 
     def action_extend_down(self) -> None:
-        """Grow (or shrink) the selection downwards."""
-        self._select(self.view.cursor + 1, extend=True, repaint=False)
+        self.moving.extend_down()
 
     def action_extend_up(self) -> None:
-        """Grow (or shrink) the selection upwards."""
-        self._select(self.view.cursor - 1, extend=True, repaint=False)
+        self.moving.extend_up()
+
+    def action_edit_cell(self) -> None:
+        self.editing.start()
+
+    def action_command_mode(self) -> None:
+        self.editing.to_command_mode()
+
+    def action_split_cell(self) -> None:
+        self.editing.split()
+
+    def action_insert_above(self) -> None:
+        self.cells.insert_above()
+
+    def action_insert_below(self) -> None:
+        self.cells.insert_below()
+
+    def action_delete_cells(self) -> None:
+        self.cells.delete()
+
+    def action_undo(self) -> None:
+        self.cells.undo()
+
+    def action_redo(self) -> None:
+        self.cells.redo()
+
+    def action_copy_cells(self) -> None:
+        self.cells.copy()
+
+    def action_cut_cells(self) -> None:
+        self.cells.cut()
+
+    def action_paste_below(self) -> None:
+        self.cells.paste_below()
+
+    def action_paste_above(self) -> None:
+        self.cells.paste_above()
+
+    def action_to_markdown(self) -> None:
+        self.cells.change_type("markdown")
+
+    def action_to_code(self) -> None:
+        self.cells.change_type("code")
+
+    def action_to_raw(self) -> None:
+        self.cells.change_type("raw")
+
+    def action_merge_cells(self) -> None:
+        self.cells.merge()
+
+    def action_move_up(self) -> None:
+        self.cells.move(-1)
+
+    def action_move_down(self) -> None:
+        self.cells.move(1)
+
+    def action_toggle_fold(self) -> None:
+        self.cells.toggle_fold()
+
+    def action_run_cell(self) -> None:
+        self.running.run_selected()
+
+    def action_run_selected(self) -> None:
+        self.running.run_selected()
+
+    def action_run_and_advance(self) -> None:
+        self.running.run_and_advance()
+
+    def action_run_and_insert(self) -> None:
+        self.running.run_and_insert()
+
+    def action_run_all(self) -> None:
+        self.running.run_many("all")
+
+    def action_run_above(self) -> None:
+        self.running.run_many("above")
+
+    def action_run_below(self) -> None:
+        self.running.run_many("below")
+
+    def action_interrupt_kernel(self) -> None:
+        self.kernel.interrupt()
+
+    def action_restart_kernel(self) -> None:
+        self.kernel.restart()
+
+    def action_restart_and_run_all(self) -> None:
+        self.kernel.restart(run_all=True)
+
+    def action_restart_and_clear(self) -> None:
+        self.kernel.restart(clear=True)
+
+    def action_pick_kernel(self) -> None:
+        self.kernel.pick()
+
+    def action_save(self) -> None:
+        self.owner.start_save()
+
+    def action_quit_editor(self) -> None:
+        self.owner.start_quit()
+
+    def action_help(self) -> None:
+        from tuinb.ui.dialogs.help import HelpScreen
+
+        self.app.push_screen(HelpScreen())
+
+    # ---- messages from the view, the editor and the engine ---------------------------
 
     @on(NotebookView.CellClicked)
     def _clicked(self, event: NotebookView.CellClicked) -> None:
         if self.mode == "edit":
-            self._leave_edit(commit=True)
-        self._select(event.index)
-
-    # ---- edit mode --------------------------------------------------------------
-
-    def action_edit_cell(self) -> None:
-        """Edit the cursor cell in the live editor."""
-        view = self.view
-        if not self.notebook.cells:  # an empty notebook: start its first cell
-            self.notebook.insert_cell(0, "code")
-            view.sync()
-        cell = self.current
-        view.selection_anchor = view.cursor
-        editor = self.editor
-        editor.cell_id = cell.id
-        if cell.cell_type == "code":
-            editor.highlight_language = self.notebook.language
-        elif cell.cell_type == "markdown":
-            editor.highlight_language = "markdown"
-        else:
-            editor.highlight_language = None
-        editor.load_text(cell.source)
-        self.mode = "edit"
-        view.editing_id = cell.id
-        view.editor_rows = self._editor_rows()
-        view.sync()
-        editor.display = True
-        view.scroll_to_cell(view.cursor)
-        self.place_editor()
-        self.app.set_focus(editor)  # now, so the next key of a burst goes to it
-        self.refresh_status()
-
-    def _editor_rows(self) -> int:
-        limit = max(3, self.view.scrollable_content_region.height - 2)
-        return max(1, min(self.editor.document.line_count, limit))
-
-    def place_editor(self) -> None:
-        """Lay the editor over its cell's rows in the view."""
-        view = self.view
-        if self.mode != "edit" or view.editing_id is None:
-            return
-        try:
-            index = self.notebook.index_of(view.editing_id)
-        except KeyError:
-            return
-        top = view.cell_top(index) - int(view.scroll_y)
-        editor = self.editor
-        editor.styles.offset = (GUTTER, top)
-        editor.styles.width = view.content_width
-        editor.styles.height = view.editor_rows
-
-    def commit_editor(self) -> None:
-        """Put the editor's text into the model (one undo step if it changed)."""
-        cell_id = self.editor.cell_id
-        if self.mode == "edit" and cell_id is not None:
-            try:
-                self.notebook.set_source(cell_id, self.editor.text)
-            except KeyError:
-                return
-
-    def _leave_edit(self, *, commit: bool) -> None:
-        if commit:
-            self.commit_editor()
-        self.mode = "command"
-        self.editor.display = False
-        self.editor.cell_id = None
-        self.view.editing_id = None
-        self.app.set_focus(self.view)
-        self._changed()
-
-    def action_command_mode(self) -> None:
-        """Leave the editor, keeping its text."""
-        if self.mode == "edit":
-            self._leave_edit(commit=True)
-
-    def action_split_cell(self) -> None:
-        """Split the edited cell at the cursor; keep editing the lower part."""
-        editor = self.editor
-        cell_id = editor.cell_id
-        if self.mode != "edit" or cell_id is None:
-            return
-        row, column = editor.cursor_location
-        lines = editor.text.split("\n")
-        offset = sum(len(line) + 1 for line in lines[:row]) + column
-        self.commit_editor()
-        _upper, lower = self.notebook.split_cell(cell_id, offset)
-        self._leave_edit(commit=False)
-        self._select(self.notebook.index_of(lower.id))
-        self.action_edit_cell()
-        self.editor.cursor_location = (0, 0)
+            self.editing.leave(commit=True)
+        self.moving.select(event.index)
 
     @on(TextArea.Changed, "#editor")
     def _editor_changed(self, event: TextArea.Changed) -> None:
-        if not self.notebook.dirty:
-            self.refresh_status()  # the first typed key shows the dirty mark
-        rows = self._editor_rows()
-        if rows != self.view.editor_rows:
-            self.view.editor_rows = rows
-            self.view.sync()
-            self.place_editor()
+        self.editing.text_changed()
 
     @on(TextArea.SelectionChanged, "#editor")
     def _editor_moved(self, event: TextArea.SelectionChanged) -> None:
-        view = self.view
-        if view.editing_id is None:
-            return
-        on_screen = self.editor.cursor_location[0] - int(self.editor.scroll_y)
-        row = max(0, min(on_screen, view.editor_rows - 1))
-        before = view.scroll_y
-        view.scroll_to_cell(view.cursor, row=row)
-        if view.scroll_y != before:
-            self.place_editor()
+        self.editing.cursor_moved()
 
-    # ---- app-level actions (bound here so both modes have them) -----------------
-
-    def action_save(self) -> None:
-        """Save (asks first if the file changed on disk)."""
-        self.tuinb.start_save()
-
-    def action_quit_editor(self) -> None:
-        """Quit (asks first about unsaved changes)."""
-        self.tuinb.start_quit()
-
-    def action_help(self) -> None:
-        """Show every key."""
-        from tuinb.ui.dialogs.help import HelpScreen
-
-        self.app.push_screen(HelpScreen())
+    @on(bridge.EngineMessage)
+    def _engine_message(self, message: bridge.EngineMessage) -> None:
+        bridge.deliver(message, running=self.running, kernel=self.kernel)

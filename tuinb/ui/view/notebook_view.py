@@ -31,8 +31,7 @@ from textual.strip import Strip
 
 from tuinb.render.cells import GUTTER, GutterMarks, estimate_rows, source_kind
 from tuinb.sanitize import printable
-from tuinb.ui.inorder import run_own_binding
-from tuinb.ui.keys import COMMAND_BINDINGS
+from tuinb.ui.keys import COMMAND_BINDINGS, run_own_binding
 from tuinb.ui.view.cell_rows import Row, output_rows
 from tuinb.ui.view.painter import Block, RowPainter
 
@@ -91,6 +90,9 @@ class NotebookView(RowPainter, can_focus=True):
         """Code is highlighted once the lexer is ready (it compiles in a thread at start)."""
         self.on_scrolled: Callable[[], None] | None = None
         """Called after every vertical scroll (the screen moves the editor with it)."""
+        self.take_key: Callable[[events.Key], bool] | None = None
+        """Called with each key before the view's bindings: True if it took the key (the
+        screen passes on keys that came after edit mode began, and notes chords)."""
         self.relayouts_skipped = 0
         """Height corrections applied without a screen layout (for tests)."""
 
@@ -337,19 +339,12 @@ class NotebookView(RowPainter, can_focus=True):
         self.highlighting = True
         self.refresh()
 
-    async def _on_key(self, event: events.Key) -> None:
-        """Command keys run here, in order; keys that arrive after edit mode began go on."""
-        screen = self.screen
-        editor = getattr(screen, "editor", None)
-        if self.editing_id is not None and editor is not None and editor.display:
-            # the key came in the same burst as the one that started edit mode
+    async def on_key(self, event: events.Key) -> None:
+        """Command keys run here, in order (`run_own_binding`), after `take_key`."""
+        if self.take_key is not None and self.take_key(event):
             event.stop()
             event.prevent_default()
-            editor.post_message(events.Key(event.key, event.character))
             return
-        note_key = getattr(screen, "note_key", None)
-        if note_key is not None:
-            note_key(event.key)
         await run_own_binding(self, event)
 
     def on_resize(self, event: events.Resize) -> None:

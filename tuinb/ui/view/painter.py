@@ -26,8 +26,9 @@ from textual.strip import Strip
 
 from tuinb.render.cells import GUTTER, GutterHead, GutterMarks, gutter_head, label_cells
 from tuinb.ui.sanitize import ansi_text
+from tuinb.ui.textual_compat import finish_rows, install_vertical_scrollbar
 from tuinb.ui.view.cell_rows import Row
-from tuinb.ui.view.row_cache import RowCache, RowScrollBar, finish_rows
+from tuinb.ui.view.row_cache import RowCache, RowScrollBar
 
 if TYPE_CHECKING:
     from tuinb.model import Cell, Notebook
@@ -120,14 +121,12 @@ class RowPainter(ScrollView):
     @property
     def vertical_scrollbar(self) -> ScrollBar:
         """Textual's vertical scrollbar, as a `RowScrollBar` (cheaper to repaint)."""
-        if self._vertical_scrollbar is None:
-            bar = RowScrollBar(
+        return install_vertical_scrollbar(
+            self,
+            lambda: RowScrollBar(
                 vertical=True, name="vertical", thickness=self.scrollbar_size_vertical
-            )
-            bar.display = False
-            self._vertical_scrollbar = bar
-            self.app._start_widget(self, bar)
-        return self._vertical_scrollbar
+            ),
+        )
 
     def render_lines(self, crop: Region) -> list[Strip]:
         """Measure the cells in sight first, then paint the rows not painted before.
