@@ -17,6 +17,7 @@ class StatusBar(Static):
     """
 
     _shown: tuple[str, bool, str, str, int, int] | None = None
+    _plain = ""
 
     def show(
         self, *, name: str, dirty: bool, mode: str, kernel: str, cell: int, cells: int
@@ -33,10 +34,10 @@ class StatusBar(Static):
         )
         for part, style in parts:
             text.append(part, style=style)
+        self._plain = text.plain
         self.update(text, layout=False)  # one line, always: no re-layout
 
     @property
     def plain(self) -> str:
         """The bar's text (for tests)."""
-        content = self.content
-        return content.plain if hasattr(content, "plain") else str(content)
+        return self._plain
