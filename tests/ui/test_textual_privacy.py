@@ -64,6 +64,18 @@ def test_no_ui_module_reads_private_attributes_of_other_objects() -> None:
     assert offenders == []
 
 
+def self_privates(tree: ast.AST) -> set[str]:
+    """Private attributes read or set on `self` anywhere in `tree`."""
+    return {
+        node.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "self"
+        and _private(node.attr)
+    }
+
+
 @cache
 def textual_private_names(cls: type) -> frozenset[str]:
     """Private names a Textual class and its Textual bases define or set on `self`."""
@@ -73,17 +85,9 @@ def textual_private_names(cls: type) -> frozenset[str]:
             continue
         names.update(name for name in vars(base) if _private(name))
         try:
-            tree = ast.parse(textwrap.dedent(inspect.getsource(base)))
+            names |= self_privates(ast.parse(textwrap.dedent(inspect.getsource(base))))
         except (OSError, TypeError):
             continue
-        for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.Attribute)
-                and isinstance(node.value, ast.Name)
-                and node.value.id == "self"
-                and _private(node.attr)
-            ):
-                names.add(node.attr)
     return frozenset(names)
 
 
@@ -100,15 +104,7 @@ def own_private_names(cls: type) -> set[str]:
         if isinstance(node, ast.AnnAssign):
             targets = [node.target]
         names.update(t.id for t in targets if isinstance(t, ast.Name) and _private(t.id))
-    for found in ast.walk(body):
-        if (
-            isinstance(found, ast.Attribute)
-            and isinstance(found.value, ast.Name)
-            and found.value.id == "self"
-            and _private(found.attr)
-        ):
-            names.add(found.attr)
-    return names
+    return names | self_privates(body)
 
 
 def textual_subclasses() -> list[type]:

@@ -11,15 +11,17 @@ cells out by these rules.
 
 from __future__ import annotations
 
-from typing import Any, Literal, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol
 
 from tuinb.render.outputs import output_height_estimate
 from tuinb.sanitize import plain_text
 
+if TYPE_CHECKING:
+    from tuinb.model import Cell
+
 __all__ = [
     "GUTTER",
     "LABEL_WIDTH",
-    "CellLike",
     "GutterHead",
     "GutterMarks",
     "SourceKind",
@@ -37,17 +39,6 @@ LABEL_WIDTH = GUTTER - 2
 
 SourceKind = Literal["markdown", "code", "text"]
 """How a source is laid out: Markdown rendered; code unwrapped (cropped); text wrapped."""
-
-
-class CellLike(Protocol):
-    """What is read of a model cell (`tuinb.model.Cell`)."""
-
-    id: str
-    cell_type: Any
-    source: str
-    metadata: dict[str, Any]
-    outputs: list[dict[str, Any]]
-    execution_count: int | None
 
 
 class GutterMarks(Protocol):
@@ -68,7 +59,7 @@ class GutterHead(NamedTuple):
     style: str
 
 
-def gutter_label(cell: CellLike) -> str:
+def gutter_label(cell: Cell) -> str:
     """``[n]:`` (``[ ]:`` never run) for code, ``md``, ``raw``; sanitised.
 
     A count from a crafted or not yet validated file may be any JSON value,
@@ -80,7 +71,7 @@ def gutter_label(cell: CellLike) -> str:
     return "md" if cell.cell_type == "markdown" else "raw"
 
 
-def gutter_head(cell: CellLike, marks: GutterMarks | None) -> GutterHead:
+def gutter_head(cell: Cell, marks: GutterMarks | None) -> GutterHead:
     """The first gutter row of a cell: its label (or the marks' override) and its mark."""
     override, mark, style = marks.gutter(cell) if marks is not None else (None, " ", "")
     label = plain_text(override) if override is not None else gutter_label(cell)
@@ -92,14 +83,14 @@ def label_cells(label: str) -> str:
     return label[:LABEL_WIDTH].rjust(LABEL_WIDTH)
 
 
-def source_kind(cell: CellLike) -> SourceKind:
+def source_kind(cell: Cell) -> SourceKind:
     """Markdown (a markdown cell with some text), code, or plain text (raw, empty markdown)."""
     if cell.cell_type == "markdown" and cell.source.strip():
         return "markdown"
     return "code" if cell.cell_type == "code" else "text"
 
 
-def estimate_rows(cell: CellLike, *, folded: bool = True, source_rows: int | None = None) -> int:
+def estimate_rows(cell: Cell, *, folded: bool = True, source_rows: int | None = None) -> int:
     """Rows a cell will likely take before it is laid out: source, outputs, the blank row.
 
     `source_rows`: the source's rows when known (the live editor's height).

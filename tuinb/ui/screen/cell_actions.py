@@ -41,10 +41,6 @@ class CellActions:
         self.host = host
         self.cursor = cursor
 
-    def _selected_ids(self) -> list[str]:
-        cells = self.host.notebook.cells
-        return [cells[i].id for i in self.host.view.selection]
-
     def insert_above(self) -> None:
         """New code cell above the cursor."""
         cell = self.host.notebook.insert_cell(self.host.view.cursor, "code")
@@ -59,7 +55,7 @@ class CellActions:
 
     def delete(self) -> None:
         """Delete the selected cells."""
-        ids = self._selected_ids()
+        ids = self.host.view.selected_ids()
         if not ids:
             return
         first = min(self.host.view.selection)
@@ -82,12 +78,12 @@ class CellActions:
 
     def copy(self) -> None:
         """Copy the selected cells to tuinb's cell clipboard."""
-        self.host.clipboard = self.host.notebook.copy_cells(self._selected_ids())
+        self.host.clipboard = self.host.notebook.copy_cells(self.host.view.selected_ids())
         self.host.tell(f"Copied {len(self.host.clipboard)} cell(s).", timeout=2)
 
     def cut(self) -> None:
         """Copy, then delete, the selected cells."""
-        ids = self._selected_ids()
+        ids = self.host.view.selected_ids()
         if not ids:
             return
         self.host.clipboard = self.host.notebook.copy_cells(ids)
@@ -110,7 +106,7 @@ class CellActions:
 
     def change_type(self, cell_type: CellType) -> None:
         """Selected cells to markdown, code or raw."""
-        ids = self._selected_ids()
+        ids = self.host.view.selected_ids()
         if not ids:
             return
         self.host.notebook.change_cell_type(ids, cell_type)
@@ -118,7 +114,7 @@ class CellActions:
 
     def merge(self) -> None:
         """Merge the selected cells, or the cursor cell with the one below."""
-        ids = self._selected_ids()
+        ids = self.host.view.selected_ids()
         if not ids:
             return
         notebook = self.host.notebook
@@ -135,7 +131,7 @@ class CellActions:
         """Move the selected cells `delta` places (-1 up, 1 down)."""
         view = self.host.view
         notebook = self.host.notebook
-        ids = self._selected_ids()
+        ids = self.host.view.selected_ids()
         if not ids:
             return
         cursor_id = notebook.cells[view.cursor].id
@@ -148,7 +144,7 @@ class CellActions:
     def toggle_fold(self) -> None:
         """Fold or unfold the outputs of the selected cells."""
         view = self.host.view
-        ids = self._selected_ids()
+        ids = self.host.view.selected_ids()
         if all(cell_id in view.unfolded for cell_id in ids):
             view.unfolded.difference_update(ids)
         else:

@@ -100,20 +100,16 @@ class RunActions:
         engine.run_cells(cell_ids)
         return True
 
-    def _selected_ids(self) -> list[str]:
-        cells = self.host.notebook.cells
-        return [cells[i].id for i in self.host.view.selection]
-
     def run_selected(self) -> None:
         """ctrl+enter / ctrl+j / alt+r: run the selected cells, stay on them."""
         self.editing.commit()
-        self.run_ids(self._selected_ids())
+        self.run_ids(self.host.view.selected_ids())
 
     def run_and_advance(self) -> None:
         """shift+enter / alt+j: run the selected cells and select the cell below."""
         self.editing.commit()
         below = max(self.host.view.selection) + 1
-        if not self.run_ids(self._selected_ids()):
+        if not self.run_ids(self.host.view.selected_ids()):
             return
         notebook = self.host.notebook
         if below >= len(notebook.cells):
@@ -126,7 +122,7 @@ class RunActions:
         """alt+enter / alt+o: run the selected cells, insert a cell below and edit it."""
         self.editing.commit()
         below = max(self.host.view.selection) + 1
-        if not self.run_ids(self._selected_ids()):
+        if not self.run_ids(self.host.view.selected_ids()):
             return
         cell = self.host.notebook.insert_cell(below, "code")
         self.cursor.show_changes(cell.id)

@@ -112,6 +112,11 @@ class NotebookView(RowPainter, can_focus=True):
             min(self.cursor, self.selection_anchor), max(self.cursor, self.selection_anchor) + 1
         )
 
+    def selected_ids(self) -> list[str]:
+        """Ids of the selected cells, top to bottom."""
+        cells = self.notebook.cells
+        return [cells[i].id for i in self.selection]
+
     def cell_top(self, index: int) -> int:
         """Virtual y of the first row of a cell."""
         return self._tops[index]
