@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from tuinb.engine.events import EngineEvent, KernelState
-from tuinb.kernel.contents import Content
 
 if TYPE_CHECKING:
+    from tuinb.kernel.contents import Content
     from tuinb.model import Notebook
 
 

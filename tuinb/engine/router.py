@@ -10,7 +10,9 @@ anywhere in the notebook rather than a cell.
 Message contents are read as the kernel layer's typed dataclasses
 (`tuinb.kernel.contents`, pure data: no zmq), so each field has its spec's
 type and default; a content of another type is not what its message type says
-and is ignored.
+and is ignored. That module is imported with the first message, not with the
+engine: defining its classes takes ~7 ms, which the editor's start-up would
+otherwise pay before Textual loads.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import asyncio
 import datetime as dt
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tuinb.engine.events import (
     CellFinished,
@@ -30,21 +32,12 @@ from tuinb.engine.events import (
     OutputsChanged,
 )
 from tuinb.engine.protocols import MessageLike, NotebookLike
-from tuinb.kernel.contents import (
-    ClearOutput,
-    DisplayData,
-    Error,
-    ExecuteInput,
-    ExecuteReply,
-    ExecuteResult,
-    InputRequest,
-    Status,
-    Stream,
-    UpdateDisplayData,
-)
 
-_Output = Stream | DisplayData | ExecuteResult | Error
-"""The contents that become a cell output."""
+if TYPE_CHECKING:
+    from tuinb.kernel.contents import DisplayData, Error, ExecuteReply, ExecuteResult, Stream
+
+    _Output = Stream | DisplayData | ExecuteResult | Error
+    """The contents that become a cell output."""
 
 
 @dataclass
@@ -147,8 +140,10 @@ class Router:
 
     def route(self, message: MessageLike) -> list[EngineEvent]:
         """Apply one message to the model; return the events it implies."""
+        from tuinb.kernel import contents as kinds  # with the first message: see the module
+
         content = message.content
-        if isinstance(content, UpdateDisplayData):
+        if isinstance(content, kinds.UpdateDisplayData):
             display_id = _as_dict(content.transient).get("display_id")
             if not isinstance(display_id, str):
                 return []
@@ -177,15 +172,17 @@ class Router:
         status busy, an `aborted` execute_reply and status idle, and nothing
         else: none of these may touch the cell.
         """
+        from tuinb.kernel import contents as kinds
+
         content = message.content
-        if isinstance(content, Status):
+        if isinstance(content, kinds.Status):
             if content.execution_state == "busy":
                 execution.busy_stamp = message_time(message.header)
             elif content.execution_state == "idle":
                 execution.idle = True
                 return self._maybe_finish(execution)
             return []
-        if isinstance(content, ExecuteReply) and content.status == "aborted":
+        if isinstance(content, kinds.ExecuteReply) and content.status == "aborted":
             execution.reply_status = "aborted"
             execution.idle = True
             return self._maybe_finish(execution)
@@ -203,9 +200,11 @@ class Router:
         return [CellStarted(cell_id), OutputsChanged(cell_id)]
 
     def _route_running(self, execution: Execution, message: MessageLike) -> list[EngineEvent]:
+        from tuinb.kernel import contents as kinds
+
         content = message.content
         cell_id = execution.cell_id
-        if isinstance(content, Status):
+        if isinstance(content, kinds.Status):
             state = content.execution_state
             if state == "busy":
                 self._timing(execution, "iopub.status.busy", message)
@@ -214,7 +213,7 @@ class Router:
                 execution.idle = True
                 return self._maybe_finish(execution)
             return []
-        if isinstance(content, ExecuteInput):
+        if isinstance(content, kinds.ExecuteInput):
             self._timing(execution, "iopub.execute_input", message)
             count = content.execution_count
             if isinstance(count, int):
@@ -222,18 +221,20 @@ class Router:
                 self.notebook.set_execution_count(cell_id, count)
                 return [OutputsChanged(cell_id)]
             return []
-        if isinstance(content, _Output):
+        if isinstance(
+            content, kinds.Stream | kinds.DisplayData | kinds.ExecuteResult | kinds.Error
+        ):
             self.notebook.append_output(cell_id, _output_dict(content))
-            if isinstance(content, Error) and execution.ename is None:
+            if isinstance(content, kinds.Error) and execution.ename is None:
                 execution.ename = str(content.ename)
                 execution.evalue = str(content.evalue)
             return [OutputsChanged(cell_id)]
-        if isinstance(content, ClearOutput):
+        if isinstance(content, kinds.ClearOutput):
             self.notebook.clear_cell_output(cell_id, wait=bool(content.wait))
             return [OutputsChanged(cell_id)]
-        if isinstance(content, InputRequest):
+        if isinstance(content, kinds.InputRequest):
             return [InputRequested(cell_id, str(content.prompt), bool(content.password))]
-        if isinstance(content, ExecuteReply):
+        if isinstance(content, kinds.ExecuteReply):
             return self._on_reply(execution, content, message)
         return []
 
@@ -245,10 +246,12 @@ class Router:
         return True
 
     def _route_orphan(self, execution: Execution, message: MessageLike) -> list[EngineEvent]:
+        from tuinb.kernel import contents as kinds
+
         content = message.content
-        if isinstance(content, Status) and content.execution_state == "idle":
+        if isinstance(content, kinds.Status) and content.execution_state == "idle":
             execution.idle = True
-        elif isinstance(content, ExecuteReply):
+        elif isinstance(content, kinds.ExecuteReply):
             execution.reply_status = str(content.status)
             execution.idle = execution.idle or execution.reply_status == "aborted"
         else:
@@ -304,9 +307,11 @@ def _str_or_none(value: Any) -> str | None:
 
 def _output_dict(content: _Output) -> dict[str, Any]:
     """The nbformat v4 output dict for an iopub output message."""
-    if isinstance(content, Stream):
+    from tuinb.kernel import contents as kinds
+
+    if isinstance(content, kinds.Stream):
         return {"output_type": "stream", "name": str(content.name), "text": str(content.text)}
-    if isinstance(content, Error):
+    if isinstance(content, kinds.Error):
         return {
             "output_type": "error",
             "ename": str(content.ename),
@@ -314,7 +319,7 @@ def _output_dict(content: _Output) -> dict[str, Any]:
             "traceback": [str(line) for line in (content.traceback or [])],
         }
     output: dict[str, Any] = {"output_type": content.msg_type}
-    if isinstance(content, ExecuteResult):
+    if isinstance(content, kinds.ExecuteResult):
         output["execution_count"] = content.execution_count
     output["data"] = _as_dict(content.data)
     output["metadata"] = _as_dict(content.metadata)
