@@ -19,6 +19,10 @@ imports `textual._*` or touches a private attribute of a Textual object
    `_highlights`, `_line_cache`, `_replace_via_keyboard`.
 7. Handing the terminal over (`keep_terminal_modes`): the Linux driver's
    `attrs_before`.
+
+No longer needed: the view's and the editor's `_on_key` overrides are now
+`on_key` (Textual calls one key handler per class along the MRO, the private
+name or the public one, so ours still runs before `TextArea`'s).
 """
 
 from __future__ import annotations
