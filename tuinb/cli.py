@@ -19,6 +19,9 @@ from tuinb import __version__
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "run": ("tuinb.headless.run", "execute a notebook headless (tuinb run --help)"),
     "kernels": ("tuinb.headless.kernels", "list the installed kernels"),
+    "config": ("tuinb.headless.config_command", "print the documented default config file"),
+    "sessions": ("tuinb.session.commands", "list the notebooks running in the background"),
+    "attach": ("tuinb.cli_attach", "attach to a notebook running in the background"),
 }
 """Subcommand name -> (module with `main(argv) -> int`, one line for `tuinb --help`)."""
 
@@ -40,6 +43,12 @@ def _editor_parser() -> argparse.ArgumentParser:
         "(default: the next free Untitled.ipynb)",
     )
     parser.add_argument("--kernel", metavar="NAME", help="kernel to use instead of the notebook's")
+    parser.add_argument(
+        "--no-detach",
+        action="store_true",
+        help="run the kernel in this process: cells stop when the terminal goes "
+        "(no background session)",
+    )
     return parser
 
 

@@ -31,6 +31,23 @@ def config_file() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
 
 
+def runtime_dir() -> Path:
+    """tuinb's folder for session sockets and locks (`TUINB_RUNTIME_DIR` overrides it).
+
+    Under `XDG_RUNTIME_DIR` (private to the user, emptied at logout) when it
+    is set, else `/tmp/tuinb-<uid>`. Kept short: a Unix socket path must fit
+    in ~100 bytes. Its owner and mode are checked by whoever creates a socket.
+    """
+    override = os.environ.get("TUINB_RUNTIME_DIR")
+    if override:
+        return Path(override)
+    xdg = os.environ.get("XDG_RUNTIME_DIR")
+    if xdg and Path(xdg).is_dir() and len(os.fsencode(xdg)) <= 60:
+        return Path(xdg) / APP_NAME
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    return Path("/tmp") / f"{APP_NAME}-{uid}"
+
+
 def recovery_dir() -> Path:
     """Folder of recovery copies of unsaved notebooks."""
     return data_dir() / "recovery"

@@ -16,6 +16,13 @@ the terminal (PITFALLS: OSC 52 writes the clipboard, OSC 0/2 the window title,
   plain characters (markdown, JSON, HTML, source code), where Rich would pass
   an ESC through to the terminal untouched.
 
+- `link_target(url)` is the target of a terminal hyperlink (OSC 8) for a
+  link in markdown or HTML: only ``http``, ``https`` and ``mailto`` links
+  become hyperlinks (``file:``, ``javascript:``, ``data:`` and relative links
+  stay text: a terminal opens a target without asking, and a relative link
+  has no base); the target is percent-encoded, so no space, control, ESC
+  or non-ASCII byte can end the escape sequence early.
+
 Every string from a notebook, a kernel, a kernelspec or a path passes through
 here before any terminal sees it: the editor's screen (`tuinb.ui.sanitize`
 adds the Rich `Text` form) and every line the headless commands print.
@@ -25,7 +32,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["has_controls", "plain_text", "printable", "sanitize"]
+__all__ = ["has_controls", "link_target", "plain_text", "printable", "sanitize"]
 
 _SGR_MAX_PARAMS = 64
 """Longer SGR parameter strings are dropped rather than handed to Rich."""
@@ -86,3 +93,33 @@ def plain_text(text: str) -> str:
     if not has_controls(text):
         return text
     return _TOKEN.sub(_replace_plain, text)
+
+
+LINK_SCHEMES = ("http", "https", "mailto")
+"""Schemes that become terminal hyperlinks."""
+MAX_LINK_LENGTH = 2048
+"""Longer targets are not made links (terminals cut OSC 8 targets around 2 KB)."""
+
+_LINK_SAFE = "!#$&'()*+,/:;=?@[]~-._%"
+_LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def link_target(url: str) -> str | None:
+    """`url` percent-encoded for an OSC 8 hyperlink, or None when it must stay plain text."""
+    from urllib.parse import quote, urlsplit
+
+    text = url.strip()
+    scheme, colon, rest = text.partition(":")
+    if not colon or scheme.lower() not in LINK_SCHEMES:
+        return None
+    encoded = quote(_LONE_PERCENT.sub("%25", text), safe=_LINK_SAFE, encoding="utf-8")
+    encoded = scheme.lower() + encoded[len(scheme) :]
+    if len(encoded) > MAX_LINK_LENGTH:
+        return None
+    if scheme.lower() == "mailto":
+        return encoded if rest.strip() else None
+    try:
+        parts = urlsplit(encoded)
+    except ValueError:  # e.g. an unbalanced "[" in the host
+        return None
+    return encoded if parts.netloc else None

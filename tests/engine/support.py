@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import contextlib
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 
-from tuinb.engine import CellFinished, EngineEvent
+from tests.kernel_support import wait_gone
+from tuinb.engine import CellFinished, Engine, EngineEvent
+from tuinb.kernel.kernelspec import KernelSpec, get_kernel_spec
+from tuinb.kernel.manager import KernelManager
 from tuinb.model import Notebook
 
 
@@ -39,3 +43,39 @@ class EventLog:
 
     def finished(self) -> dict[str, CellFinished]:
         return {e.cell_id: e for e in self.seen if isinstance(e, CellFinished)}
+
+
+class Running(EventLog):
+    """An engine on a real kernel, and the events it emitted so far."""
+
+    wait_seconds = 30
+
+    def __init__(self, engine: Engine, manager: KernelManager) -> None:
+        self.engine = engine
+        self.manager = manager
+        self.seen: list[EngineEvent] = []
+
+
+@contextlib.asynccontextmanager
+async def running(notebook: Notebook, spec: KernelSpec | None = None) -> AsyncIterator[Running]:
+    """An engine on `spec` (the `python3` kernelspec by default), shut down and gone on exit."""
+    manager = KernelManager(spec or get_kernel_spec("python3"))
+    engine = Engine(notebook, manager)
+    run = Running(engine, manager)
+
+    async def collect() -> None:
+        async for event in engine.events():
+            run.seen.append(event)
+
+    collector = asyncio.create_task(collect())
+    try:
+        async with asyncio.timeout(60):
+            await engine.start()
+        yield run
+    finally:
+        pid = manager.pid
+        async with asyncio.timeout(20):
+            await engine.shutdown()
+            await collector
+        if pid is not None:
+            await wait_gone(pid, within=10)

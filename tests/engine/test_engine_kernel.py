@@ -3,60 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import signal
-from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.engine.support import EventLog, make_notebook
-from tests.kernel_support import wait_gone
+from tests.engine.support import make_notebook, running
 from tuinb.engine import (
-    Engine,
-    EngineEvent,
     InputRequested,
     KernelDied,
     KernelStarted,
 )
-from tuinb.kernel.kernelspec import get_kernel_spec
-from tuinb.kernel.manager import KernelManager
-from tuinb.model import Notebook
 
 pytestmark = [pytest.mark.kernel, pytest.mark.usefixtures("python3_kernelspec")]
-
-
-class Running(EventLog):
-    wait_seconds = 30
-
-    def __init__(self, engine: Engine, manager: KernelManager) -> None:
-        self.engine = engine
-        self.manager = manager
-        self.seen: list[EngineEvent] = []
-
-
-@contextlib.asynccontextmanager
-async def running(notebook: Notebook) -> AsyncIterator[Running]:
-    manager = KernelManager(get_kernel_spec("python3"))
-    engine = Engine(notebook, manager)
-    run = Running(engine, manager)
-
-    async def collect() -> None:
-        async for event in engine.events():
-            run.seen.append(event)
-
-    collector = asyncio.create_task(collect())
-    try:
-        async with asyncio.timeout(60):
-            await engine.start()
-        yield run
-    finally:
-        pid = manager.pid
-        async with asyncio.timeout(20):
-            await engine.shutdown()
-            await collector
-        if pid is not None:
-            await wait_gone(pid, within=10)
 
 
 async def test_cells_run_in_order_and_an_error_stops_the_queue() -> None:

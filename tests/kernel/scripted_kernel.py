@@ -13,6 +13,15 @@ zmq, and sends on demand what ipykernel will not. The code of an
 - `sleep`: stay busy until an `interrupt_request` arrives (interrupt_mode message);
 - anything else: a stream echoing the code.
 
+A `complete_request` or `inspect_request` is answered by the code it asks about:
+
+- code starting with `never`: no reply at all;
+- code starting with `slow`: the reply comes 2 s later;
+- while a `sleep` runs: held until the sleep ends (as a busy kernel does);
+- anything else: at once, with the matches `alpha` (a function) and `alphabet`
+  (a module) over the word before the cursor, typed in `_jupyter_types_experimental`,
+  or help text with a colour, an OSC title sequence and a BEL in it.
+
 Every kernel_info_request is answered twice: first by a forged reply (bad
 signature, implementation "forged"), then by the genuine one.
 """
@@ -20,7 +29,9 @@ signature, implementation "forged"), then by the genuine one.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +63,8 @@ class ScriptedKernel:
             self.sockets[channel] = sock
         self.sleeping: WireMessage | None = None
         self.execution_count = 0
+        self.held: list[tuple[str, WireMessage]] = []
+        self.later: list[tuple[float, WireMessage]] = []
 
     def send(
         self,
@@ -84,7 +97,18 @@ class ScriptedKernel:
             poller.register(self.sockets[channel], zmq.POLLIN)
         self.status("starting", None)
         while True:
-            for sock, _ in poller.poll():
+            wait = None
+            if self.later:
+                wait = max(0, int((min(due for due, _ in self.later) - time.monotonic()) * 1000))
+            ready = poller.poll(wait)
+            now = time.monotonic()
+            for due, delayed in [entry for entry in self.later if entry[0] <= now]:
+                self.later.remove((due, delayed))
+                if self.sleeping is not None:  # busy: answered when the sleep ends
+                    self.held.append(("shell", delayed))
+                else:
+                    self.introspect(delayed)
+            for sock, _ in ready:
                 if sock is self.sockets["hb"]:
                     sock.send(sock.recv())
                     continue
@@ -109,6 +133,15 @@ class ScriptedKernel:
         if msg_type == "execute_request":
             self.execute(request)
             return True
+        if msg_type in ("complete_request", "inspect_request"):
+            code = str(request.content.get("code", ""))
+            if self.sleeping is not None:
+                self.held.append((channel, request))
+            elif code.startswith("slow"):
+                self.later.append((time.monotonic() + 2.0, request))
+            elif not code.startswith("never"):
+                self.introspect(request)
+            return True
         self.status("busy", request)
         if msg_type == "kernel_info_request":
             forged = {"implementation": "forged", "protocol_version": "5.3"}
@@ -127,6 +160,44 @@ class ScriptedKernel:
             self.send(channel, reply_type, {"status": "ok"}, request)
         self.status("idle", request)
         return True
+
+    def introspect(self, request: WireMessage) -> None:
+        """Answer a complete_request or inspect_request (see the module docstring)."""
+        code = str(request.content.get("code", ""))
+        cursor = int(request.content.get("cursor_pos", len(code)))
+        self.status("busy", request)
+        if request.header["msg_type"] == "complete_request":
+            word = re.search(r"\w*$", code[:cursor])
+            start = cursor - len(word.group()) if word else cursor
+            types = [
+                {
+                    "start": start,
+                    "end": cursor,
+                    "text": "alpha",
+                    "type": "function",
+                    "signature": "(x, y=1)",
+                },
+                {
+                    "start": start,
+                    "end": cursor,
+                    "text": "alphabet",
+                    "type": "module",
+                    "signature": "",
+                },
+            ]
+            content = {
+                "status": "ok",
+                "matches": ["alpha", "alphabet"],
+                "cursor_start": start,
+                "cursor_end": cursor,
+                "metadata": {"_jupyter_types_experimental": types},
+            }
+            self.send("shell", "complete_reply", content, request)
+        else:
+            text = "\x1b[31mSignature:\x1b[0m alpha(x)\x1b]0;pwned\x07\x07\nDocstring: first letter"
+            content = {"status": "ok", "found": True, "data": {"text/plain": text}, "metadata": {}}
+            self.send("shell", "inspect_reply", content, request)
+        self.status("idle", request)
 
     def reply(self, request: WireMessage, status: str = "ok", **extra: Any) -> None:
         """The execute_reply."""
@@ -187,6 +258,9 @@ class ScriptedKernel:
         self.send("iopub", "error", error, request)
         self.reply(request, "error", **error)
         self.status("idle", request)
+        held, self.held = self.held, []
+        for _channel, waiting in held:
+            self.introspect(waiting)
 
 
 def main() -> None:

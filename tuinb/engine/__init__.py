@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tuinb.engine.completion import Completion, Help, Match
 from tuinb.engine.engine import Engine, EngineError
 from tuinb.engine.events import (
     CellFinished,
@@ -16,7 +17,10 @@ from tuinb.engine.events import (
     KernelState,
     KernelStatusChanged,
     OutputsChanged,
+    WidgetChanged,
+    WidgetClosed,
 )
+from tuinb.engine.introspect import Completer
 from tuinb.engine.protocols import KernelBackend, NotebookLike
 
 __all__ = [
@@ -24,9 +28,12 @@ __all__ = [
     "CellQueued",
     "CellStarted",
     "CellStatus",
+    "Completer",
+    "Completion",
     "Engine",
     "EngineError",
     "EngineEvent",
+    "Help",
     "InputRequested",
     "KernelBackend",
     "KernelDied",
@@ -34,6 +41,9 @@ __all__ = [
     "KernelStarted",
     "KernelState",
     "KernelStatusChanged",
+    "Match",
     "NotebookLike",
     "OutputsChanged",
+    "WidgetChanged",
+    "WidgetClosed",
 ]

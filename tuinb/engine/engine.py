@@ -11,6 +11,9 @@ from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Sequence
 from typing import Any, cast
 
+from tuinb.engine import introspect
+from tuinb.engine.comms import CommManager, CommSender
+from tuinb.engine.completion import Completion, Help
 from tuinb.engine.events import (
     CellFinished,
     CellQueued,
@@ -77,6 +80,8 @@ class Engine:
         self._runner_task: asyncio.Task[None] | None = None
         self._closed = False
         self._settled = asyncio.Event()  # set once the kernel is up, or known not to be
+        self.widgets = CommManager(self._send_comm, self._emit)
+        """Widget comms: the models (`widgets.store`); `update`/`click` send changes back."""
 
     # ------------------------------------------------------------------ state
 
@@ -163,6 +168,8 @@ class Engine:
                 if state in ("busy", "idle") and self.kernel_state in ("busy", "idle"):
                     self._set_state(cast(KernelState, state))
             try:
+                if await self.widgets.handle(message):  # comms, and outputs an Output widget took
+                    continue
                 events = self._router.route(message)
             except Exception:  # one odd message must not stop the pump
                 log.exception("could not apply a %s message", message.msg_type)
@@ -175,6 +182,7 @@ class Engine:
         if self._closed:
             return
         self._client = None
+        self.widgets.kernel_gone()
         self._set_state("dead")
         self._emit(KernelDied(reason))
         self._end_all(running_ename="DeadKernelError", running_evalue=reason)
@@ -212,6 +220,7 @@ class Engine:
         self._settled.clear()
         await self._stop_tasks()
         self._client = None
+        self.widgets.kernel_gone()
         self._end_all(running_ename="KernelRestarted", running_evalue="the kernel was restarted")
         try:
             client = await self.backend.restart(timeout=self.start_timeout)
@@ -226,6 +235,17 @@ class Engine:
         if self._client is None:
             raise EngineError("The kernel is not running: start it again and re-run the cell.")
         await self._client.input_reply(value)
+
+    async def _send_comm(self, msg_type: str, content: dict[str, Any]) -> str | None:
+        """Send a comm message for the widgets; None if no kernel can take it now."""
+        client = self._client
+        if not isinstance(client, CommSender) or not self.is_alive:
+            return None
+        try:
+            return await client.comm_send(msg_type, content)
+        except Exception as exc:  # the kernel went away meanwhile: the widget changes here only
+            log.warning("could not send %s: %s", msg_type, exc)
+            return None
 
     async def shutdown(self, *, timeout: float = 5) -> None:  # noqa: ASYNC109 (the kernel contract)
         """Stop the kernel; end running/queued cells; end `events()`. Idempotent.
@@ -435,3 +455,47 @@ class Engine:
                 self._emit(event)
             return await execution.done
         return dataclasses.replace(result, status="error", ename="CellTimeoutError", evalue=message)
+
+    # ------------------------------------------------- completion and help
+
+    def _introspector(self) -> introspect.IntrospectingClient | None:
+        client = self._client
+        if not self.is_alive or self.kernel_state in ("starting", "restarting"):
+            return None
+        return client if isinstance(client, introspect.IntrospectingClient) else None
+
+    async def complete(
+        self, code: str, cursor_pos: int, *, deadline: float = introspect.DEADLINE
+    ) -> Completion:
+        """The kernel's completions at `cursor_pos` in `code`, within `deadline` seconds.
+
+        Never raises and never waits longer: a kernel that is busy, starting
+        or gone gives a result whose `status` says so (see `tuinb.engine.introspect`).
+        """
+        return await introspect.complete(
+            self._introspector(),
+            code,
+            cursor_pos,
+            deadline=deadline,
+            busy=lambda: self.kernel_state == "busy",
+            running=bool(self.running),
+        )
+
+    async def inspect(
+        self,
+        code: str,
+        cursor_pos: int,
+        detail_level: int = 0,
+        *,
+        deadline: float = introspect.DEADLINE,
+    ) -> Help:
+        """Help on the name at `cursor_pos`, as `complete` does (`detail_level` 1: with source)."""
+        return await introspect.inspect(
+            self._introspector(),
+            code,
+            cursor_pos,
+            detail_level,
+            deadline=deadline,
+            busy=lambda: self.kernel_state == "busy",
+            running=bool(self.running),
+        )

@@ -97,6 +97,21 @@ class CellFinished:
     evalue: str | None = None
 
 
+@dataclass(frozen=True)
+class WidgetChanged:
+    """A widget model was created or its state changed (`Engine.widgets.store` holds it):
+    redraw the views of `model_id` (a cell's widget output, an Output widget's outputs)."""
+
+    model_id: str
+
+
+@dataclass(frozen=True)
+class WidgetClosed:
+    """The kernel closed a widget: its views show nothing any more (as in JupyterLab)."""
+
+    model_id: str
+
+
 EngineEvent = (
     KernelStarted
     | KernelStartFailed
@@ -107,5 +122,7 @@ EngineEvent = (
     | OutputsChanged
     | InputRequested
     | CellFinished
+    | WidgetChanged
+    | WidgetClosed
 )
 """Every event `Engine.events()` yields."""

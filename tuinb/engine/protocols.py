@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from tuinb.engine.events import EngineEvent, KernelState
+from tuinb.engine.events import EngineEvent
 
 if TYPE_CHECKING:
     from tuinb.kernel.contents import Content
@@ -160,7 +160,10 @@ class EngineLike(Protocol):
     """
 
     @property
-    def kernel_state(self) -> KernelState: ...
+    def kernel_state(self) -> str:
+        """One of `KernelState` (a client of another process holds it as a string)."""
+        ...
+
     @property
     def backend(self) -> object: ...
     def events(self) -> AsyncIterator[EngineEvent]: ...

@@ -329,6 +329,21 @@ def _output_dict(content: _Output) -> dict[str, Any]:
     return output
 
 
+def output_dict(msg_type: str, content: object) -> dict[str, Any]:
+    """The nbformat output of an iopub output message (public for Output widgets' capture).
+
+    `content` is the message's typed content (`tuinb.kernel.contents`); `msg_type`
+    is the message's type, which that class already says.
+    """
+    from tuinb.kernel import contents as kinds
+
+    if not isinstance(
+        content, kinds.Stream | kinds.DisplayData | kinds.ExecuteResult | kinds.Error
+    ):
+        raise TypeError(f"a {msg_type} message holds no output")
+    return _output_dict(content)
+
+
 def _as_dict(value: object) -> dict[str, Any]:
     """A copy of a dict field (a kernel may send another JSON type where a dict belongs)."""
     return dict(value) if isinstance(value, dict) else {}

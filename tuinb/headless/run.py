@@ -188,8 +188,9 @@ async def _load_and_execute(
     time_limit: float | None,
     allow_errors: bool,
     output: Path | None = None,
+    prepare: Callable[[Notebook], object] | None = None,
 ) -> tuple[RunOutcome, Notebook | None]:
-    """Load the notebook (in a thread) while the kernel starts, then run it."""
+    """Load the notebook (in a thread) while the kernel starts, `prepare` it, then run it."""
     import asyncio
 
     from tuinb.model import NotebookError, load
@@ -208,6 +209,8 @@ async def _load_and_execute(
     except BaseException:
         starting.cancel()
         raise
+    if prepare is not None:
+        prepare(document)
     # while the kernel boots (one busy core), not while it runs the cells
     writer = asyncio.create_task(asyncio.to_thread(_prepare_save, path, output))
     try:
@@ -286,8 +289,9 @@ def run_command(
     kernel: str | None,
     timeout: float | None,
     allow_errors: bool,
+    parameters: dict[str, Any] | None = None,
 ) -> int:
-    """Execute `notebook` headless; returns the exit code."""
+    """Execute `notebook` headless (`parameters` injected as papermill does); the exit code."""
     is_json, named = _peek_kernel_name(notebook)
     if not is_json:  # let the model say what is wrong with the file
         from tuinb.model import NotebookError, load
@@ -308,6 +312,13 @@ def run_command(
     except KernelError as exc:
         _say(str(exc))
         return 2
+    from tuinb.headless.parameters import ParametersError, injector  # light: no model
+
+    try:
+        prepare = injector(parameters, kernel_name=spec.name, language=spec.language)
+    except ParametersError as exc:
+        _say(str(exc))
+        return 2
     manager = KernelManager(spec, cwd=notebook.resolve().parent, exit_grace=EXIT_GRACE)
     caught: list[int] = []
     try:
@@ -325,7 +336,12 @@ def run_command(
 
         result, signal_exit = _run_with_signals(
             lambda: _load_and_execute(
-                notebook, manager, time_limit=timeout, allow_errors=allow_errors, output=output
+                notebook,
+                manager,
+                time_limit=timeout,
+                allow_errors=allow_errors,
+                output=output,
+                prepare=prepare,
             )
         )
     except KeyboardInterrupt:  # a signal before the event loop took signals over
@@ -397,16 +413,27 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="keep going after a cell raises (cells tagged raises-exception always may)",
     )
+    from tuinb.headless.parameters import add_arguments
+
+    add_arguments(parser)
     return parser
 
 
 def main(argv: Sequence[str]) -> int:
     """`tuinb run ARGS`: parse them, run the notebook; returns the exit code."""
     args = build_parser().parse_args(argv)
+    from tuinb.headless.parameters import ParametersError, from_arguments
+
+    try:
+        parameters = from_arguments(args)
+    except ParametersError as exc:
+        _say(str(exc))
+        return 2
     return run_command(
         args.notebook,
         output=args.output,
         kernel=args.kernel,
         timeout=args.timeout,
         allow_errors=args.allow_errors,
+        parameters=parameters,
     )

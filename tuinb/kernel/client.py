@@ -381,3 +381,12 @@ class KernelClient:
             for future in futures:
                 if not future.done():
                     future.cancel()
+
+    async def comm_send(self, msg_type: str, content: dict[str, Any]) -> str:
+        """Send a ``comm_open``, ``comm_msg`` or ``comm_close`` on shell (widgets); its msg_id.
+
+        `content` is the spec's (``comm_id``, ``data``, and ``target_name`` to open).
+        """
+        if msg_type not in ("comm_open", "comm_msg", "comm_close"):
+            raise ValueError(f"{msg_type} is not a comm message")
+        return self._send("shell", parse_content(msg_type, content))

@@ -12,13 +12,26 @@ from __future__ import annotations
 import copy
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tuinb.model.cell import CELL_TYPES, Cell, CellType, new_cell_id
 from tuinb.model.history import Command, FieldsStep, History, Step
 
 if TYPE_CHECKING:
     from tuinb.model.diskstate import DiskStamp
+
+
+class EditObserver(Protocol):
+    """Told of every primitive edit right after it is applied (see `NotebookCore.observer`).
+
+    Every cell operation, undo and redo is made of these three, so an observer
+    sees every change to the cells but execution results (outputs, counts,
+    timings), which are not undo steps.
+    """
+
+    def cell_inserted(self, index: int, cell: Cell) -> None: ...
+    def cell_removed(self, index: int, cell: Cell) -> None: ...
+    def fields_set(self, cell: Cell, values: dict[str, Any]) -> None: ...
 
 
 class NotebookCore:
@@ -53,6 +66,9 @@ class NotebookCore:
         """Bumps on every change (a cache key for the UI); cells have their own."""
         self.disk_stamp: DiskStamp | None = None
         """The file as it was at load/save, for `tuinb.model.changed_on_disk`."""
+        self.observer: EditObserver | None = None
+        """Told of each primitive edit: a session client ships them to the session host,
+        whose copy of the notebook is the one that is saved."""
         self._by_id: dict[str, Cell] = {}
         self._positions: dict[str, int] | None = None  # index cache, reset on insert/remove
         for cell in self.cells:
@@ -123,6 +139,8 @@ class NotebookCore:
         self._by_id[cell.id] = cell
         self._positions = None
         self.revision += 1
+        if self.observer is not None:
+            self.observer.cell_inserted(index, cell)
 
     def _remove_at(self, index: int) -> Cell:
         cell = self.cells.pop(index)
@@ -130,12 +148,38 @@ class NotebookCore:
         self._positions = None
         self._pending_clear.discard(cell.id)
         self.revision += 1
+        if self.observer is not None:
+            self.observer.cell_removed(index, cell)
         return cell
 
     def _set_fields(self, cell: Cell, values: dict[str, Any]) -> None:
         for name, value in values.items():
             setattr(cell, name, copy.deepcopy(value) if name == "metadata" else value)
         cell.revision += 1
+        self.revision += 1
+        if self.observer is not None:
+            self.observer.fields_set(cell, values)
+
+    # replication: a session host applies the edits made in the editor's copy --
+
+    def apply_insert(self, index: int, cell: Cell) -> None:
+        """Insert ``cell`` as another copy of this notebook did (no undo step; dirty)."""
+        self._insert_at(index, cell)
+        self._untracked = True
+
+    def apply_remove(self, index: int) -> Cell:
+        """Remove the cell at ``index`` as another copy did (no undo step; dirty)."""
+        cell = self._remove_at(index)
+        self._untracked = True
+        return cell
+
+    def apply_fields(self, cell: Cell, values: dict[str, Any]) -> None:
+        """Set fields of ``cell`` as another copy did (no undo step; dirty)."""
+        self._set_fields(cell, values)
+        self._untracked = True
+
+    def _set_metadata(self, metadata: dict[str, Any]) -> None:
+        self.metadata = copy.deepcopy(metadata)
         self.revision += 1
 
     def _do(self, steps: list[Step], step: Step | None) -> None:

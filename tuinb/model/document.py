@@ -103,6 +103,26 @@ class Notebook(CellOperations):
             self._displays[id(clean)] = (display_id, clean)
         self._result_changed(cell)
 
+    def replace_results(
+        self,
+        cell_id: str,
+        outputs: list[dict[str, Any]],
+        execution_count: int | None,
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
+        """Take a cell's results as another copy of this notebook holds them.
+
+        A session's editor copy receives what the session host's engine wrote
+        (outputs already merged, counts, `metadata.execution` timings): like
+        the engine's own writes, no undo step, and the notebook turns dirty.
+        """
+        cell = self.cell(cell_id)
+        cell.outputs = outputs
+        cell.execution_count = execution_count
+        if metadata is not None:
+            cell.metadata = metadata
+        self._result_changed(cell)
+
     def clear_cell_output(self, cell_id: str, *, wait: bool) -> None:
         """Apply a clear_output message: now, or (``wait``) when the next output arrives."""
         cell = self.cell(cell_id)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tuinb.model.cell import Cell, CellType
 from tuinb.model.core import NotebookCore
-from tuinb.model.history import InsertStep, RemoveStep, Step
+from tuinb.model.history import InsertStep, MetadataStep, RemoveStep, Step
 
 _MISSING = object()
 
@@ -149,6 +149,14 @@ class CellOperations(NotebookCore):
         self._do(steps, self._fields(self.cell(cell_id), source=source))
         self._commit("edit cell", steps)
 
+    def set_sources(self, sources: Mapping[str, str], label: str = "replace all") -> None:
+        """Replace several cells' sources (cell id -> source) as ONE undo step."""
+        steps: list[Step] = []
+        for index in self._ordered(list(sources)):
+            cell = self.cells[index]
+            self._do(steps, self._fields(cell, source=sources[cell.id]))
+        self._commit(label, steps)
+
     def set_cell_metadata(
         self, cell_id: str, key: str, value: Any, *, undoable: bool = True
     ) -> None:
@@ -171,6 +179,21 @@ class CellOperations(NotebookCore):
         steps: list[Step] = []
         self._do(steps, self._fields(cell, metadata=metadata))
         self._commit("set cell metadata", steps)
+
+    def replace_cell_metadata(self, cell_id: str, metadata: dict[str, Any]) -> None:
+        """Replace a cell's whole metadata (one undo step; nothing if it is unchanged)."""
+        steps: list[Step] = []
+        self._do(steps, self._fields(self.cell(cell_id), metadata=copy.deepcopy(metadata)))
+        self._commit("edit cell metadata", steps)
+
+    def replace_notebook_metadata(self, metadata: dict[str, Any]) -> None:
+        """Replace the notebook's own metadata (one undo step; nothing if it is unchanged)."""
+        if metadata == self.metadata:
+            return
+        steps: list[Step] = []
+        after = copy.deepcopy(metadata)
+        self._do(steps, MetadataStep(copy.deepcopy(self.metadata), after))
+        self._commit("edit notebook metadata", steps)
 
     def remove_cell_metadata(self, cell_id: str, key: str) -> None:
         """Remove one key of a cell's metadata if present; undoable."""

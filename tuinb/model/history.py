@@ -21,6 +21,7 @@ class CellList(Protocol):
     def _insert_at(self, index: int, cell: Cell) -> None: ...
     def _remove_at(self, index: int) -> Cell: ...
     def _set_fields(self, cell: Cell, values: dict[str, Any]) -> None: ...
+    def _set_metadata(self, metadata: dict[str, Any]) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,23 @@ class FieldsStep:
         doc._set_fields(self.cell, self.before)
 
 
-Step = InsertStep | RemoveStep | FieldsStep
+@dataclass(frozen=True)
+class MetadataStep:
+    """Change the notebook's own metadata from ``before`` to ``after`` (whole dicts)."""
+
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+    def apply(self, doc: CellList) -> None:
+        """Do the step."""
+        doc._set_metadata(self.after)
+
+    def revert(self, doc: CellList) -> None:
+        """Undo the step."""
+        doc._set_metadata(self.before)
+
+
+Step = InsertStep | RemoveStep | FieldsStep | MetadataStep
 
 
 @dataclass(eq=False)

@@ -27,7 +27,7 @@ from tuinb.render.media import as_str, image_summary, latex_to_unicode
 from tuinb.sanitize import plain_text
 
 if TYPE_CHECKING:
-    from tuinb.render.html import TablePlan
+    from tuinb.render.html_tables import TablePlan
 
 __all__ = [
     "IMAGE_TYPES",
@@ -222,7 +222,7 @@ _BARE_REPR = r"<[\w.]+ (?:object(?: at 0x[0-9a-fA-F]+)?|at 0x[0-9a-fA-F]+)>"
 
 
 def _html(data: Mapping[str, Any], folded: bool, max_lines: int) -> OutputPlan:
-    from tuinb.render.html import plan_table, read_html  # the parser: only for HTML outputs
+    from tuinb.render.html_tables import plan_table, read_html  # only for HTML outputs
 
     html = read_html(as_str(data["text/html"]))
     outside = html.outside.strip()

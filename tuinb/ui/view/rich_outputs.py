@@ -26,7 +26,7 @@ from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 
-from tuinb.render.html import TablePlan
+from tuinb.render.html_tables import TablePlan
 from tuinb.render.media import image_summary, latex_to_unicode
 from tuinb.render.outputs import (
     MAX_LINES,
