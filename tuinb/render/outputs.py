@@ -40,6 +40,7 @@ __all__ = [
     "ShownMarkdown",
     "ShownTables",
     "ShownText",
+    "bare_repr",
     "fold_lines",
     "fold_note",
     "output_height_estimate",
@@ -221,6 +222,11 @@ _BARE_REPR = r"<[\w.]+ (?:object(?: at 0x[0-9a-fA-F]+)?|at 0x[0-9a-fA-F]+)>"
 (A pattern, compiled on first use: compiling it costs the first frame ~1 ms.)"""
 
 
+def bare_repr(text: str) -> bool:
+    """Whether ``text/plain`` is only a default repr (``<IPython.core.display.HTML object>``)."""
+    return re.fullmatch(_BARE_REPR, text.strip()) is not None
+
+
 def _html(data: Mapping[str, Any], folded: bool, max_lines: int) -> OutputPlan:
     from tuinb.render.html_tables import plan_table, read_html  # only for HTML outputs
 
@@ -231,7 +237,7 @@ def _html(data: Mapping[str, Any], folded: bool, max_lines: int) -> OutputPlan:
         before = _text(outside, folded, max_lines, ansi=False) if outside else None
         return ShownTables(before, tables)
     plain = as_str(data.get("text/plain", ""))
-    if plain and not re.fullmatch(_BARE_REPR, plain.strip()):
+    if plain and not bare_repr(plain):
         return _text(plain, folded, max_lines)
     text = re.sub(r"\n\s*\n+", "\n", outside)
     return _text(text or plain, folded, max_lines, ansi=False)
