@@ -150,9 +150,13 @@ def _fast_v4(data: dict[str, Any]) -> dict[str, Any] | None:
     return data
 
 
-def _parse(text: str, path: Path) -> tuple[Any, list[str]]:
-    """nbformat.reads(text, as_version=4), without its logging, with clear errors."""
-    data = _json(text, path)
+def _parse(source: str | dict[str, Any], path: Path) -> tuple[Any, list[str]]:
+    """nbformat.reads(text, as_version=4), without its logging, with clear errors.
+
+    `source` is the file's text, or its JSON already parsed (nbformat copies
+    the containers it converts and leaves the dict as it was).
+    """
+    data = _json(source, path) if isinstance(source, str) else source
     nbformat = _nbformat()
     major = data["nbformat"]
     if not isinstance(major, int) or isinstance(major, bool) or major not in nbformat.versions:
@@ -212,7 +216,10 @@ def _plain(value: Any) -> Any:
 
 @dataclass
 class _Validation:
-    text: str
+    data: dict[str, Any] | None
+    """The file's JSON as the fast path left it: its strings are the model's, so keeping
+    it costs only its containers (the file's text, or a second parse of it, cost its
+    size again: 14 + 46 MB for a 200,000-line output)."""
     path: Path
     done: threading.Event = field(default_factory=threading.Event)
     started: bool = False
@@ -238,7 +245,7 @@ def load(path: Path | str, *, defer_validation: bool = False) -> Notebook:
         fast = _fast_v4(_json(text, path)) if defer_validation else None
         if fast is not None:
             notebook = Notebook.from_dict(fast, path=path)
-            _deferred[notebook] = _Validation(text, path)
+            _deferred[notebook] = _Validation(fast, path)
         else:
             node, problems = _parse(text, path)
             notebook = Notebook.from_dict(_plain(node), path=path, warnings=problems)
@@ -264,13 +271,15 @@ def validate_later(notebook: Notebook) -> None:
 
     def work() -> None:
         try:
+            data, job.data = job.data, None  # the check need not outlive itself
+            if data is None:
+                return
             try:
-                _node, problems = _parse(job.text, job.path)
+                _node, problems = _parse(data, job.path)
             except NotebookReadError as err:  # not expected: the fast path read it
                 problems = [str(err)]
             notebook.warnings.extend(problems)
         finally:
-            job.text = ""  # a large notebook's text need not outlive the check
             job.done.set()
 
     threading.Thread(target=work, name="tuinb-validate", daemon=True).start()

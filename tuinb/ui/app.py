@@ -33,12 +33,13 @@ from tuinb.model import (
     save,
     validate_later,
 )
-from tuinb.ui.bridge import pump_events
-from tuinb.ui.screen import NotebookScreen
+from tuinb.render.status import kernel_name
+from tuinb.ui.screen.bridge import pump_events
+from tuinb.ui.screen.notebook_screen import NotebookScreen
 from tuinb.ui.themes import register_themes
 
 if TYPE_CHECKING:
-    from tuinb.ui.running import EngineLike
+    from tuinb.engine.protocols import EngineLike
 
 RECOVERY_INTERVAL = 3.0
 """Seconds between recovery copies while there is unsaved work."""
@@ -61,7 +62,7 @@ waited up to 5 ms, and rarely much longer, before it reached the terminal.
 
 
 def _notebook_commands() -> type[Provider]:
-    from tuinb.ui.commands import NotebookCommands  # imported when the palette opens
+    from tuinb.ui.screen.commands import NotebookCommands  # imported when the palette opens
 
     return NotebookCommands
 
@@ -127,14 +128,7 @@ class TuinbApp(App[int]):
     @property
     def kernel_display_name(self) -> str:
         """The kernel's name for the status bar."""
-        if self.kernel_name:
-            return self.kernel_name
-        spec = self.notebook.metadata.get("kernelspec")
-        if isinstance(spec, dict):
-            name = spec.get("display_name") or spec.get("name")
-            if name:
-                return str(name)
-        return "no kernel"
+        return kernel_name(self.notebook.metadata, self.kernel_name)
 
     @property
     def notebook_screen(self) -> NotebookScreen:
@@ -149,7 +143,7 @@ class TuinbApp(App[int]):
     def on_mount(self) -> None:
         """Themes, the screen, the recovery timer and the signal handlers."""
         self._register_themes()
-        screen = NotebookScreen(self.notebook)
+        screen = NotebookScreen(self.notebook, owner=self, engine=self.engine)
         self.push_screen(screen)
         if self.engine is not None:
             self.run_worker(pump_events(self.engine, screen), group="engine-bridge")
@@ -188,7 +182,7 @@ class TuinbApp(App[int]):
             return
         if self.engine is not None:
             try:
-                state = self.notebook_screen.kernel_state
+                state = self.notebook_screen.kernel.state
             except LookupError:  # the screen is not up yet
                 return
             if state in _KERNEL_AT_WORK:
@@ -251,7 +245,7 @@ class TuinbApp(App[int]):
 
     def _commit_editor(self) -> None:
         try:
-            self.notebook_screen.commit_editor()
+            self.notebook_screen.editing.commit()
         except LookupError:
             return
 
@@ -306,7 +300,7 @@ class TuinbApp(App[int]):
         return True
 
     async def _offer_recovery(self) -> None:
-        from tuinb.ui.modals import recovery_modal
+        from tuinb.ui.dialogs.choice import recovery_modal
 
         offer = await asyncio.to_thread(recovery.find_recovery, self.path)  # reads both files
         if offer is None:  # the copies hold nothing the file lacks
@@ -350,7 +344,7 @@ class TuinbApp(App[int]):
         self._commit_editor()
         notebook = self.notebook
         if changed_on_disk(notebook):
-            from tuinb.ui.modals import external_change_modal
+            from tuinb.ui.dialogs.choice import external_change_modal
 
             choice = await self.push_screen_wait(external_change_modal(self.display_name))
             if choice == "reload":
@@ -397,7 +391,7 @@ class TuinbApp(App[int]):
         if not self.notebook.dirty:
             self.exit()
             return
-        from tuinb.ui.modals import quit_modal
+        from tuinb.ui.dialogs.choice import quit_modal
 
         choice = await self.push_screen_wait(quit_modal(self.display_name))
         if choice == "save":
