@@ -22,7 +22,9 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import events
 from textual.app import App
 from textual.command import Provider
+from textual.css.query import NoMatches
 
+from tuinb.config import Config, LoadedConfig
 from tuinb.model import (
     Cell,
     Notebook,
@@ -83,6 +85,7 @@ class TuinbApp(App[int]):
         kernel_name: str | None = None,
         recovery_interval: float = RECOVERY_INTERVAL,
         check_recovery: bool = True,
+        config: LoadedConfig | None = None,
     ) -> None:
         """`notebook` must have a `path` (where it is saved).
 
@@ -91,6 +94,8 @@ class TuinbApp(App[int]):
         overrides the notebook's kernel in the status bar (the `--kernel` option).
         """
         super().__init__()
+        self.loaded_config = config or LoadedConfig(Config(), Path("config.toml"))
+        """The user's config file as read (its warnings are shown at start)."""
         self.notebook = notebook
         """The document being edited (replaced on reload or restore)."""
         self.engine = engine
@@ -111,6 +116,11 @@ class TuinbApp(App[int]):
         self._signals: list[int] = []
         self._last_key = time.monotonic()
         self._switch_interval: float | None = None
+
+    @property
+    def config(self) -> Config:
+        """The options of the user's config file (defaults where it says nothing)."""
+        return self.loaded_config.config
 
     # ---- names ------------------------------------------------------------------
 
@@ -143,6 +153,8 @@ class TuinbApp(App[int]):
     def on_mount(self) -> None:
         """Themes, the screen, the recovery timer and the signal handlers."""
         self._register_themes()
+        for warning in self.loaded_config.warnings:
+            self.notify(str(warning), severity="warning", timeout=10, markup=False)
         screen = NotebookScreen(self.notebook, owner=self, engine=self.engine)
         self.push_screen(screen)
         if self.engine is not None:
@@ -246,7 +258,7 @@ class TuinbApp(App[int]):
     def _commit_editor(self) -> None:
         try:
             self.notebook_screen.editing.commit()
-        except LookupError:
+        except (LookupError, NoMatches):  # no screen yet, or its widgets not (or no more) mounted
             return
 
     def _recovery_tick(self) -> None:

@@ -68,7 +68,10 @@ def open_editor(path: Path | None, *, kernel: str | None) -> int:
 
         sys.stderr.write(f"tuinb: {printable(str(err))}\n")
         return 2
+    from tuinb.config import load_config
     from tuinb.ui.firstframe.terminal import prepainted
+
+    loaded = load_config()  # its warnings are shown once the editor is up
 
     with prepainted(notebook, kernel=kernel) as handoff:  # the first frame, while Textual loads
         from tuinb.engine.kernels import kernel_for, kill_all_kernels, launch_early, make_engine
@@ -80,7 +83,13 @@ def open_editor(path: Path | None, *, kernel: str | None) -> int:
             launch_early(engine)  # the kernel boots while Textual is imported
             from tuinb.ui.app import TuinbApp
 
-            app = TuinbApp(notebook, engine=engine, kernel_name=kernel)
+            app = TuinbApp(
+                notebook,
+                engine=engine,
+                kernel_name=kernel,
+                recovery_interval=loaded.config.recovery_interval,
+                config=loaded,
+            )
             if handoff.saved is not None:
                 from tuinb.ui.textual_compat import keep_terminal_modes
 
