@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from tuinb.engine.events import EngineEvent
 
 if TYPE_CHECKING:
+    from tuinb.engine.completion import Completion, Help
+    from tuinb.engine.widgetstate import WidgetStore
     from tuinb.kernel.contents import Content
     from tuinb.model import Notebook
 
@@ -150,6 +152,24 @@ class NotebookLike(Protocol):
     ) -> list[str]: ...
 
 
+class WidgetsLike(Protocol):
+    """The notebook's widget models and the way back to their kernel side
+    (`tuinb.engine.comms.CommManager`; `OfflineWidgets` where no kernel backs them)."""
+
+    @property
+    def store(self) -> WidgetStore:
+        """Every widget model the kernel opened (or the file saved), by model id."""
+        ...
+
+    async def update(self, model_id: str, changes: dict[str, Any]) -> bool:
+        """Change a widget's state here and in the kernel (a slider moved); False if unknown."""
+        ...
+
+    async def click(self, model_id: str) -> bool:
+        """A Button was pressed; False if no live kernel side backs it."""
+        ...
+
+
 class EngineLike(Protocol):
     """What a frontend uses of an engine: requests in, `events()` back.
 
@@ -174,3 +194,12 @@ class EngineLike(Protocol):
     async def provide_input(self, value: str) -> None: ...
     async def shutdown(self) -> None: ...
     def replace_notebook(self, notebook: Notebook) -> None: ...
+    @property
+    def widgets(self) -> WidgetsLike: ...
+    async def complete(self, code: str, cursor_pos: int) -> Completion:
+        """The kernel's completions; never raises, never waits past its deadline."""
+        ...
+
+    async def inspect(self, code: str, cursor_pos: int, detail_level: int = 0) -> Help:
+        """Contextual help on the name at `cursor_pos`, as `complete` does."""
+        ...
