@@ -146,7 +146,7 @@ def client(module):
 PATCHES = {
     "textual.drivers._writer_thread": writer_thread,
     "textual.drivers.linux_driver": linux_driver,
-    "tuinb.ui.bridge": bridge,
+    "tuinb.ui.screen.bridge": bridge,
     "tuinb.kernel.client": client,
 }
 

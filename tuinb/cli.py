@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from tuinb.engine.sources import Source
 
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
-    "run": ("tuinb.headless.run", "execute a notebook headless (tuinb run --help)"),
+    "run": ("tuinb.headless.run_entry", "execute a notebook headless (tuinb run --help)"),
     "kernels": ("tuinb.headless.kernels", "list the installed kernels"),
     "config": ("tuinb.headless.config_command", "print the documented default config file"),
     "sessions": ("tuinb.session.commands", "list the notebooks running in the background"),

@@ -6,15 +6,16 @@ import asyncio
 import itertools
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Any
+
+from tuinb.kernel.messages import parse_content
 
 _ids = itertools.count(1)
 
 
 @dataclass(frozen=True)
 class FakeMessage:
-    """Shaped like `tuinb.kernel.messages.Message` (content as attributes)."""
+    """Shaped like `tuinb.kernel.messages.Message` (typed content, as the kernel parses it)."""
 
     channel: str
     header: dict[str, Any]
@@ -52,7 +53,7 @@ def message(
         header={"msg_id": f"k{next(_ids)}", "msg_type": msg_type, "date": date},
         parent_header={"msg_id": parent} if parent else {},
         metadata=msg_metadata or {},
-        content=SimpleNamespace(**content),
+        content=parse_content(msg_type, content),
     )
 
 

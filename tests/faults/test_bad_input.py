@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.faults.support import assert_no_controls, one_line, run_on_terminal, tuinb
+from tuinb.cli import SUBCOMMANDS
 from tuinb.model import NotebookReadError, load
 
 NESTED = '{"cells":' + "[" * 100_000
@@ -124,10 +125,11 @@ def test_the_editor_without_a_terminal_refuses_in_one_sentence(tmp_path: Path) -
         " without one, use `tuinb run NOTEBOOK`."
     )
     assert path.read_bytes() == before
-    mistyped = tuinb("config", timeout=20, cwd=tmp_path)
+    mistyped = tuinb("kernel", timeout=20, cwd=tmp_path)  # for `tuinb kernels`
     assert mistyped.returncode == 2
+    commands = ", ".join(SUBCOMMANDS)
     assert one_line(mistyped.stderr).startswith(
-        "tuinb: 'config' is not a command (run, kernels), and the editor needs a terminal"
+        f"tuinb: 'kernel' is not a command ({commands}), and the editor needs a terminal"
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["nb.ipynb", "out.txt"]
 

@@ -20,7 +20,7 @@ from tuinb.session.launch import attach_frame
 from tuinb.ui.app import TuinbApp
 
 if TYPE_CHECKING:
-    from tuinb.ui.running import EngineLike
+    from tuinb.engine.protocols import EngineLike
 
 
 def _out(parent: str, text: str) -> FakeMessage:

@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 
 from tuinb.model import CellType, Notebook, load, save
 from tuinb.ui.app import TuinbApp
-from tuinb.ui.screen import NotebookScreen
+from tuinb.ui.screen.notebook_screen import NotebookScreen
 
 SIZE = (120, 40)
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}

@@ -14,6 +14,8 @@ from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 from tuinb.engine import events as ev
+from tuinb.engine.comms import OfflineWidgets
+from tuinb.engine.completion import Completion, Help
 from tuinb.model import Notebook
 
 
@@ -43,6 +45,12 @@ class ScriptedEngine:
         self.fail_restart: str | None = None
         """If set, `restart()` emits KernelStartFailed with this text and raises."""
         self._events: asyncio.Queue[ev.EngineEvent | None] = asyncio.Queue()
+        self.widgets = OfflineWidgets()
+        """Widget models the test puts in `widgets.store`."""
+        self.completions: dict[tuple[str, int], Completion] = {}
+        """What `complete(code, cursor_pos)` answers (else "unavailable")."""
+        self.help: dict[tuple[str, int], Help] = {}
+        """What `inspect(code, cursor_pos)` answers (else "unavailable")."""
 
     # ---- the test's side ----------------------------------------------------------
 
@@ -110,6 +118,16 @@ class ScriptedEngine:
             self.emit(ev.KernelStartFailed(self.fail_restart), ev.KernelStatusChanged("dead"))
             raise RuntimeError(self.fail_restart)
         self.emit(ev.KernelStatusChanged("idle"), ev.KernelStarted({"name": "python"}))
+
+    async def complete(self, code: str, cursor_pos: int) -> Completion:
+        """The scripted completion for this text and position."""
+        self.calls.append(("complete", (code, cursor_pos)))
+        return self.completions.get((code, cursor_pos), Completion("unavailable", code, cursor_pos))
+
+    async def inspect(self, code: str, cursor_pos: int, detail_level: int = 0) -> Help:
+        """The scripted help for this text and position."""
+        self.calls.append(("inspect", (code, cursor_pos, detail_level)))
+        return self.help.get((code, cursor_pos), Help("unavailable"))
 
     async def provide_input(self, value: str) -> None:
         """Record the answer."""

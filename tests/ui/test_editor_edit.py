@@ -20,7 +20,7 @@ from tests.ui.editor_helpers import (
     stream,
     write_notebook,
 )
-from tuinb.ui.editor import CellEditor
+from tuinb.ui.editor.cell_editor import CellEditor
 
 
 async def test_edit_type_indent_and_escape(tmp_path: Path) -> None:

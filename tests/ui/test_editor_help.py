@@ -9,7 +9,7 @@ from textual.command import CommandPalette
 from textual.widgets import Input
 
 from tests.ui.editor_helpers import SIZE, make_app, settle, sources, write_notebook
-from tuinb.ui.help import HelpScreen, help_table
+from tuinb.ui.dialogs.help import HelpScreen, help_table
 from tuinb.ui.keys import COMMAND_BINDINGS, EDIT_BINDINGS, GLOBAL_BINDINGS, all_bindings
 
 

@@ -16,7 +16,7 @@ from tests.ui.editor_helpers import (
     write_notebook,
 )
 from tuinb.model import load
-from tuinb.ui.view import NotebookView
+from tuinb.ui.view.notebook_view import NotebookView
 
 
 async def test_binding_remapped_by_id(tmp_path: Path) -> None:

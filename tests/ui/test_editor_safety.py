@@ -19,7 +19,7 @@ from tests.ui.editor_helpers import (
 )
 from tuinb import paths
 from tuinb.model import dumps, load, recovery
-from tuinb.ui.modals import ChoiceModal
+from tuinb.ui.dialogs.choice import ChoiceModal
 
 
 def one(tmp_path: Path, source: str = "a = 1") -> Path:

@@ -18,7 +18,7 @@ from tuinb.engine import Engine
 from tuinb.engine.kernels import SwitchableKernel, make_engine
 from tuinb.model import CellType, load
 from tuinb.ui.app import TuinbApp
-from tuinb.ui.stdin_prompt import StdinPrompt
+from tuinb.ui.dialogs.stdin_prompt import StdinPrompt
 
 pytestmark = [pytest.mark.kernel, pytest.mark.usefixtures("python3_kernelspec")]
 

@@ -11,8 +11,8 @@ import pytest
 from tests.ui.editor_helpers import screen_text, settle, stream, write_notebook
 from tests.ui.test_exec_scripted import editor, ids
 from tuinb.engine import events as ev
-from tuinb.ui import bridge
 from tuinb.ui.app import SWITCH_INTERVAL, TuinbApp
+from tuinb.ui.screen import bridge
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ async def test_first_output_is_painted_from_idle_later_ones_wait(two_cells: Path
         engine.outputs(first, stream("second line\n"))
         await settle(pilot, lambda: "second line" in screen_text(app), "the second line")
         assert len(painted) == count  # a stream's later outputs go by the frame timer
-        assert app.notebook_screen._paint_now_until == 0.0
+        assert app.notebook_screen.pacer.urgent_until == 0.0
 
 
 async def test_a_cell_that_prints_nothing_paints_its_count_at_once(two_cells: Path) -> None:

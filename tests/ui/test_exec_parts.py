@@ -24,11 +24,11 @@ from tuinb.engine.kernels import (
     list_kernels,
 )
 from tuinb.model import Cell, Notebook
-from tuinb.ui import bridge
-from tuinb.ui.kernel_picker import KernelPicker
-from tuinb.ui.notify import finish_notice
-from tuinb.ui.run_marks import RunMarks, format_duration
-from tuinb.ui.stdin_prompt import StdinPrompt
+from tuinb.render.marks import RunMarks, format_duration
+from tuinb.ui.dialogs.kernel_picker import KernelPicker
+from tuinb.ui.dialogs.stdin_prompt import StdinPrompt
+from tuinb.ui.screen import bridge
+from tuinb.ui.screen.notify import finish_notice
 
 # ---- bridge ---------------------------------------------------------------------------
 

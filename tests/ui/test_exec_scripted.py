@@ -15,10 +15,11 @@ from tests.ui.scripted_engine import ScriptedEngine
 from tuinb.engine import events as ev
 from tuinb.engine.kernels import KernelChoice
 from tuinb.model import load
-from tuinb.ui import kernel_actions, running
 from tuinb.ui.app import TuinbApp
-from tuinb.ui.kernel_picker import KernelPicker
-from tuinb.ui.stdin_prompt import StdinPrompt
+from tuinb.ui.dialogs.kernel_picker import KernelPicker
+from tuinb.ui.dialogs.stdin_prompt import StdinPrompt
+from tuinb.ui.screen import kernel_actions
+from tuinb.ui.screen import notebook_screen as running
 
 Harness = tuple[TuinbApp, ScriptedEngine, Pilot[Any]]
 
@@ -326,7 +327,7 @@ async def test_quitting_shuts_the_engine_down(two_cells: Path) -> None:
 
 
 async def test_help_lists_run_keys_with_fallbacks() -> None:
-    from tuinb.ui.help import help_table
+    from tuinb.ui.dialogs.help import help_table
     from tuinb.ui.keys import all_bindings, key_display
 
     keys = {binding.id: key_display(binding) for _mode, binding in all_bindings()}

@@ -144,7 +144,7 @@ CHILD = """
 import os, signal, sys
 from pathlib import Path
 from tuinb.ui.launch import open_notebook
-from tuinb.ui.prepaint_tty import prepainted
+from tuinb.ui.firstframe.terminal import prepainted
 
 notebook = open_notebook(Path(sys.argv[1]))
 how = sys.argv[2]
@@ -213,7 +213,7 @@ def run_on_pty(
 def test_startup_mode_is_textuals_input_mode_with_signals() -> None:
     import termios
 
-    from tuinb.ui.prepaint_tty import startup_mode
+    from tuinb.ui.firstframe.terminal import startup_mode
 
     attributes: list[Any] = [
         termios.ICRNL | termios.IXON,

@@ -13,12 +13,12 @@ import pytest
 from tests.ui.editor_helpers import SIZE, nb_screen, stream, write_notebook
 from tests.ui.test_editor_corpus import corpus
 from tuinb.model import Notebook, load
-from tuinb.ui import prepaint
 from tuinb.ui.app import TuinbApp
-from tuinb.ui.prepaint_colours import load_palette
-from tuinb.ui.prepaint_lines import Unsupported, markdown_rows, wrap_rows
-from tuinb.ui.render import MIME_PRIORITY, MIME_RENDERERS
-from tuinb.ui.view import GUTTER
+from tuinb.ui.firstframe import frame as prepaint
+from tuinb.ui.firstframe.colours import load_palette
+from tuinb.ui.firstframe.lines import Unsupported, markdown_rows, wrap_rows
+from tuinb.ui.view.notebook_view import GUTTER
+from tuinb.ui.view.rich_outputs import MIME_PRIORITY, MIME_RENDERERS
 
 SGR = re.compile(r"\x1b\[[0-9;:]*m")
 WIDTH = SIZE[0] - prepaint.SCROLLBAR - GUTTER
@@ -170,7 +170,7 @@ def test_frame_keeps_escape_sequences_of_outputs_out(tmp_path: Path) -> None:
 
 def test_prepaint_imports_neither_textual_nor_rich() -> None:
     code = (
-        "import sys, tuinb.ui.prepaint, tuinb.ui.launch;"
+        "import sys, tuinb.ui.firstframe.frame, tuinb.ui.launch;"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from rich.console import Console, RenderableType
 from rich.markdown import Markdown
 
-from tuinb.ui.render import (
+from tuinb.ui.view.rich_outputs import (
     MAX_LINES,
     fold_lines,
     image_summary,

@@ -20,9 +20,9 @@ from tests.ui.editor_helpers import (
     stream,
     write_notebook,
 )
-from tuinb.ui.rows import RowScrollBar
 from tuinb.ui.themes import DEFAULT_LIGHT
-from tuinb.ui.view import NotebookView
+from tuinb.ui.view.notebook_view import NotebookView
+from tuinb.ui.view.row_cache import RowScrollBar
 
 LONG = "word " * 60
 """A markdown paragraph that wraps to several rows (its height estimate is one row)."""
@@ -158,7 +158,7 @@ async def test_an_edit_shows_on_screen_after_moving_away_and_back(tmp_path: Path
         # a change through the model alone (no focus change that restyles the view)
         screen = nb_screen(app)
         app.notebook.set_source(app.notebook.cells[1].id, "changed = True")
-        screen._changed()
+        screen.moving.show_changes()
         await pilot.pause()
         assert "changed = True" in screen_text(app)
         assert "v1 = 1" not in screen_text(app)

@@ -1,14 +1,13 @@
-"""Abilities a kernel backend may have besides `KernelBackend`, as typed protocols.
+"""Abilities a kernel backend may have besides `KernelBackend`, for kernels beyond this machine.
 
 The engine does not care where its kernel is (a local process, a server's
 kernel over a websocket, a running kernel from a connection file, one a
-provisioner started); what differs between them is said here, so that a
-caller asks `isinstance(backend, Ownership)` instead of probing with
-`getattr`:
+provisioner started); what differs between them is said by typed protocols,
+so that a caller asks `isinstance(backend, Ownership)` instead of probing
+with `getattr`. Launching early, switching kernelspec and naming the kernel
+are in `tuinb.engine.protocols` (`LaunchesEarly`, `SwitchesKernel`,
+`NamesKernel`); these are the others:
 
-- `EarlyLaunch`: can start the kernel's process before the caller is ready
-  to talk to it (a local kernelspec; it boots while the UI loads).
-- `KernelSwitching`: can be pointed at another kernelspec before a restart.
 - `Ownership`: says whether tuinb owns the kernel. One it does not own (an
   existing kernel, a server session's kernel) is left running on quit, and
   the editor asks before restarting it.
@@ -21,20 +20,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from typing import Protocol, runtime_checkable
-
-
-@runtime_checkable
-class EarlyLaunch(Protocol):
-    """Start the kernel's process now; `start()` connects to it later."""
-
-    def launch(self) -> None: ...
-
-
-@runtime_checkable
-class KernelSwitching(Protocol):
-    """Use another kernelspec from the next start or restart on."""
-
-    def switch_to(self, name: str) -> None: ...
 
 
 @runtime_checkable

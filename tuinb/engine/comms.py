@@ -210,3 +210,20 @@ class CommManager:
     async def click(self, model_id: str) -> bool:
         """A Button was pressed (its ``on_click`` handlers run in the kernel)."""
         return await self.custom(model_id, {"event": "click"})
+
+
+class OfflineWidgets:
+    """Widget models with no kernel side (an engine that cannot reach one yet):
+    changes stay here, clicks go nowhere."""
+
+    def __init__(self, store: WidgetStore | None = None) -> None:
+        self.store = store if store is not None else WidgetStore()
+        """The models, as loaded from the file or copied from elsewhere."""
+
+    async def update(self, model_id: str, changes: dict[str, Any]) -> bool:
+        """Change a model's state here only; False if unknown."""
+        return self.store.update(model_id, changes) is not None
+
+    async def click(self, model_id: str) -> bool:
+        """Nothing to tell: no kernel side."""
+        return False

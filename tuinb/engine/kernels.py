@@ -13,22 +13,33 @@ The UI must not import the kernel layer; this module is its door to it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tuinb.engine.engine import Engine
-from tuinb.engine.protocols import NotebookLike
+from tuinb.engine.protocols import (
+    EngineLike,
+    KernelChoice,
+    LaunchesEarly,
+    NamesKernel,
+    NotebookLike,
+    SwitchesKernel,
+)
 
-
-@dataclass(frozen=True)
-class KernelChoice:
-    """One installed kernel, as a picker shows it."""
-
-    name: str
-    """What notebook metadata and `--kernel` use."""
-    display_name: str
-    language: str
+__all__ = [
+    "KernelChoice",
+    "KernelUnavailable",
+    "SwitchableKernel",
+    "change_kernel",
+    "default_kernel",
+    "kernel_for",
+    "kernelspec_metadata",
+    "kill_all_kernels",
+    "launch_early",
+    "list_kernels",
+    "make_engine",
+    "running_kernel",
+]
 
 
 def list_kernels() -> list[KernelChoice]:
@@ -169,13 +180,19 @@ class SwitchableKernel:
         return str(await manager.wait_for_death())
 
 
-async def change_kernel(engine: Any, name: str) -> None:
+async def change_kernel(engine: EngineLike, name: str) -> None:
     """Switch `engine` to kernelspec `name` and start it (the old kernel is stopped)."""
-    switch = getattr(engine.backend, "switch_to", None)
-    if switch is None:
+    backend = engine.backend
+    if not isinstance(backend, SwitchesKernel):
         raise KernelUnavailable("this kernel cannot be changed while the notebook is open")
-    switch(name)
+    backend.switch_to(name)
     await engine.restart()
+
+
+def running_kernel(engine: EngineLike) -> KernelChoice | None:
+    """The installed kernel `engine` runs, if its backend can say (None before a start)."""
+    backend = engine.backend
+    return backend.choice if isinstance(backend, NamesKernel) else None
 
 
 def make_engine(notebook: NotebookLike, name: str, *, cwd: Path | None = None) -> Engine:
@@ -186,9 +203,8 @@ def make_engine(notebook: NotebookLike, name: str, *, cwd: Path | None = None) -
 def launch_early(engine: Engine) -> None:
     """Let the engine's kernel boot (~0.5 s) while the caller loads the rest (the UI):
     its process starts now and `Engine.start()` later connects to it."""
-    launch = getattr(engine.backend, "launch", None)
-    if launch is not None:
-        launch()
+    if isinstance(engine.backend, LaunchesEarly):
+        engine.backend.launch()
 
 
 def kill_all_kernels() -> None:

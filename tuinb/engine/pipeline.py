@@ -32,23 +32,37 @@ import asyncio
 import contextlib
 from collections import deque
 from collections.abc import AsyncGenerator, Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from tuinb.engine.events import CellFinished
 from tuinb.engine.router import Execution
 
-if TYPE_CHECKING:
-    from tuinb.engine.engine import Engine
-
 PIPELINE_WINDOW = 16
 """Requests in flight at most (sent, reply not yet in) behind cells allowed to fail."""
+
+
+class PipelineEngine(Protocol):
+    """What a pipelined run needs of the engine (`tuinb.engine.Engine`)."""
+
+    async def send_ahead(
+        self, cell_id: str, *, stop_on_error: bool
+    ) -> Execution | CellFinished | None: ...
+
+    async def execute_cell(
+        self, cell_id: str, *, stop_on_error: bool = True, time_limit: float | None = None
+    ) -> CellFinished: ...
+
+    async def wait_finished(
+        self, execution: Execution, *, time_limit: float | None
+    ) -> CellFinished: ...
+
 
 _Item = Execution | CellFinished | str
 """A sent execution, a result known at send time, or a cell id to run in its turn."""
 
 
 async def run_pipelined(
-    engine: Engine,
+    engine: PipelineEngine,
     cells: Sequence[tuple[str, bool]],
     *,
     window: int = PIPELINE_WINDOW,
@@ -82,7 +96,7 @@ async def run_pipelined(
 
 
 async def _send_all(
-    engine: Engine,
+    engine: PipelineEngine,
     cells: Sequence[tuple[str, bool]],
     window: int,
     time_limit: float | None,

@@ -1,13 +1,30 @@
-"""What the engine needs from the kernel layer and the model, as structural types.
+"""The engine's boundaries as structural types: what it needs, and what it offers.
 
-`tuinb.kernel.KernelManager` / `KernelClient` / `Message` and
-`tuinb.model.Notebook` satisfy these protocols; tests pass small fakes.
+Below: `tuinb.kernel.KernelManager` / `KernelClient` / `Message` and
+`tuinb.model.Notebook` satisfy the protocols the engine needs; tests pass
+small fakes. A kernel backend's optional abilities (launching early,
+switching kernelspec, naming the kernel it runs) are protocols of their own,
+checked with `isinstance`, never probed by attribute name.
+
+Above: `EngineLike` is everything a frontend (the editor) may use of an
+engine, so that the engine can live in this process (`tuinb.engine.Engine`)
+or behind a client of another process (a session host), and the UI tests
+can drive a scripted one.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from typing import Any, Protocol
+from collections.abc import AsyncIterator, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from tuinb.engine.events import EngineEvent
+
+if TYPE_CHECKING:
+    from tuinb.engine.completion import Completion, Help
+    from tuinb.engine.widgetstate import WidgetStore
+    from tuinb.kernel.contents import Content
+    from tuinb.model import Notebook
 
 
 class MessageLike(Protocol):
@@ -20,7 +37,7 @@ class MessageLike(Protocol):
     @property
     def metadata(self) -> dict[str, Any]: ...
     @property
-    def content(self) -> Any: ...
+    def content(self) -> Content: ...
     @property
     def msg_type(self) -> str: ...
     @property
@@ -48,14 +65,60 @@ class ClientLike(Protocol):
     def messages(self) -> AsyncIterator[Any]: ...
 
 
-class KernelBackend(Protocol):
-    """A kernel the engine can start, interrupt, restart and stop (`KernelManager`)."""
+class Interrupts(Protocol):
+    """A kernel whose running code can be interrupted (a signal, or `interrupt_request`)."""
+
+    async def interrupt(self) -> None: ...
+
+
+class Restarts(Protocol):
+    """A kernel that can be stopped and started again; returns the new client."""
+
+    async def restart(self, *, timeout: float = 60) -> Any: ...  # noqa: ASYNC109 (the kernel contract)
+
+
+class KernelBackend(Interrupts, Restarts, Protocol):
+    """A kernel the engine can start, interrupt, restart and stop (`KernelManager`).
+
+    `Interrupts` and `Restarts` are named apart so that a backend without them
+    (a kernel attached by connection file) can be told from one with them.
+    """
 
     async def start(self, *, timeout: float = 60) -> Any: ...  # noqa: ASYNC109 (the kernel contract)
-    async def interrupt(self) -> None: ...
-    async def restart(self, *, timeout: float = 60) -> Any: ...  # noqa: ASYNC109 (the kernel contract)
     async def shutdown(self, *, timeout: float = 5) -> None: ...  # noqa: ASYNC109 (the kernel contract)
     async def wait_for_death(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class KernelChoice:
+    """One installed kernel, as a picker shows it."""
+
+    name: str
+    """What notebook metadata and `--kernel` use."""
+    display_name: str
+    language: str
+
+
+@runtime_checkable
+class LaunchesEarly(Protocol):
+    """A backend that can start its kernel's process before `start()` connects to it."""
+
+    def launch(self) -> None: ...
+
+
+@runtime_checkable
+class SwitchesKernel(Protocol):
+    """A backend whose kernelspec can be changed; the next start or restart uses it."""
+
+    def switch_to(self, name: str) -> None: ...
+
+
+@runtime_checkable
+class NamesKernel(Protocol):
+    """A backend that can say which installed kernel it runs."""
+
+    @property
+    def choice(self) -> KernelChoice | None: ...
 
 
 class CellLike(Protocol):
@@ -87,3 +150,56 @@ class NotebookLike(Protocol):
     def update_display(
         self, display_id: str, data: dict[str, Any], metadata: dict[str, Any]
     ) -> list[str]: ...
+
+
+class WidgetsLike(Protocol):
+    """The notebook's widget models and the way back to their kernel side
+    (`tuinb.engine.comms.CommManager`; `OfflineWidgets` where no kernel backs them)."""
+
+    @property
+    def store(self) -> WidgetStore:
+        """Every widget model the kernel opened (or the file saved), by model id."""
+        ...
+
+    async def update(self, model_id: str, changes: dict[str, Any]) -> bool:
+        """Change a widget's state here and in the kernel (a slider moved); False if unknown."""
+        ...
+
+    async def click(self, model_id: str) -> bool:
+        """A Button was pressed; False if no live kernel side backs it."""
+        ...
+
+
+class EngineLike(Protocol):
+    """What a frontend uses of an engine: requests in, `events()` back.
+
+    `tuinb.engine.Engine` in this process, a session host's client in another
+    (later), a scripted engine in the UI tests. The backend is opaque here:
+    what a frontend may do with it goes through `tuinb.engine.kernels`
+    (`change_kernel`, `running_kernel`), which check its abilities.
+    """
+
+    @property
+    def kernel_state(self) -> str:
+        """One of `KernelState` (a client of another process holds it as a string)."""
+        ...
+
+    @property
+    def backend(self) -> object: ...
+    def events(self) -> AsyncIterator[EngineEvent]: ...
+    async def start(self) -> None: ...
+    def run_cells(self, cell_ids: Iterable[str]) -> None: ...
+    async def interrupt(self) -> None: ...
+    async def restart(self) -> None: ...
+    async def provide_input(self, value: str) -> None: ...
+    async def shutdown(self) -> None: ...
+    def replace_notebook(self, notebook: Notebook) -> None: ...
+    @property
+    def widgets(self) -> WidgetsLike: ...
+    async def complete(self, code: str, cursor_pos: int) -> Completion:
+        """The kernel's completions; never raises, never waits past its deadline."""
+        ...
+
+    async def inspect(self, code: str, cursor_pos: int, detail_level: int = 0) -> Help:
+        """Contextual help on the name at `cursor_pos`, as `complete` does."""
+        ...

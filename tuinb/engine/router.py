@@ -6,6 +6,13 @@ its `execute_reply` (shell) and the iopub `status: idle` with the same parent,
 in either order; then the router forgets it. Messages whose parent it does not
 know are ignored, except `update_display_data`, which targets a display id
 anywhere in the notebook rather than a cell.
+
+Message contents are read as the kernel layer's typed dataclasses
+(`tuinb.kernel.contents`, pure data: no zmq), so each field has its spec's
+type and default; a content of another type is not what its message type says
+and is ignored. That module is imported with the first message, not with the
+engine: defining its classes takes ~7 ms, which the editor's start-up would
+otherwise pay before Textual loads.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ import asyncio
 import datetime as dt
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tuinb.engine.events import (
     CellFinished,
@@ -26,7 +33,11 @@ from tuinb.engine.events import (
 )
 from tuinb.engine.protocols import MessageLike, NotebookLike
 
-_OUTPUT_TYPES = frozenset({"stream", "display_data", "execute_result", "error"})
+if TYPE_CHECKING:
+    from tuinb.kernel.contents import DisplayData, Error, ExecuteReply, ExecuteResult, Stream
+
+    _Output = Stream | DisplayData | ExecuteResult | Error
+    """The contents that become a cell output."""
 
 
 @dataclass
@@ -105,10 +116,6 @@ def message_time(header: dict[str, Any]) -> str | None:
     return None
 
 
-def _as_dict(value: Any) -> dict[str, Any]:
-    return dict(value) if isinstance(value, dict) else {}
-
-
 class Router:
     """Maps parent msg_ids to executions and applies messages to the model."""
 
@@ -148,11 +155,11 @@ class Router:
 
     def route(self, message: MessageLike) -> list[EngineEvent]:
         """Apply one message to the model; return the events it implies."""
-        msg_type = message.msg_type
+        from tuinb.kernel import contents as kinds  # with the first message: see the module
+
         content = message.content
-        if msg_type == "update_display_data":
-            transient = _as_dict(getattr(content, "transient", None))
-            display_id = transient.get("display_id")
+        if isinstance(content, kinds.UpdateDisplayData):
+            display_id = _as_dict(content.transient).get("display_id")
             if not isinstance(display_id, str):
                 return []
             changed = self.notebook.update_display(
@@ -180,15 +187,17 @@ class Router:
         status busy, an `aborted` execute_reply and status idle, and nothing
         else: none of these may touch the cell.
         """
-        msg_type, content = message.msg_type, message.content
-        if msg_type == "status":
+        from tuinb.kernel import contents as kinds
+
+        content = message.content
+        if isinstance(content, kinds.Status):
             if content.execution_state == "busy":
                 execution.busy_stamp = message_time(message.header)
             elif content.execution_state == "idle":
                 execution.idle = True
                 return self._maybe_finish(execution)
             return []
-        if msg_type == "execute_reply" and getattr(content, "status", None) == "aborted":
+        if isinstance(content, kinds.ExecuteReply) and content.status == "aborted":
             execution.note_reply("aborted")
             execution.idle = True
             return self._maybe_finish(execution)
@@ -206,9 +215,11 @@ class Router:
         return [CellStarted(cell_id), OutputsChanged(cell_id)]
 
     def _route_running(self, execution: Execution, message: MessageLike) -> list[EngineEvent]:
-        msg_type, content = message.msg_type, message.content
+        from tuinb.kernel import contents as kinds
+
+        content = message.content
         cell_id = execution.cell_id
-        if msg_type == "status":
+        if isinstance(content, kinds.Status):
             state = content.execution_state
             if state == "busy":
                 self._timing(execution, "iopub.status.busy", message)
@@ -217,27 +228,29 @@ class Router:
                 execution.idle = True
                 return self._maybe_finish(execution)
             return []
-        if msg_type == "execute_input":
+        if isinstance(content, kinds.ExecuteInput):
             self._timing(execution, "iopub.execute_input", message)
-            count = getattr(content, "execution_count", None)
+            count = content.execution_count
             if isinstance(count, int):
                 execution.execution_count = count
                 self.notebook.set_execution_count(cell_id, count)
                 return [OutputsChanged(cell_id)]
             return []
-        if msg_type in _OUTPUT_TYPES:
-            self.notebook.append_output(cell_id, _output_dict(msg_type, content))
-            if msg_type == "error" and execution.ename is None:
+        if isinstance(
+            content, kinds.Stream | kinds.DisplayData | kinds.ExecuteResult | kinds.Error
+        ):
+            self.notebook.append_output(cell_id, _output_dict(content))
+            if isinstance(content, kinds.Error) and execution.ename is None:
                 execution.ename = str(content.ename)
                 execution.evalue = str(content.evalue)
             return [OutputsChanged(cell_id)]
-        if msg_type == "clear_output":
+        if isinstance(content, kinds.ClearOutput):
             self.notebook.clear_cell_output(cell_id, wait=bool(content.wait))
             return [OutputsChanged(cell_id)]
-        if msg_type == "input_request":
+        if isinstance(content, kinds.InputRequest):
             return [InputRequested(cell_id, str(content.prompt), bool(content.password))]
-        if msg_type == "execute_reply":
-            return self._on_reply(execution, message)
+        if isinstance(content, kinds.ExecuteReply):
+            return self._on_reply(execution, content, message)
         return []
 
     def _exists(self, cell_id: str) -> bool:
@@ -248,18 +261,21 @@ class Router:
         return True
 
     def _route_orphan(self, execution: Execution, message: MessageLike) -> list[EngineEvent]:
+        from tuinb.kernel import contents as kinds
+
         content = message.content
-        if message.msg_type == "status" and content.execution_state == "idle":
+        if isinstance(content, kinds.Status) and content.execution_state == "idle":
             execution.idle = True
-        elif message.msg_type == "execute_reply":
-            execution.note_reply(str(getattr(content, "status", "ok")))
+        elif isinstance(content, kinds.ExecuteReply):
+            execution.note_reply(str(content.status))
             execution.idle = execution.idle or execution.reply_status == "aborted"
         else:
             return []
         return self._maybe_finish(execution)
 
-    def _on_reply(self, execution: Execution, message: MessageLike) -> list[EngineEvent]:
-        content = message.content
+    def _on_reply(
+        self, execution: Execution, content: ExecuteReply, message: MessageLike
+    ) -> list[EngineEvent]:
         if self.record_timing:
             started = message.metadata.get("started") if message.metadata else None
             if isinstance(started, str | dt.datetime):
@@ -268,16 +284,16 @@ class Router:
                     cell = self.notebook.cell(execution.cell_id)
                     cell.metadata.setdefault("execution", {})["shell.execute_reply.started"] = stamp
             self._timing(execution, "shell.execute_reply", message)
-        status = str(getattr(content, "status", "ok"))
+        status = str(content.status)
         events: list[EngineEvent] = []
-        count = getattr(content, "execution_count", None)
+        count = content.execution_count
         if isinstance(count, int) and status != "aborted" and count != execution.execution_count:
             execution.execution_count = count
             self.notebook.set_execution_count(execution.cell_id, count)
             events.append(OutputsChanged(execution.cell_id))
         if status == "error" and execution.ename is None:
-            execution.ename = _str_or_none(getattr(content, "ename", None))
-            execution.evalue = _str_or_none(getattr(content, "evalue", None))
+            execution.ename = _str_or_none(content.ename)
+            execution.evalue = _str_or_none(content.evalue)
         if status == "aborted":
             # An aborted request may never get its own idle: it is over now.
             execution.idle = True
@@ -304,27 +320,45 @@ def _str_or_none(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def _output_dict(msg_type: str, content: Any) -> dict[str, Any]:
+def _output_dict(content: _Output) -> dict[str, Any]:
     """The nbformat v4 output dict for an iopub output message."""
-    if msg_type == "stream":
+    from tuinb.kernel import contents as kinds
+
+    if isinstance(content, kinds.Stream):
         return {"output_type": "stream", "name": str(content.name), "text": str(content.text)}
-    if msg_type == "error":
+    if isinstance(content, kinds.Error):
         return {
             "output_type": "error",
             "ename": str(content.ename),
             "evalue": str(content.evalue),
             "traceback": [str(line) for line in (content.traceback or [])],
         }
-    output: dict[str, Any] = {"output_type": msg_type}
-    if msg_type == "execute_result":
-        output["execution_count"] = getattr(content, "execution_count", None)
-    output["data"] = _as_dict(getattr(content, "data", None))
-    output["metadata"] = _as_dict(getattr(content, "metadata", None))
-    transient = _as_dict(getattr(content, "transient", None))
+    output: dict[str, Any] = {"output_type": content.msg_type}
+    if isinstance(content, kinds.ExecuteResult):
+        output["execution_count"] = content.execution_count
+    output["data"] = _as_dict(content.data)
+    output["metadata"] = _as_dict(content.metadata)
+    transient = _as_dict(content.transient)
     if transient:
         output["transient"] = transient
     return output
 
 
-output_dict = _output_dict
-"""The nbformat output of an iopub output message (public for Output widgets' capture)."""
+def output_dict(msg_type: str, content: object) -> dict[str, Any]:
+    """The nbformat output of an iopub output message (public for Output widgets' capture).
+
+    `content` is the message's typed content (`tuinb.kernel.contents`); `msg_type`
+    is the message's type, which that class already says.
+    """
+    from tuinb.kernel import contents as kinds
+
+    if not isinstance(
+        content, kinds.Stream | kinds.DisplayData | kinds.ExecuteResult | kinds.Error
+    ):
+        raise TypeError(f"a {msg_type} message holds no output")
+    return _output_dict(content)
+
+
+def _as_dict(value: object) -> dict[str, Any]:
+    """A copy of a dict field (a kernel may send another JSON type where a dict belongs)."""
+    return dict(value) if isinstance(value, dict) else {}

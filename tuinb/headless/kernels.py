@@ -4,10 +4,9 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Sequence
 
-from tuinb.headless.terminal import Parser, one_line, say
+from tuinb.headless.terminal import Parser, say, write_table
 
 
 def kernels_command() -> int:
@@ -31,17 +30,6 @@ def kernels_command() -> int:
         rows.append([*row, str(spec.resource_dir)])
     write_table(rows)
     return 0
-
-
-def write_table(rows: list[list[str]]) -> None:
-    """Rows in aligned columns (the last one unpadded). Names and paths come from kernelspec
-    files or a server: each cell is shown on one line, with no escape reaching the terminal."""
-    rows = [[one_line(cell) for cell in row] for row in rows]
-    count = len(rows[0]) - 1
-    widths = [max(len(row[i]) for row in rows) for i in range(count)]
-    for row in rows:
-        cells = [row[i].ljust(widths[i]) for i in range(count)]
-        sys.stdout.write("  ".join([*cells, row[count]]).rstrip() + "\n")
 
 
 def main(argv: Sequence[str]) -> int:

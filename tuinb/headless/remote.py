@@ -211,7 +211,7 @@ def kernels_remote(url: str, *, token: str | None, gateway: bool) -> int:
     import asyncio
 
     from tuinb.engine.sources import SourceError, connection_for, source_from_args
-    from tuinb.headless.kernels import write_table
+    from tuinb.headless.terminal import write_table
     from tuinb.server.errors import ServerError
     from tuinb.server.kernels import KernelsAPI
 

@@ -12,7 +12,6 @@ import argparse
 import contextlib
 import gc
 import json
-import os
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -467,14 +466,6 @@ def main(argv: Sequence[str]) -> int:
     except ParametersError as exc:
         _say(str(exc))
         return 2
-    if args.notebook.startswith(("http://", "https://")):
-        from tuinb.headless.remote import run_remote
-
-        return run_remote(args, parameters)
-    if args.gateway_url or os.environ.get("JUPYTER_GATEWAY_URL"):
-        from tuinb.headless.remote import run_on_gateway
-
-        return run_on_gateway(args, parameters)
     return run_command(
         Path(args.notebook),
         output=Path(args.output) if args.output is not None else None,

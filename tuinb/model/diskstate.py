@@ -7,10 +7,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from tuinb.model.core import NotebookCore
+from typing import Protocol
 
 _RACY_NS = 2_000_000_000
 
@@ -55,7 +52,21 @@ def stamp_of(info: os.stat_result, content: bytes) -> DiskStamp:
     )
 
 
-def changed_on_disk(notebook: NotebookCore) -> bool:
+class OnDisk(Protocol):
+    """Something saved in a file: where, and what the file was (a `Notebook`)."""
+
+    @property
+    def path(self) -> Path | None:
+        """The file, or None before the first save."""
+        ...
+
+    @property
+    def disk_stamp(self) -> DiskStamp | None:
+        """The file as it was at the last load or save, or None."""
+        ...
+
+
+def changed_on_disk(notebook: OnDisk) -> bool:
     """True if the notebook's file differs from what was loaded or last saved.
 
     A file that was deleted counts as changed; a notebook never saved

@@ -153,9 +153,13 @@ def _fast_v4(data: dict[str, Any]) -> dict[str, Any] | None:
     return data
 
 
-def _parse(text: str, path: Path) -> tuple[Any, list[str]]:
-    """nbformat.reads(text, as_version=4), without its logging, with clear errors."""
-    data = _json(text, path)
+def _parse(source: str | dict[str, Any], path: Path) -> tuple[Any, list[str]]:
+    """nbformat.reads(text, as_version=4), without its logging, with clear errors.
+
+    `source` is the file's text, or its JSON already parsed (nbformat copies
+    the containers it converts and leaves the dict as it was).
+    """
+    data = _json(source, path) if isinstance(source, str) else source
     nbformat = _nbformat()
     major = data["nbformat"]
     if not isinstance(major, int) or isinstance(major, bool) or major not in nbformat.versions:
@@ -215,7 +219,10 @@ def _plain(value: Any) -> Any:
 
 @dataclass
 class _Validation:
-    text: str
+    data: dict[str, Any] | None
+    """The file's JSON as the fast path left it: its strings are the model's, so keeping
+    it costs only its containers (the file's text, or a second parse of it, cost its
+    size again: 14 + 46 MB for a 200,000-line output)."""
     path: Path
     done: threading.Event = field(default_factory=threading.Event)
     started: bool = False
@@ -241,7 +248,7 @@ def load(path: Path | str, *, defer_validation: bool = False) -> Notebook:
         fast = _fast_v4(_json(text, path)) if defer_validation else None
         if fast is not None:
             notebook = Notebook.from_dict(fast, path=path)
-            _deferred[notebook] = _Validation(text, path)
+            _deferred[notebook] = _Validation(fast, path)
             trust.record_pending(notebook)
         else:
             node, problems = _parse(text, path)
@@ -269,14 +276,16 @@ def validate_later(notebook: Notebook) -> None:
 
     def work() -> None:
         try:
+            data, job.data = job.data, None  # the check need not outlive itself
+            if data is None:
+                return
             try:
-                node, problems = _parse(job.text, job.path)
+                node, problems = _parse(data, job.path)
                 check_trust(notebook, node)
             except NotebookReadError as err:  # not expected: the fast path read it
                 problems = [str(err)]
             notebook.warnings.extend(problems)
         finally:
-            job.text = ""  # a large notebook's text need not outlive the check
             job.done.set()
 
     threading.Thread(target=work, name="tuinb-validate", daemon=True).start()
@@ -326,27 +335,39 @@ def _notary() -> Any:
 
 
 def check_trust(notebook: Notebook, node: Any) -> None:
-    """Record whether `node` (the notebook as nbformat read it) is trusted."""
+    """Record whether `node` (the notebook as nbformat read it) is trusted.
+
+    A notebook with no output that needs trust is trusted without asking the
+    notary (nbformat's rule), which spares hashing a large stream output.
+    """
+    outputs = [
+        output
+        for cell in node.get("cells", [])
+        for output in cell.get("outputs", [])
+        if isinstance(output, dict) and trust.needs_trust(output)
+    ]
+    if not outputs:
+        trust.record_outputs(notebook, [])
+        return
     try:
         signed = bool(_notary().check_signature(node))
     except Exception as err:  # an unreadable secret or database: trust nothing
         log.warning("could not check the notebook's signature: %s", _first_line(err))
         signed = False
-    outputs = [] if signed else [o for c in node.get("cells", []) for o in c.get("outputs", [])]
-    trust.record_outputs(notebook, outputs)
+    trust.record_outputs(notebook, [] if signed else outputs)
 
 
 def _check_deferred_trust(notebook: Notebook) -> None:
-    """Check a fast-loaded notebook's signature now, from the text it was read from."""
+    """Check a fast-loaded notebook's signature now, from the JSON it was read from."""
     job = _deferred.get(notebook)
     with _deferred_lock:
-        text = job.text if job is not None and not job.started else ""
-    if not text:
+        data = job.data if job is not None and not job.started else None
+    if data is None:
         wait_validated(notebook)  # validation (which checks trust) is under way or done
         return
     nbformat = _nbformat()
     try:
-        node = nbformat.versions[4].to_notebook_json(json.loads(text))
+        node = nbformat.versions[4].to_notebook_json(data)  # copies what it converts
     except Exception as err:  # the fast path read it, so not expected
         log.warning("could not read the notebook to check its signature: %s", _first_line(err))
         trust.record_outputs(notebook, [])
@@ -407,7 +428,7 @@ def from_server_content(content: Any, label: str) -> Notebook:
     if fast is not None:
         notebook = Notebook.from_dict(fast)
     else:
-        node, problems = _parse(json.dumps(content), Path(label))
+        node, problems = _parse(content, Path(label))
         notebook = Notebook.from_dict(_plain(node), warnings=problems)
     trust.record_outputs(notebook, untrusted)
     return notebook

@@ -18,7 +18,6 @@ Notebooks loaded trusted, and new ones, record nothing and cost nothing.
 from __future__ import annotations
 
 import hashlib
-import json
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -39,10 +38,38 @@ def needs_trust(output: dict[str, Any]) -> bool:
     return output.get("output_type") in UNSAFE_OUTPUT_TYPES and bool(set(output) - _SAFE_KEYS)
 
 
+_CHUNK = 1 << 16
+UNHASHABLE = "unhashable"
+"""The fingerprint of an output nested too deeply to walk (never trusted unless made here)."""
+
+
+def _feed(digest: Any, value: Any) -> None:
+    """Hash `value`'s content piece by piece (a large text is never copied whole)."""
+    if isinstance(value, dict):
+        digest.update(b"{%d" % len(value))
+        for key in sorted(value, key=str):
+            _feed(digest, str(key))
+            _feed(digest, value[key])
+    elif isinstance(value, list | tuple):
+        digest.update(b"[%d" % len(value))
+        for item in value:
+            _feed(digest, item)
+    elif isinstance(value, str):
+        digest.update(b"s%d:" % len(value))
+        for start in range(0, len(value), _CHUNK):
+            digest.update(value[start : start + _CHUNK].encode("utf-8", "surrogatepass"))
+    else:
+        digest.update(f"{type(value).__name__}:{value!r};".encode())
+
+
 def fingerprint(output: dict[str, Any]) -> str:
     """A digest of an output's content (its identity across copies)."""
-    text = json.dumps(output, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()
+    digest = hashlib.sha256()
+    try:
+        _feed(digest, output)
+    except RecursionError:
+        return UNHASHABLE
+    return digest.hexdigest()
 
 
 @dataclass

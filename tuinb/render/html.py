@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Literal
 
-from tuinb.render.cells import pad, text_width
+from tuinb.render.widths import pad, text_width
 from tuinb.sanitize import plain_text
 
 __all__ = ["HtmlBlock", "MarkdownBlock", "Table", "TableCell", "html_blocks", "html_to_markdown"]

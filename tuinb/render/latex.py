@@ -26,7 +26,6 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-from tuinb.render.cells import pad, text_width
 from tuinb.render.latex_layout import (
     ALPHABETS,
     SOFT,
@@ -42,6 +41,7 @@ from tuinb.render.latex_layout import (
     spaced,
     tall_delimiter,
 )
+from tuinb.render.widths import pad, text_width
 
 __all__ = ["latex_to_unicode", "strip_math_delimiters"]
 

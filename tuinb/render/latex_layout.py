@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tuinb.render.cells import pad, text_width
+from tuinb.render.widths import pad, text_width
 
 
 class Unsupported(Exception):

@@ -31,6 +31,8 @@ from typing import Any
 from tuinb.render.images import IMAGE_MIME_TYPES
 from tuinb.render.latex import latex_to_unicode
 from tuinb.render.mathspans import markdown_math
+from tuinb.render.media import as_str
+from tuinb.render.outputs import bare_repr
 from tuinb.sanitize import plain_text
 
 __all__ = [
@@ -62,21 +64,8 @@ MIME_ORDER: tuple[str, ...] = (
 
 _SCRIPTED = re.compile(r"<(?:script|iframe)\b", re.IGNORECASE)
 _TABLE = re.compile(r"<table\b", re.IGNORECASE)
-_BARE_REPR = re.compile(r"<[\w.]+ (?:object(?: at 0x[0-9a-fA-F]+)?|at 0x[0-9a-fA-F]+)>")
-
-
-def field_text(value: Any) -> str:
-    """A notebook text field as one string (nbformat allows a list of lines)."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list):
-        return "".join(str(part) for part in value)
-    return "" if value is None else str(value)
-
-
-def bare_repr(text: str) -> bool:
-    """Whether ``text/plain`` is only a default repr (``<IPython.core.display.HTML object>``)."""
-    return _BARE_REPR.fullmatch(text.strip()) is not None
+field_text = as_str
+"""A notebook text field as one string (nbformat allows a list of lines)."""
 
 
 def _html_drawable(html: str) -> bool:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tuinb.engine.widgetstate import WidgetModel, WidgetStore
-from tuinb.render.cells import pad, text_width
+from tuinb.render.widths import pad, text_width
 from tuinb.sanitize import plain_text
 
 __all__ = ["UNSUPPORTED_NOTE", "WidgetRow", "widget_rows", "widget_supported"]

@@ -25,6 +25,8 @@ from typing import Any
 
 from tuinb.engine import EngineError
 from tuinb.engine import events as ev
+from tuinb.engine.comms import OfflineWidgets
+from tuinb.engine.completion import Completion, Help
 from tuinb.engine.kernels import KernelChoice
 from tuinb.model import Notebook, NotebookError, changed_on_disk, save
 from tuinb.session.events import (
@@ -99,6 +101,8 @@ class SessionClient:
         self.kernel_state: str = "starting"
         """The kernel's state as last reported."""
         self.backend = SessionBackend(None)
+        self.widgets = OfflineWidgets()
+        """Widget models (not carried over the session link yet: changes stay here)."""
         self.lost: SessionLost | None = None
         """Why the client is no longer attached (None while it is)."""
         self._connect = connect
@@ -224,6 +228,14 @@ class SessionClient:
         kernel, self.backend.pending = self.backend.pending, None
         reply = await self._request("restart", kernel=kernel)
         self.backend.update(reply.get("kernel"))
+
+    async def complete(self, code: str, cursor_pos: int) -> Completion:
+        """Completions (not carried over the session link yet: "unavailable")."""
+        return Completion("unavailable", code, cursor_pos)
+
+    async def inspect(self, code: str, cursor_pos: int, detail_level: int = 0) -> Help:
+        """Contextual help (not carried over the session link yet: "unavailable")."""
+        return Help("unavailable")
 
     async def provide_input(self, value: str) -> None:
         """Answer the pending `InputRequested`."""

@@ -22,7 +22,9 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import events
 from textual.app import App
 from textual.command import Provider
+from textual.css.query import NoMatches
 
+from tuinb.config import Config, LoadedConfig
 from tuinb.model import (
     Cell,
     Notebook,
@@ -33,12 +35,13 @@ from tuinb.model import (
     save,
     validate_later,
 )
-from tuinb.ui.bridge import pump_events
-from tuinb.ui.screen import NotebookScreen
+from tuinb.render.status import kernel_name
+from tuinb.ui.screen.bridge import pump_events
+from tuinb.ui.screen.notebook_screen import NotebookScreen
 from tuinb.ui.themes import register_themes
 
 if TYPE_CHECKING:
-    from tuinb.ui.running import EngineLike
+    from tuinb.engine.protocols import EngineLike
 
 RECOVERY_INTERVAL = 3.0
 """Seconds between recovery copies while there is unsaved work."""
@@ -61,7 +64,7 @@ waited up to 5 ms, and rarely much longer, before it reached the terminal.
 
 
 def _notebook_commands() -> type[Provider]:
-    from tuinb.ui.commands import NotebookCommands  # imported when the palette opens
+    from tuinb.ui.screen.commands import NotebookCommands  # imported when the palette opens
 
     return NotebookCommands
 
@@ -82,6 +85,7 @@ class TuinbApp(App[int]):
         kernel_name: str | None = None,
         recovery_interval: float = RECOVERY_INTERVAL,
         check_recovery: bool = True,
+        config: LoadedConfig | None = None,
     ) -> None:
         """`notebook` must have a `path` (where it is saved).
 
@@ -90,6 +94,8 @@ class TuinbApp(App[int]):
         overrides the notebook's kernel in the status bar (the `--kernel` option).
         """
         super().__init__()
+        self.loaded_config = config or LoadedConfig(Config(), Path("config.toml"))
+        """The user's config file as read (its warnings are shown at start)."""
         self.notebook = notebook
         """The document being edited (replaced on reload or restore)."""
         self.engine = engine
@@ -111,6 +117,11 @@ class TuinbApp(App[int]):
         self._last_key = time.monotonic()
         self._switch_interval: float | None = None
 
+    @property
+    def config(self) -> Config:
+        """The options of the user's config file (defaults where it says nothing)."""
+        return self.loaded_config.config
+
     # ---- names ------------------------------------------------------------------
 
     @property
@@ -127,14 +138,7 @@ class TuinbApp(App[int]):
     @property
     def kernel_display_name(self) -> str:
         """The kernel's name for the status bar."""
-        if self.kernel_name:
-            return self.kernel_name
-        spec = self.notebook.metadata.get("kernelspec")
-        if isinstance(spec, dict):
-            name = spec.get("display_name") or spec.get("name")
-            if name:
-                return str(name)
-        return "no kernel"
+        return kernel_name(self.notebook.metadata, self.kernel_name)
 
     @property
     def notebook_screen(self) -> NotebookScreen:
@@ -149,7 +153,9 @@ class TuinbApp(App[int]):
     def on_mount(self) -> None:
         """Themes, the screen, the recovery timer and the signal handlers."""
         self._register_themes()
-        screen = NotebookScreen(self.notebook)
+        for warning in self.loaded_config.warnings:
+            self.notify(str(warning), severity="warning", timeout=10, markup=False)
+        screen = NotebookScreen(self.notebook, owner=self, engine=self.engine)
         self.push_screen(screen)
         if self.engine is not None:
             self.run_worker(pump_events(self.engine, screen), group="engine-bridge")
@@ -188,7 +194,7 @@ class TuinbApp(App[int]):
             return
         if self.engine is not None:
             try:
-                state = self.notebook_screen.kernel_state
+                state = self.notebook_screen.kernel.state
             except LookupError:  # the screen is not up yet
                 return
             if state in _KERNEL_AT_WORK:
@@ -251,8 +257,8 @@ class TuinbApp(App[int]):
 
     def _commit_editor(self) -> None:
         try:
-            self.notebook_screen.commit_editor()
-        except LookupError:
+            self.notebook_screen.editing.commit()
+        except (LookupError, NoMatches):  # no screen yet, or its widgets not (or no more) mounted
             return
 
     def _recovery_tick(self) -> None:
@@ -306,7 +312,7 @@ class TuinbApp(App[int]):
         return True
 
     async def _offer_recovery(self) -> None:
-        from tuinb.ui.modals import recovery_modal
+        from tuinb.ui.dialogs.choice import recovery_modal
 
         offer = await asyncio.to_thread(recovery.find_recovery, self.path)  # reads both files
         if offer is None:  # the copies hold nothing the file lacks
@@ -350,7 +356,7 @@ class TuinbApp(App[int]):
         self._commit_editor()
         notebook = self.notebook
         if changed_on_disk(notebook):
-            from tuinb.ui.modals import external_change_modal
+            from tuinb.ui.dialogs.choice import external_change_modal
 
             choice = await self.push_screen_wait(external_change_modal(self.display_name))
             if choice == "reload":
@@ -397,7 +403,7 @@ class TuinbApp(App[int]):
         if not self.notebook.dirty:
             self.exit()
             return
-        from tuinb.ui.modals import quit_modal
+        from tuinb.ui.dialogs.choice import quit_modal
 
         choice = await self.push_screen_wait(quit_modal(self.display_name))
         if choice == "save":

@@ -3,18 +3,86 @@
 The ids (``"cell.delete"``, ``"notebook.save"``) are the names a user remaps
 (``App.set_keymap`` today, the config file later): keep them stable. The help
 screen and the command palette are built from these tables, so a binding
-added here shows up in both.
+added here shows up in both. Each action a binding names (``screen.insert_above``)
+is a method of `tuinb.ui.screen.notebook_screen.NotebookScreen`, which hands
+it to the group of actions it belongs to.
+
+`run_own_binding` runs a widget's bindings in order with the keys around them.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.binding import Binding
 
-from tuinb.ui.run_keys import (
-    RUN_CHORD_KEYS,
-    RUN_COMMAND_BINDINGS,
-    RUN_GLOBAL_BINDINGS,
-)
+from tuinb.ui.textual_compat import own_bindings
+
+if TYPE_CHECKING:
+    from textual import events
+    from textual.widget import Widget
+
+# ---- running cells and the kernel ----------------------------------------------------
+# `ctrl+enter`, `shift+enter` and `alt+enter` arrive only from terminals that speak
+# the kitty keyboard protocol, so each has a portable fallback bound next to it:
+# `ctrl+j`, `alt+j` and `alt+o`.
+
+RUN_GLOBAL_BINDINGS: list[Binding] = [
+    Binding("ctrl+enter,ctrl+j", "screen.run_cell", "Run selected cells", id="cell.run"),
+    Binding(
+        "shift+enter,alt+j",
+        "screen.run_and_advance",
+        "Run and select below",
+        id="cell.run_advance",
+    ),
+    Binding(
+        "alt+enter,alt+o",
+        "screen.run_and_insert",
+        "Run and insert a cell below",
+        id="cell.run_insert",
+    ),
+]
+"""Both modes. Not priority bindings: those run as the key reaches the app, ahead of
+keys still queued for the view, so `j ctrl+j` would run the cell before moving."""
+
+RUN_COMMAND_BINDINGS: list[Binding] = [
+    Binding("R,shift+r", "screen.run_all", "Run all cells", id="notebook.run_all"),
+    Binding("alt+a", "screen.run_above", "Run all above", id="notebook.run_above"),
+    Binding("alt+b", "screen.run_below", "Run this and all below", id="notebook.run_below"),
+    Binding("alt+r", "screen.run_selected", "Run selected cells, stay", id="cell.run_selected"),
+    Binding(
+        "i",
+        "screen.chord('kernel.interrupt', 'interrupt_kernel')",
+        "Interrupt the kernel (i i)",
+        id="kernel.interrupt",
+    ),
+    Binding(
+        "0",
+        "screen.chord('kernel.restart', 'restart_kernel')",
+        "Restart the kernel (0 0)",
+        id="kernel.restart",
+    ),
+    Binding(
+        "alt+0",
+        "screen.restart_and_run_all",
+        "Restart the kernel and run all",
+        id="kernel.restart_run_all",
+    ),
+    Binding(
+        "alt+x",
+        "screen.restart_and_clear",
+        "Restart the kernel and clear outputs",
+        id="kernel.restart_clear",
+    ),
+    Binding("alt+k", "screen.pick_kernel", "Change kernel", id="kernel.pick"),
+]
+"""Command mode."""
+
+RUN_CHORD_KEYS = {"kernel.interrupt": "i i", "kernel.restart": "0 0"}
+"""Run bindings that fire on the second press of their key."""
+
+
+# ---- every binding, by mode ------------------------------------------------------------
 
 COMMAND_BINDINGS: list[Binding] = [
     Binding("j,down", "screen.cursor_down", "Next cell", id="cursor.down"),
@@ -119,3 +187,27 @@ def all_bindings() -> list[tuple[str, Binding]]:
         + [("any", b) for b in GLOBAL_BINDINGS]
         + [("any", Binding("ctrl+p", "command_palette", "Command palette", id="app.palette"))]
     )
+
+
+async def run_own_binding(widget: Widget, event: events.Key) -> bool:
+    """Run `widget`'s (non-priority) binding for the key now; True if there was one.
+
+    Textual runs a focused widget's bindings only once the key has bubbled up
+    to the app, while later keys of the same burst are already being handled
+    by the widget (or by the widget focused next). Keys that tmux send-keys, a
+    key macro or a fast typist deliver together could land out of order: "end"
+    then "a" typed "a" before moving. The view and the editor call this first
+    in their key handlers. The bindings are the screen's, so a keymap set with
+    `App.set_keymap` applies.
+    """
+    bindings = own_bindings(widget)
+    if bindings is None:
+        return False
+    for binding in bindings.key_to_bindings.get(event.key, ()):
+        if binding.priority:
+            continue
+        event.stop()
+        event.prevent_default()
+        await widget.run_action(binding.action)
+        return True
+    return False

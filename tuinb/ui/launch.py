@@ -2,7 +2,7 @@
 
 The notebook is read before Textual is imported, so a bad path is refused
 in one sentence at once, with exit code 2 and nothing written. Then its first
-frame is drawn by `tuinb.ui.prepaint` (see `tuinb.ui.prepaint_tty`) while
+frame is drawn by `tuinb.ui.firstframe.frame` (see `tuinb.ui.firstframe.terminal`) while
 Textual is imported and started, which takes most of the start-up time.
 """
 
@@ -68,7 +68,10 @@ def open_editor(path: Path | None, *, kernel: str | None) -> int:
 
         sys.stderr.write(f"tuinb: {printable(str(err))}\n")
         return 2
-    from tuinb.ui.prepaint_tty import prepainted
+    from tuinb.config import load_config
+    from tuinb.ui.firstframe.terminal import prepainted
+
+    loaded = load_config()  # its warnings are shown once the editor is up
 
     with prepainted(notebook, kernel=kernel) as handoff:  # the first frame, while Textual loads
         from tuinb.engine.kernels import kernel_for, kill_all_kernels, launch_early, make_engine
@@ -80,8 +83,17 @@ def open_editor(path: Path | None, *, kernel: str | None) -> int:
             launch_early(engine)  # the kernel boots while Textual is imported
             from tuinb.ui.app import TuinbApp
 
-            app = TuinbApp(notebook, engine=engine, kernel_name=kernel)
-            handoff.prepare(app)
+            app = TuinbApp(
+                notebook,
+                engine=engine,
+                kernel_name=kernel,
+                recovery_interval=loaded.config.recovery_interval,
+                config=loaded,
+            )
+            if handoff.saved is not None:
+                from tuinb.ui.textual_compat import keep_terminal_modes
+
+                keep_terminal_modes(app, handoff.saved)
             app.run()
         finally:
             kill_all_kernels()  # whatever the route out, no kernel outlives the editor

@@ -1,4 +1,4 @@
-"""Rows of terminal text without Rich, for the first frame (`tuinb.ui.prepaint`).
+"""Rows of terminal text without Rich, for the first frame (`tuinb.ui.firstframe.frame`).
 
 Each function returns rows as strings holding only printable characters and
 SGR sequences, each at most `width` cells wide, laid out the way Rich lays out

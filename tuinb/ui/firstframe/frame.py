@@ -5,27 +5,35 @@ to the terminal first, then imports Textual, whose first frame draws the same
 screen over it. Only the standard library and Rich-free tuinb modules are
 imported, and only the rows that fit on the screen are laid out.
 
-The frame copies the notebook view's first frame: the gutter (``[n]:``,
-``md``, ``raw`` and the cursor bar on the first cell), code uncoloured (the
-view colours it once its lexer is compiled, a moment after its first frame),
-markdown and outputs laid out as Rich lays them out (outputs folded at the
-same lines), and the status bar. Content it does not reproduce exactly
-(HTML, Markdown outputs, rarer Markdown in cells) ends the frame there: the
-rows below stay blank until Textual draws them, so nothing on screen moves.
+The frame copies the notebook view's first frame, drawing the same plans
+(`tuinb.render`: gutter labels, which representation of an output shows,
+folds, placeholders, notes, height estimates, the status bar's text): the
+gutter (``[n]:``, ``md``, ``raw`` and the cursor bar on the first cell), code
+uncoloured (the view colours it once its lexer is compiled, a moment after
+its first frame), markdown and outputs laid out as Rich lays them out
+(`tuinb.ui.firstframe.lines`), and the status bar. Content it does not
+reproduce exactly (HTML tables, Markdown outputs, rarer Markdown in cells)
+ends the frame there: the rows below stay blank until Textual draws them, so
+nothing on screen moves.
 Colours come from the theme files (``tuinb-dark`` unless a user theme of that
-name replaces it), through `tuinb.ui.prepaint_colours`.
+name replaces it), through `tuinb.ui.firstframe.colours`.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from tuinb.render.cells import GUTTER, estimate_rows, gutter_label, label_cells, source_kind
+from tuinb.render.outputs import (
+    Placeholder,
+    ShownText,
+    fold_note,
+    plan_output,
+)
+from tuinb.render.status import kernel_name, kernel_status, status_parts
 from tuinb.sanitize import has_controls, plain_text, printable, sanitize
-from tuinb.ui.media import as_str, image_summary, latex_to_unicode
-from tuinb.ui.prepaint_colours import Palette, load_palette
-from tuinb.ui.prepaint_lines import (
+from tuinb.ui.firstframe.colours import Palette, load_palette
+from tuinb.ui.firstframe.lines import (
     RESET,
     Unsupported,
     ansi_rows,
@@ -34,21 +42,15 @@ from tuinb.ui.prepaint_lines import (
     markdown_rows,
     wrap_rows,
 )
-from tuinb.ui.textout import (
-    MAX_LINES,
-    fold_lines,
-    output_height_estimate,
-    output_text,
-    pick_mime,
-)
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
     from tuinb.model import Cell, Notebook
 
 __all__ = ["GUTTER", "Palette", "frame", "load_palette", "status_text", "view_rows"]
 
-GUTTER = 8
-"""Columns left of a cell's content, as in `tuinb.ui.view.GUTTER`."""
 SCROLLBAR = 2
 """Columns the view keeps for its scrollbar (``scrollbar-gutter: stable``, Textual's size 2)."""
 
@@ -62,72 +64,43 @@ Row = tuple[str, bool, str]
 # ---- cells ------------------------------------------------------------------------------
 
 
-def _text_block(raw: str, width: int, *, style: str = "", ansi: bool = True) -> list[str]:
-    """An output's text folded as `tuinb.ui.render` folds it, rows cut with "…"."""
+def _text_rows(shown: ShownText, width: int) -> list[str]:
+    """A `ShownText` as rows cut with "…" (the first frame shows outputs folded)."""
+    style = _RED if shown.error else ""
 
     def rows(part: str) -> list[str]:
-        if ansi:
-            return ansi_rows(sanitize(part), width, style=style)
-        return ansi_rows(plain_text(part), width, style=style)
+        clean = sanitize(part) if shown.ansi else plain_text(part)
+        return ansi_rows(clean, width, style=style)
 
-    fold = fold_lines(raw, MAX_LINES)
+    fold = shown.fold
     if not fold.hidden:
         return rows(fold.head)
-    note = f"… {fold.hidden:,} more lines (o to expand) …"
+    note = fold_note(fold.hidden)
     if len(note) > width:
         raise Unsupported("a fold line wider than the screen")
     tail = rows(fold.tail) if fold.tail else []
     return [*rows(fold.head), f"\x1b[{_FOLD_STYLE}m{note}{RESET}", *tail]
 
 
-def _placeholder(message: str, width: int) -> list[str]:
-    return [f"\x1b[{_DIM}m{fit(message, width, ellipsis=True)}{RESET}"]
-
-
-def _bundle_rows(data: Mapping[str, Any], width: int) -> list[str]:
-    mime = pick_mime(data)
-    if mime is None:
-        kinds = ", ".join(plain_text(str(kind)) for kind in data) or "empty output"
-        return _placeholder(f"[{kinds}]", width)
-    if mime == "text/plain":
-        return _text_block(as_str(data[mime]), width)
-    if mime == "text/latex":
-        plain = as_str(data.get("text/plain", ""))
-        text = plain or latex_to_unicode(as_str(data[mime]))
-        return _text_block(text, width, ansi=bool(plain))
-    if mime == "application/json":
-        try:
-            dumped = json.dumps(data[mime], indent=2, ensure_ascii=False, default=str)
-        except (TypeError, ValueError):
-            dumped = repr(data[mime])
-        return _text_block(dumped, width, ansi=False)
-    if mime.startswith("image/"):
-        return _placeholder(image_summary(mime, data[mime]), width)
-    raise Unsupported(f"{mime} output")  # HTML tables and Markdown: Rich lays them out
-
-
 def output_rows(output: Mapping[str, Any], width: int) -> list[str]:
-    """One stored output, folded, as `tuinb.ui.render.render_output` draws it."""
-    kind = output.get("output_type")
-    shown = output_text(output) if kind in ("stream", "error") else None
-    if shown is not None:
-        return _text_block(shown[0], width, style=_RED if shown[1] else "")
-    if kind in ("display_data", "execute_result", "update_display_data"):
-        data = output.get("data")
-        if not isinstance(data, Mapping):
-            return _placeholder("[empty output]", width)
-        return _bundle_rows(data, width)
-    return _placeholder(f"[{plain_text(str(kind))} output]", width)
+    """One stored output, folded, as the view draws its plan (`tuinb.render.outputs`)."""
+    plan = plan_output(output, folded=True)
+    if isinstance(plan, ShownText):
+        return _text_rows(plan, width)
+    if isinstance(plan, Placeholder):
+        return [f"\x1b[{_DIM}m{fit(plan.message, width, ellipsis=True)}{RESET}"]
+    raise Unsupported("Markdown or a table in an output")  # Rich lays them out
 
 
 def _source_rows(cell: Cell, width: int, limit: int) -> list[str]:
     source = cell.source
-    if cell.cell_type == "markdown" and source.strip():
+    kind = source_kind(cell)
+    if kind == "markdown":
         if has_controls(source):
             raise Unsupported("control characters in markdown")
         return markdown_rows(source, width)
     head = "\n".join(source.split("\n", limit)[:limit])
-    if cell.cell_type == "code":
+    if kind == "code":
         return [
             fit(expand_tabs(line), width, ellipsis=False) for line in printable(head).split("\n")
         ]
@@ -158,27 +131,14 @@ def cell_rows(cell: Cell, width: int, limit: int) -> tuple[list[str], bool]:
 
 
 def _note(cell: Cell) -> str | None:
-    from tuinb.ui.run_marks import RunMarks  # datetime: only for cells with timings
+    from tuinb.render.marks import RunMarks  # datetime: only for cells with timings
 
     return RunMarks().note(cell)
-
-
-def _label(cell: Cell) -> str:
-    if cell.cell_type == "code":
-        count = cell.execution_count  # not validated yet: may be any JSON value
-        return plain_text(f"[{count if count is not None else ' '}]:")
-    return "md" if cell.cell_type == "markdown" else "raw"
 
 
 def view_rows(notebook: Notebook, width: int, height: int) -> list[Row]:
     """The rows of the view's first frame (cursor on the first cell), at most `height`."""
     return _layout(notebook, width, height)[0]
-
-
-def _estimate(cell: Cell) -> int:
-    """Rows of a cell not laid out, estimated as the view estimates them."""
-    outputs = output_height_estimate(cell.outputs, folded=True)
-    return cell.source.count("\n") + 1 + outputs + 1
 
 
 def _layout(notebook: Notebook, width: int, height: int) -> tuple[list[Row], int]:
@@ -191,9 +151,10 @@ def _layout(notebook: Notebook, width: int, height: int) -> tuple[list[Row], int
         note = _note(cell) if complete and "execution" in cell.metadata else None
         if note:  # the timing line of a cell that ran, on its last row
             content[-1] = f"\x1b[{_DIM}m{note[:width]}{RESET}"
+        label = gutter_label(cell)
         for number, line in enumerate(content[: max(0, height - len(rows))]):
             last = complete and number == len(content) - 1
-            rows.append((_label(cell) if number == 0 else "", index == 0 and not last, line))
+            rows.append((label if number == 0 else "", index == 0 and not last, line))
         if not complete:
             break
         done, complete_rows = index + 1, complete_rows + len(content)
@@ -203,7 +164,7 @@ def _layout(notebook: Notebook, width: int, height: int) -> tuple[list[Row], int
     for cell in notebook.cells[done:]:
         if total >= height * height:  # the scrollbar's thumb is one row from here on
             break
-        total += _estimate(cell)
+        total += estimate_rows(cell)
     return rows, total
 
 
@@ -211,29 +172,28 @@ def _layout(notebook: Notebook, width: int, height: int) -> tuple[list[Row], int
 
 
 def kernel_label(notebook: Notebook, kernel: str | None) -> str:
-    """The kernel part of the status bar at start (as `TuinbApp.kernel_display_name`)."""
-    name = kernel
-    spec = notebook.metadata.get("kernelspec")
-    if not name and isinstance(spec, dict):
-        name = spec.get("display_name") or spec.get("name")
-    return f"{name or 'no kernel'} (starting)"
+    """The kernel part of the status bar at start (the kernel is starting)."""
+    return kernel_status(kernel_name(notebook.metadata, kernel), "starting")
 
 
 def status_text(notebook: Notebook, kernel: str | None) -> list[tuple[str, bool]]:
-    """The status bar's runs of text and whether each is bold (as `StatusBar.show`)."""
+    """The status bar's runs of text and whether each is bold (`tuinb.render.status`)."""
     name = notebook.path.name if notebook.path is not None else ""
-    return [
-        (f" {name}", True),
-        ("    ", False),
-        ("  COMMAND", True),
-        (f"  {kernel_label(notebook, kernel)}", False),
-        (f"  cell {min(1, len(notebook.cells))}/{len(notebook.cells)}", False),
-    ]
+    cells = len(notebook.cells)
+    parts = status_parts(
+        name=name,
+        dirty=False,
+        mode="command",
+        kernel=kernel_label(notebook, kernel),
+        cell=min(1, cells),
+        cells=cells,
+    )
+    return [(text, style.startswith("bold")) for text, style in parts]
 
 
 def _status_row(notebook: Notebook, kernel: str | None, columns: int, style: str) -> str:
     runs = status_text(notebook, kernel)
-    text = fit("".join(plain_text(part) for part, _ in runs), columns, ellipsis=True)
+    text = fit("".join(part for part, _ in runs), columns, ellipsis=True)
     out: list[str] = [f"\x1b[0;{style}m"]
     position = 0
     for part, bold in runs:
@@ -263,7 +223,7 @@ def frame(
         out.append(f"\x1b[{y + 1};1H")
         if y < len(rows):
             label, bar, content = rows[y]
-            out.append(f"\x1b[{palette.gutter}m{label[: GUTTER - 2].rjust(GUTTER - 2)}{RESET} ")
+            out.append(f"\x1b[{palette.gutter}m{label_cells(label)}{RESET} ")
             out.append(f"\x1b[{palette.cursor}m▌{RESET}" if bar else " ")
             out.append(content)
         out.append(f"\x1b[{y + 1};{GUTTER + width + 1}H")

@@ -10,7 +10,7 @@ run of the Textual app (`tuinb.ui.launch.open_editor`):
   starts: Textual sets its own mode with ``TCSANOW`` and does not flush
   input), enter the alternate screen, hide the cursor, turn bracketed paste
   on (a paste during start-up reaches Textual as one paste, not as keys) and
-  write the frame of `tuinb.ui.prepaint`. ``ctrl+c`` still interrupts while
+  write the frame of `tuinb.ui.firstframe.frame`. ``ctrl+c`` still interrupts while
   Textual loads; SIGTERM and SIGHUP end the program through the exit below
   until the app installs its own handlers;
 - on exit, however the body ends: restore the saved attributes (Textual
@@ -32,8 +32,6 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from textual.app import App
-
     from tuinb.model import Notebook
 
 __all__ = ["NO_PREPAINT", "Handoff", "prepainted", "startup_mode"]
@@ -74,28 +72,9 @@ class Handoff:
     drawn: bool
     """Whether the first frame is on the terminal."""
     saved: list[Any] | None = None
-    """The terminal's own attributes, saved before the first frame changed them."""
-
-    def prepare(self, app: App[Any]) -> None:
-        """Make Textual give back the terminal's own modes, not the first frame's.
-
-        Textual's driver saves the attributes it finds when it starts (ours,
-        with echo off) and puts them back when it stops: on exit, and when the
-        process is suspended (SIGTSTP), so a shell would get no echo. Its
-        driver is told the attributes saved before the first frame instead.
-        """
-        saved = self.saved
-        if saved is None:
-            return
-        base = app.driver_class
-
-        class HandoffDriver(base):  # type: ignore[valid-type, misc]
-            def start_application_mode(self) -> None:
-                super().start_application_mode()
-                if getattr(self, "attrs_before", None) is not None:
-                    self.attrs_before = saved
-
-        app.driver_class = HandoffDriver
+    """The terminal's own attributes, saved before the first frame changed them: Textual
+    must give these back when it stops (`tuinb.ui.textual_compat.keep_terminal_modes`),
+    not the first frame's, which it finds when it starts."""
 
 
 def _exit_on_signal(signum: int, frame: FrameType | None) -> None:
@@ -114,7 +93,7 @@ def prepainted(notebook: Notebook, *, kernel: str | None) -> Iterator[Handoff]:
         columns, lines = os.get_terminal_size(tty_out)
         if columns <= 0 or lines <= 0:
             raise OSError("the terminal reports no size")  # Textual will assume one
-        from tuinb.ui.prepaint import frame
+        from tuinb.ui.firstframe.frame import frame
 
         text = frame(notebook, columns=columns, lines=lines, kernel=kernel)
     except Exception:  # no first frame is better than no editor: Textual draws it

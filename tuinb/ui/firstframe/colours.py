@@ -1,4 +1,4 @@
-"""Theme colours for the first frame (`tuinb.ui.prepaint`), without Textual.
+"""Theme colours for the first frame (`tuinb.ui.firstframe.frame`), without Textual.
 
 The frame's colours are Textual's for the same theme: ``$text-muted`` on
 ``$background`` for the gutter, ``$accent`` for the cursor bar, ``$text`` on

@@ -5,18 +5,24 @@ down and posts one message per event to `target` (the notebook screen). Each
 message is a past-tense fact carrying ids and small values only: widgets
 re-render from the model, so a burst of `CellOutputsChanged` for one cell is
 collapsed by Textual (`can_replace`) into a single repaint without losing text.
+The screen hands each message to `deliver`, which says which action group
+takes it.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from textual.message import Message
 from textual.message_pump import MessagePump
 
 from tuinb.engine import events as ev
+
+if TYPE_CHECKING:
+    from tuinb.ui.screen.kernel_actions import KernelActions
+    from tuinb.ui.screen.run_actions import RunActions
 
 YIELD_EVERY = 64
 """Give the event loop a turn after this many events in a row (keys stay answered)."""
@@ -154,3 +160,27 @@ async def pump_events(engine: EventSource, target: MessagePump) -> None:
         count += 1
         if count % YIELD_EVERY == 0:
             await asyncio.sleep(0)
+
+
+def deliver(message: EngineMessage, *, running: RunActions, kernel: KernelActions) -> None:
+    """Hand one of the bridge's messages to the action group it concerns."""
+    match message:
+        case CellOutputsChanged():
+            running.outputs_changed(message.cell_id)
+        case CellQueued():
+            running.queued(message.cell_id)
+        case CellStarted():
+            running.started(message.cell_id)
+        case CellFinished():
+            kernel.cell_finished(message.cell_id)
+            running.finished(message.cell_id, message.status, message.duration)
+        case InputRequested():
+            kernel.input_requested(message.cell_id, message.prompt, password=message.password)
+        case KernelStatusChanged():
+            kernel.status_changed(message.state)
+        case KernelStarted():
+            kernel.started(message.language_info)
+        case KernelStartFailed():
+            kernel.start_failed(message.text)
+        case KernelDied():
+            kernel.died(message.reason)

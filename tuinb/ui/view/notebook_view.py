@@ -7,7 +7,7 @@ are ever rendered. Heights of cells not rendered yet are estimated from their
 line counts and corrected when they are painted. The cell being edited keeps
 blank rows of the editor's height, over which the screen lays the one live
 `TextArea`. Rows are painted from finished, cached parts by
-`tuinb.ui.painter.RowPainter`, the view's base class.
+`tuinb.ui.view.painter.RowPainter`, the view's base class.
 """
 
 from __future__ import annotations
@@ -29,13 +29,13 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
 
+from tuinb.render.cells import GUTTER, GutterMarks, estimate_rows, source_kind
 from tuinb.sanitize import printable
-from tuinb.ui.inorder import run_own_binding
-from tuinb.ui.keys import COMMAND_BINDINGS
-from tuinb.ui.outputs import Row, output_height_estimate, output_rows
-from tuinb.ui.painter import GUTTER, Block, GutterMarks, RowPainter
+from tuinb.ui.keys import COMMAND_BINDINGS, run_own_binding
+from tuinb.ui.view.cell_rows import Row, output_rows
+from tuinb.ui.view.painter import Block, RowPainter
 
-__all__ = ["GUTTER", "GutterMarks", "NotebookView", "printable"]
+__all__ = ["GUTTER", "GutterMarks", "NotebookView"]
 
 if TYPE_CHECKING:
     from tuinb.model import Cell, Notebook
@@ -90,6 +90,9 @@ class NotebookView(RowPainter, can_focus=True):
         """Code is highlighted once the lexer is ready (it compiles in a thread at start)."""
         self.on_scrolled: Callable[[], None] | None = None
         """Called after every vertical scroll (the screen moves the editor with it)."""
+        self.take_key: Callable[[events.Key], bool] | None = None
+        """Called with each key before the view's bindings: True if it took the key (the
+        screen passes on keys that came after edit mode began, and notes chords)."""
         self.relayouts_skipped = 0
         """Height corrections applied without a screen layout (for tests)."""
 
@@ -108,6 +111,11 @@ class NotebookView(RowPainter, can_focus=True):
         return range(
             min(self.cursor, self.selection_anchor), max(self.cursor, self.selection_anchor) + 1
         )
+
+    def selected_ids(self) -> list[str]:
+        """Ids of the selected cells, top to bottom."""
+        cells = self.notebook.cells
+        return [cells[i].id for i in self.selection]
 
     def cell_top(self, index: int) -> int:
         """Virtual y of the first row of a cell."""
@@ -163,9 +171,8 @@ class NotebookView(RowPainter, can_focus=True):
 
     def _estimate(self, cell: Cell) -> int:
         editing = cell.id == self.editing_id
-        source = self.editor_rows if editing else cell.source.count("\n") + 1
         folded = cell.id not in self.unfolded
-        return source + output_height_estimate(cell.outputs, folded=folded) + 1
+        return estimate_rows(cell, folded=folded, source_rows=self.editor_rows if editing else None)
 
     def _measure_visible(self) -> None:
         if not self._heights:
@@ -244,15 +251,16 @@ class NotebookView(RowPainter, can_focus=True):
         return block
 
     def _render_block(self, cell: Cell, width: int, key: tuple[Any, ...]) -> Block:
+        kind = source_kind(cell)
         if cell.id == self.editing_id:
             source = [Strip.blank(width)] * self.editor_rows
-        elif cell.cell_type == "markdown" and cell.source.strip():
+        elif kind == "markdown":
             from rich.markdown import Markdown  # imported on first use: start-up time
 
             source = self._strips(Markdown(printable(cell.source)), width)
-        elif cell.cell_type == "code" and self.highlighting:
+        elif kind == "code" and self.highlighting:
             source = self._strips(self._syntax(cell.source), width)
-        elif cell.cell_type == "code":
+        elif kind == "code":
             plain = Text(printable(cell.source), no_wrap=True, overflow="crop")
             source = self._strips(plain, width)
         else:
@@ -336,19 +344,12 @@ class NotebookView(RowPainter, can_focus=True):
         self.highlighting = True
         self.refresh()
 
-    async def _on_key(self, event: events.Key) -> None:
-        """Command keys run here, in order; keys that arrive after edit mode began go on."""
-        screen = self.screen
-        editor = getattr(screen, "editor", None)
-        if self.editing_id is not None and editor is not None and editor.display:
-            # the key came in the same burst as the one that started edit mode
+    async def on_key(self, event: events.Key) -> None:
+        """Command keys run here, in order (`run_own_binding`), after `take_key`."""
+        if self.take_key is not None and self.take_key(event):
             event.stop()
             event.prevent_default()
-            editor.post_message(events.Key(event.key, event.character))
             return
-        note_key = getattr(screen, "note_key", None)
-        if note_key is not None:
-            note_key(event.key)
         await run_own_binding(self, event)
 
     def on_resize(self, event: events.Resize) -> None:

@@ -1,7 +1,8 @@
-"""Stored outputs for the notebook view: a cheap height estimate and the rows.
+"""Stored outputs as rows of the notebook view.
 
-The MIME rendering belongs to `tuinb.ui.render`. This module adapts it to the
-Line API view: folded outputs (and short unfolded ones) are rendered whole;
+What an output shows is planned in `tuinb.render.outputs` and drawn by
+`tuinb.ui.view.rich_outputs`. This module adapts it to the Line API view:
+folded outputs (and short unfolded ones) are rendered whole;
 a long unfolded text output is kept as raw lines that the view turns into a
 row only when the row is painted, so unfolding 200,000 lines costs a split,
 not 200,000 renders.
@@ -15,10 +16,10 @@ from typing import Any
 from rich.console import RenderableType
 from textual.strip import Strip
 
-from tuinb.ui.render import render_output, render_outputs
-from tuinb.ui.textout import output_height_estimate, output_text
+from tuinb.render.outputs import output_height_estimate, output_text
+from tuinb.ui.view.rich_outputs import STDERR_STYLE, render_output, render_outputs
 
-__all__ = ["LAZY_ROWS", "LazyRow", "Row", "output_height_estimate", "output_rows"]
+__all__ = ["LAZY_ROWS", "LazyRow", "Row", "output_rows"]
 
 LAZY_ROWS = 2000
 """Unfolded outputs estimated above this many rows are painted lazily, row by row."""
@@ -45,6 +46,7 @@ def output_rows(
         if text is None:
             rows.extend(to_strips(render_output(output, width=width, folded=False)))
         else:
-            raw, style = text
+            raw, error = text
+            style = STDERR_STYLE if error else ""
             rows.extend((line, style) for line in raw.removesuffix("\n").split("\n"))
     return rows

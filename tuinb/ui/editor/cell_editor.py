@@ -20,12 +20,11 @@ from textual import events
 from textual.binding import BindingType
 from textual.strip import Strip
 from textual.timer import Timer
-from textual.widgets import TextArea
 
 from tuinb.sanitize import has_controls, printable
-from tuinb.ui.inorder import run_own_binding
-from tuinb.ui.keys import EDIT_BINDINGS
-from tuinb.ui.view import NotebookView
+from tuinb.ui.keys import EDIT_BINDINGS, run_own_binding
+from tuinb.ui.textual_compat import EditorTextArea
+from tuinb.ui.view.notebook_view import NotebookView
 
 OPENERS = (":", "(", "[", "{")
 """A line ending in one of these indents the next line one level more."""
@@ -78,7 +77,7 @@ def _capture(token: _TokenType) -> str | None:
     return None
 
 
-class CellEditor(TextArea):
+class CellEditor(EditorTextArea):
     """Edits one cell's source; the screen loads and reads it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*EDIT_BINDINGS]
@@ -99,7 +98,7 @@ class CellEditor(TextArea):
         self._rows_seen = None
         super().load_text(text)
 
-    def _build_highlight_map(self) -> None:
+    def highlights_changed(self) -> None:
         """Highlight with Pygments (no tree-sitter needed), in TextArea's capture names.
 
         Lexing re-reads the whole cell (~0.15 ms a line here): in a long cell
@@ -114,7 +113,7 @@ class CellEditor(TextArea):
             self._highlight()
             self._forget_changed_rows()
         else:
-            self._line_cache.clear()
+            self.forget_rows()
             self._rows_seen = None
             self._highlight_timer = self.set_timer(HIGHLIGHT_DELAY, self._highlight_later)
 
@@ -126,33 +125,30 @@ class CellEditor(TextArea):
         wrapping on) every row is dropped, as TextArea does.
         """
         document = self.document
-        highlights = self._highlights
+        highlights = self.highlights
         seen = [
             (document.get_line(row), tuple(highlights.get(row, ())))
             for row in range(document.line_count)
         ]
         old, self._rows_seen = self._rows_seen, seen
-        cache = self._line_cache
         if old is None or len(old) != len(seen) or self.soft_wrap:
-            cache.clear()
+            self.forget_rows()
             return
         changed = {
             row for row, (before, now) in enumerate(zip(old, seen, strict=True)) if before != now
         }
         if changed:
-            for key in list(cache.keys()):
-                if key[2] in changed:  # the row's absolute y (TextArea.render_line's cache key)
-                    cache.discard(key)
+            self.forget_rows(changed)
 
     def _highlight_later(self) -> None:
         self._highlight_timer = None
-        self._line_cache.clear()
+        self.forget_rows()
         self._rows_seen = None
         self._highlight()
         self.refresh()
 
     def _highlight(self) -> None:
-        highlights = self._highlights
+        highlights = self.highlights
         highlights.clear()
         lexer = _lexer(self.highlight_language) if self.highlight_language else None
         if lexer is None or self.document.line_count > HIGHLIGHT_MAX_LINES:
@@ -185,7 +181,8 @@ class CellEditor(TextArea):
         ]
         return Strip(segments, strip.cell_length)
 
-    async def _on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
+        """Edit keys in order with the keys around them; `enter` keeps the indentation."""
         if self.cell_id is None:
             # edit mode ended earlier in the same burst of keys: the rest are commands
             event.stop()
@@ -202,7 +199,7 @@ class CellEditor(TextArea):
             event.stop()
             event.prevent_default()
             self._newline_with_indent()
-        # Other keys: Textual runs TextArea._on_key next (handlers run along the MRO).
+        # Other keys: Textual runs TextArea's own key handler next (handlers run along the MRO).
 
     def _newline_with_indent(self) -> None:
         start, end = self.selection
@@ -212,7 +209,7 @@ class CellEditor(TextArea):
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if line.rstrip().endswith(OPENERS):
             indent += " " * self.indent_width
-        self._replace_via_keyboard("\n" + indent, start, end)
+        self.replace_as_typed("\n" + indent, start, end)
 
     def action_dedent(self) -> None:
         """Remove one indentation level from the cursor's line."""

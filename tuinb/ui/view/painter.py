@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from rich.console import RenderableType
 from rich.segment import Segment
@@ -24,16 +24,14 @@ from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
-from tuinb.sanitize import plain_text
-from tuinb.ui.outputs import Row
-from tuinb.ui.rows import RowCache, RowScrollBar, finish_rows
+from tuinb.render.cells import GUTTER, GutterHead, GutterMarks, gutter_head, label_cells
 from tuinb.ui.sanitize import ansi_text
+from tuinb.ui.textual_compat import finish_rows, install_vertical_scrollbar
+from tuinb.ui.view.cell_rows import Row
+from tuinb.ui.view.row_cache import RowCache, RowScrollBar
 
 if TYPE_CHECKING:
     from tuinb.model import Cell, Notebook
-
-GUTTER = 8
-"""Columns left of the cell content: the label (7) and the selection bar (1)."""
 
 PREFETCH_DELAY = 0.004
 """Seconds after a frame before cells just off screen are rendered: the frame
@@ -51,16 +49,8 @@ _BLANK_ROW = ("blank",)
 _ContentKey = tuple[Any, ...]
 """(index, row, cache key) of a row's content, or `_BLANK_ROW`."""
 
-_GutterKey = tuple[tuple[str, str, str] | None, str] | None
-"""((label, mark, mark style) on a cell's first row, bar) of a row's gutter."""
-
-
-class GutterMarks(Protocol):
-    """Supplies per-cell execution marks (e.g. `tuinb.ui.run_marks.RunMarks`)."""
-
-    def gutter(self, cell: Any) -> tuple[str | None, str, str]:
-        """(label instead of ``[n]:`` or None, one-character mark, Rich style of the mark)."""
-        ...
+_GutterKey = tuple[GutterHead | None, str] | None
+"""(label and mark on a cell's first row, bar) of a row's gutter."""
 
 
 @dataclass
@@ -131,14 +121,12 @@ class RowPainter(ScrollView):
     @property
     def vertical_scrollbar(self) -> ScrollBar:
         """Textual's vertical scrollbar, as a `RowScrollBar` (cheaper to repaint)."""
-        if self._vertical_scrollbar is None:
-            bar = RowScrollBar(
+        return install_vertical_scrollbar(
+            self,
+            lambda: RowScrollBar(
                 vertical=True, name="vertical", thickness=self.scrollbar_size_vertical
-            )
-            bar.display = False
-            self._vertical_scrollbar = bar
-            self.app._start_widget(self, bar)
-        return self._vertical_scrollbar
+            ),
+        )
 
     def render_lines(self, crop: Region) -> list[Strip]:
         """Measure the cells in sight first, then paint the rows not painted before.
@@ -207,7 +195,7 @@ class RowPainter(ScrollView):
             else:
                 bar = "selected" if index in selection else ""
             note = self.cell_note(cell) if self.cell_note is not None else None
-            head = self._head(cell)
+            head = gutter_head(cell, self.marks)
             for row in range(y_abs - top, stop - top):
                 content: _ContentKey = (
                     index,
@@ -267,27 +255,14 @@ class RowPainter(ScrollView):
             gutters.update(zip(todo, finished, strict=True))
         return [None if key is None else gutters[key] for key in keys]
 
-    def _head(self, cell: Cell) -> tuple[str, str, str]:
-        """A cell's first gutter row: (label, one-character mark, Rich style of the mark)."""
-        override, mark, style = None, " ", ""
-        if self.marks is not None:
-            override, mark, style = self.marks.gutter(cell)
-        if override is not None:
-            label = override
-        elif cell.cell_type == "code":
-            count = cell.execution_count
-            label = f"[{count if count is not None else ' '}]:"
-        else:
-            label = "md" if cell.cell_type == "markdown" else "raw"
-        # a count or label from a crafted file may hold escape sequences
-        return plain_text(label), plain_text(mark[:1]) or " ", style or ""
-
     def _gutter_line(self, key: _GutterKey) -> Strip:
         """The gutter of a row, not yet styled: the label and mark on a cell's
         first row, then the cursor, editing or selection bar."""
         assert key is not None
         head, bar = key
-        label, mark_text, mark_style = head if head is not None else ("", " ", "")
+        label, mark_text, mark_style = (
+            (head.label, head.mark, head.style) if head else ("", " ", "")
+        )
         mark = (
             Segment(mark_text, Style.parse(mark_style or "none"))
             if mark_style
@@ -298,7 +273,7 @@ class RowPainter(ScrollView):
             bar_segment = Segment("▌", self.get_component_rich_style(f"notebook-view--{bar}"))
         else:
             bar_segment = Segment(" ")
-        label_segment = Segment(label[: GUTTER - 2].rjust(GUTTER - 2), gutter_style)
+        label_segment = Segment(label_cells(label), gutter_style)
         return Strip([label_segment, mark, bar_segment], GUTTER)
 
     def _clear_rows(self) -> None:

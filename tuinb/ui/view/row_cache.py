@@ -9,18 +9,15 @@ rows whose cursor bar changed.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable
 from itertools import islice
-from typing import TYPE_CHECKING
 
 from rich.segment import Segment
-from textual._styles_cache import StylesCache
-from textual.geometry import Region, Size, Spacing
+from textual.geometry import Region
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
-if TYPE_CHECKING:
-    from textual.widget import Widget
+from tuinb.ui.textual_compat import finish_rows
 
 ROWS_KEPT = 600
 """Rows kept (about fifteen screens of 40 rows); the oldest go first."""
@@ -78,42 +75,6 @@ class RowCache:
 
     def __len__(self) -> int:
         return len(self._rows)
-
-
-_NO_PADDING = Spacing(0, 0, 0, 0)
-
-
-def finish_rows(widget: Widget, lines: Sequence[Strip], width: int) -> list[Strip]:
-    """Rows of a widget's content with Textual's styles applied, as its own rows would be.
-
-    Runs Textual's styles cache over ``lines`` as if they were a widget of
-    ``width`` columns and ``len(lines)`` rows: background, opacity and the
-    app's line filters (ANSI colours to the theme's) are applied. The widget
-    must have no border, outline or padding (the notebook view has none): a
-    part of a row is finished on its own, and the parts are joined after.
-    """
-    if not lines:
-        return []
-    scratch = StylesCache()
-    base_background, background = widget.background_colors
-    size = Size(width, len(lines))
-    app = widget.app
-    return scratch.render(
-        widget.styles,
-        size,
-        base_background,
-        background,
-        lines.__getitem__,
-        widget.get_line_filters(),
-        None,
-        None,
-        content_size=size,
-        padding=_NO_PADDING,
-        crop=size.region,
-        opacity=widget.opacity,
-        ansi_theme=app.ansi_theme,
-        native_ansi=app.native_ansi_color,
-    )
 
 
 class RowScrollBar(ScrollBar):

@@ -4,15 +4,19 @@
 WezTerm, Windows Terminal) and OSC 777 (VTE terminals, foot). Inside tmux the
 OSC parts are wrapped in tmux's passthrough so they reach the outer terminal
 (needs `set -g allow-passthrough on`; the bell gets through regardless).
-`notify_finished(app, ...)` writes them through the app's driver.
+`notify_finished(app, ...)` writes them to the terminal.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from typing import TYPE_CHECKING, Any
 
-from textual.app import App
+from tuinb.ui.textual_compat import write_to_terminal
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 LONG_CELL_SECONDS = 10.0
 """A cell that ran at least this long rings the bell and notifies when it finishes."""
@@ -42,11 +46,6 @@ def finish_notice(title: str, body: str, *, in_tmux: bool | None = None) -> str:
     return "\a" + osc9 + osc777
 
 
-def notify_finished(app: App[object], title: str, body: str) -> bool:
+def notify_finished(app: App[Any], title: str, body: str) -> bool:
     """Write the notice to the terminal; False when there is no terminal (tests, headless)."""
-    driver = app._driver
-    if driver is None or app.is_headless:
-        return False
-    driver.write(finish_notice(title, body))
-    driver.flush()
-    return True
+    return write_to_terminal(app, finish_notice(title, body))

@@ -1,6 +1,6 @@
 """Plain-text stand-ins for outputs a terminal cannot draw: image sizes, LaTeX.
 
-No Rich here: these turn notebook data into short strings that `tuinb.ui.render`
+No Rich here: these turn notebook data into short strings that `tuinb.ui.view.rich_outputs`
 puts on screen (through the sanitiser, like every string from a notebook).
 """
 

@@ -1,0 +1,57 @@
+"""The status bar's text, decided once without Rich: the view's bar and the first frame's.
+
+`status_parts(...)` is the bar as runs of text with a style each (file name,
+unsaved mark, mode, kernel, cell position); the kernel part comes from
+`kernel_name` and `kernel_status`. Names come from the file system and the
+notebook's metadata, so every part is sanitised here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from tuinb.sanitize import plain_text
+
+__all__ = ["NO_KERNEL", "StatusStyle", "kernel_name", "kernel_status", "status_parts"]
+
+NO_KERNEL = "no kernel"
+"""The kernel part when the notebook names none."""
+
+StatusStyle = Literal["", "bold", "bold reverse"]
+"""How a run of the status bar is drawn."""
+
+
+def kernel_name(metadata: Mapping[str, Any], override: str | None = None) -> str:
+    """The kernel's name for the status bar: `override` (``--kernel``), else the
+    notebook's kernelspec display name (or name), else `NO_KERNEL`."""
+    if override:
+        return override
+    spec = metadata.get("kernelspec")
+    if isinstance(spec, dict):
+        name = spec.get("display_name") or spec.get("name")
+        if name:
+            return str(name)
+    return NO_KERNEL
+
+
+def kernel_status(name: str, state: str | None) -> str:
+    """The kernel part of the bar: its name and state (None: this editor runs no kernel)."""
+    if state is None:
+        return name
+    if state == "dead":
+        state = "dead: 0 0 restarts"
+    return f"{name} ({state})"
+
+
+def status_parts(
+    *, name: str, dirty: bool, mode: str, kernel: str, cell: int, cells: int
+) -> list[tuple[str, StatusStyle]]:
+    """The bar's runs of text, left to right, sanitised."""
+    return [
+        (f" {plain_text(name)}", "bold"),
+        (" [+]" if dirty else "    ", ""),
+        (f"  {mode.upper()}", "bold reverse" if mode == "edit" else "bold"),
+        (f"  {plain_text(kernel)}", ""),
+        (f"  cell {cell}/{cells}", ""),
+    ]

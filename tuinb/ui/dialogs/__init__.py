@@ -1,0 +1,1 @@
+"""Modal screens: questions, the kernel picker, the stdin prompt, the help."""

@@ -1,0 +1,1 @@
+"""The live cell editor: one `TextArea` laid over the cell being edited."""
