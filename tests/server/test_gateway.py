@@ -91,3 +91,37 @@ def test_tuinb_run_on_a_gateway_keeps_the_notebook_here(
     assert "".join(cells[0]["outputs"][0]["text"]) == "True\n"
     assert cells[1]["outputs"][0]["ename"] == "ZeroDivisionError"
     assert gateway.api("GET", "api/kernels").json() == []  # tuinb shut its kernel down
+
+
+def test_the_config_file_s_gateway_url_is_used_when_no_option_names_one(
+    gateway: RunningServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+
+    from tuinb.cli import main
+
+    Path(os.environ["TUINB_CONFIG_FILE"]).write_text(f'gateway_url = "{gateway.url}"\n')
+    monkeypatch.setenv("JUPYTER_GATEWAY_AUTH_TOKEN", gateway.token)
+    monkeypatch.delenv("JUPYTER_GATEWAY_URL", raising=False)
+    assert main(["kernels"]) == 0
+    out = capsys.readouterr().out
+    assert "(default)" in out  # the gateway's list, not the local kernelspecs' (with paths)
+
+
+def test_the_config_file_s_server_url_serves_kernels_as_a_gateway_does(
+    server: RunningServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from tests.headless.test_run import write_notebook
+    from tuinb.cli import main
+
+    Path(os.environ["TUINB_CONFIG_FILE"]).write_text(f'server_url = "{server.url}"\n')
+    monkeypatch.setenv("JUPYTER_TOKEN", server.token)
+    for name in ("JUPYTER_GATEWAY_URL", "JUPYTER_GATEWAY_AUTH_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    path = write_notebook(tmp_path / "local.ipynb", "import os\nprint(os.getcwd())")
+    assert main(["run", str(path)]) == 0
+    cells = json.loads(path.read_text())["cells"]
+    assert "".join(cells[0]["outputs"][0]["text"]) == f"{server.root}\n"  # ran on the server
+    assert server.api("GET", "api/kernels").json() == []

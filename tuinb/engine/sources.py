@@ -128,6 +128,22 @@ def source_from_args(
     return Source(local, address, gateway_address, existing, kernel)
 
 
+def gateway_url(option: str | None, environ: Mapping[str, str] | None = None) -> str | None:
+    """Where kernels of local notebooks run, if not here: `--gateway-url`, else
+    `JUPYTER_GATEWAY_URL` (as jupyter_server reads it), else the config file's
+    `gateway_url`, else its `server_url` (a Jupyter Server starts kernels through
+    the same REST API); None for local kernels."""
+    environ = os.environ if environ is None else environ
+    if option:
+        return option
+    if environ.get("JUPYTER_GATEWAY_URL"):
+        return environ["JUPYTER_GATEWAY_URL"]
+    from tuinb.config import load_config
+
+    config = load_config().config
+    return config.gateway_url or config.server_url or None
+
+
 # ---------------------------------------------------------------- server notebooks
 
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 
 from tuinb.headless.terminal import Parser, say, write_table
@@ -43,8 +42,9 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("--gateway-url", metavar="URL", help="list a kernel gateway's kernels")
     parser.add_argument("--token", help="their token (better: JUPYTER_TOKEN in the environment)")
     args = parser.parse_args(argv)
-    gateway: str | None = args.gateway_url or os.environ.get("JUPYTER_GATEWAY_URL")
-    url: str | None = args.server or gateway
+    from tuinb.engine.sources import gateway_url
+
+    url = args.server or gateway_url(args.gateway_url)
     if url:
         from tuinb.headless.remote import kernels_remote
 

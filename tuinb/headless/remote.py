@@ -164,17 +164,14 @@ async def _save(
 
 def run_on_gateway(args: argparse.Namespace, parameters: dict[str, Any] | None = None) -> int:
     """`tuinb run NOTEBOOK --gateway-url URL`: a local notebook on a gateway's kernel."""
-    import os
-
     from tuinb.engine.sources import SourceError, kernel_backend, source_from_args
     from tuinb.headless.parameters import ParametersError
     from tuinb.headless.run import _run_with_signals, execute_notebook
     from tuinb.model import NotebookError, load, save
 
-    gateway = args.gateway_url or os.environ.get("JUPYTER_GATEWAY_URL")
     try:
         source = source_from_args(
-            args.notebook, gateway=gateway, token=args.token, kernel=args.kernel
+            args.notebook, gateway=args.gateway_url, token=args.token, kernel=args.kernel
         )
         scrub_tokens(source)
         assert source.path is not None

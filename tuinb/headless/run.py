@@ -440,7 +440,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--gateway-url",
         metavar="URL",
-        help="run the kernel on this kernel gateway (default: $JUPYTER_GATEWAY_URL)",
+        help="run the kernel on this kernel gateway (default: $JUPYTER_GATEWAY_URL, else the "
+        "config file's gateway_url)",
     )
     parser.add_argument(
         "--token", help="the server's token (better: the JUPYTER_TOKEN environment variable)"

@@ -7,19 +7,20 @@ options and their help are the same whatever runs the notebook.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 
 
 def main(argv: Sequence[str]) -> int:
     """`tuinb run ARGS`: parse them, pick where it runs; returns the exit code."""
+    from tuinb.engine.sources import gateway_url
     from tuinb.headless import run
 
     args = run.build_parser().parse_args(argv)
     remote = args.notebook.startswith(("http://", "https://"))
-    gateway = args.gateway_url or os.environ.get("JUPYTER_GATEWAY_URL")
+    gateway = None if remote else gateway_url(args.gateway_url)
     if not remote and not gateway:
         return run.main(argv)
+    args.gateway_url = gateway
     from tuinb.headless import remote as elsewhere
     from tuinb.headless.parameters import ParametersError, from_arguments
     from tuinb.headless.terminal import say
