@@ -13,12 +13,14 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
 @pytest.fixture(autouse=True)
 def isolated_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Point tuinb's and Jupyter's per-user folders at a fresh temporary folder."""
+    """Point tuinb's and Jupyter's per-user folders (data, runtime) at a fresh temporary folder."""
     root = tmp_path_factory.mktemp("home")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("TUINB_DATA_DIR", str(root / "tuinb-data"))
         patch.setenv("TUINB_CONFIG_FILE", str(root / "tuinb-config.toml"))
         patch.setenv("JUPYTER_RUNTIME_DIR", str(root / "jupyter-runtime"))
+        # the notary's secret and signature database (saving signs notebooks)
+        patch.setenv("JUPYTER_DATA_DIR", str(root / "jupyter-data"))
         yield root
 
 

@@ -13,12 +13,16 @@ import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tuinb import __version__
 from tuinb.headless.terminal import Parser, install_safe_logging, say
 
+if TYPE_CHECKING:
+    from tuinb.engine.sources import Source
+
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
-    "run": ("tuinb.headless.run", "execute a notebook headless (tuinb run --help)"),
+    "run": ("tuinb.headless.run_entry", "execute a notebook headless (tuinb run --help)"),
     "kernels": ("tuinb.headless.kernels", "list the installed kernels"),
     "config": ("tuinb.headless.config_command", "print the documented default config file"),
     "sessions": ("tuinb.session.commands", "list the notebooks running in the background"),
@@ -39,11 +43,28 @@ def _editor_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "path",
         nargs="?",
-        type=Path,
-        help="notebook to open; a missing file is created on first save "
-        "(default: the next free Untitled.ipynb)",
+        help="notebook to open: a path (a missing file is created on first save; default: "
+        "the next free Untitled.ipynb), or its URL on a Jupyter server",
     )
     parser.add_argument("--kernel", metavar="NAME", help="kernel to use instead of the notebook's")
+    remote = parser.add_argument_group("servers and running kernels")
+    remote.add_argument("--server", metavar="URL", help="open PATH on this Jupyter server")
+    remote.add_argument(
+        "--token", help="the server's or gateway's token (better: JUPYTER_TOKEN in the environment)"
+    )
+    remote.add_argument(
+        "--gateway-url",
+        metavar="URL",
+        help="run the kernel on this kernel gateway (default: $JUPYTER_GATEWAY_URL)",
+    )
+    remote.add_argument(
+        "--existing",
+        nargs="?",
+        const="",
+        metavar="FILE",
+        help="attach to a running kernel: a connection file, a name in the Jupyter runtime "
+        "folder, or the newest there",
+    )
     parser.add_argument(
         "--no-detach",
         action="store_true",
@@ -62,15 +83,65 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = module.main(args[1:])
         return code
     editor_args = _editor_parser().parse_args(args)
-    refused = _refuse_without_terminal(editor_args.path)
+    path = Path(editor_args.path).expanduser() if editor_args.path is not None else None
+    if _beyond_this_machine(editor_args):
+        source = _source(editor_args)
+        if source is None:
+            return 2
+        say(
+            "tuinb",
+            "the editor cannot open server notebooks, gateway or existing kernels yet; "
+            "`tuinb run` can run server notebooks.",
+        )
+        return 2
+    refused = _refuse_without_terminal(path)
     if refused is not None:
         return refused
     from tuinb.ui.launch import open_editor
 
     try:
-        return open_editor(editor_args.path, kernel=editor_args.kernel)
+        return open_editor(path, kernel=editor_args.kernel)
     except KeyboardInterrupt:  # ctrl+c while the first frame waits for Textual
         return 130
+
+
+def _beyond_this_machine(args: argparse.Namespace) -> bool:
+    """Whether a server, a gateway or an existing kernel is involved (a plain local notebook
+    is opened without importing any of that: the first frame does not wait for it)."""
+    import os
+
+    url = args.path is not None and args.path.startswith(("http://", "https://"))
+    gateway = args.gateway_url or os.environ.get("JUPYTER_GATEWAY_URL")
+    return bool(url or args.server or args.token or gateway or args.existing is not None)
+
+
+def _source(args: argparse.Namespace) -> Source | None:
+    """What to open, from the editor's arguments (None after printing why it cannot be).
+
+    A token typed on the command line is overwritten in the process's arguments at once.
+    """
+    import os
+
+    from tuinb.engine.sources import SourceError, source_from_args
+
+    try:
+        source = source_from_args(
+            args.path,
+            server=args.server,
+            token=args.token,
+            gateway=args.gateway_url or os.environ.get("JUPYTER_GATEWAY_URL") or None,
+            existing=args.existing,
+            kernel=args.kernel,
+        )
+    except SourceError as exc:
+        say("tuinb", str(exc))
+        return None
+    if source.command_line_tokens:
+        from tuinb.server.secret import scrub_command_line
+
+        for token in source.command_line_tokens:
+            scrub_command_line(token)
+    return source
 
 
 def _refuse_without_terminal(path: Path | None) -> int | None:

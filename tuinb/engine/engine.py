@@ -12,6 +12,7 @@ from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Sequence
 from typing import Any, cast
 
 from tuinb.engine import introspect
+from tuinb.engine.backends import ConnectionReporting
 from tuinb.engine.comms import CommManager, CommSender
 from tuinb.engine.completion import Completion, Help
 from tuinb.engine.events import (
@@ -20,6 +21,7 @@ from tuinb.engine.events import (
     CellStarted,
     EngineEvent,
     InterruptUnanswered,
+    KernelConnectionChanged,
     KernelDied,
     KernelStarted,
     KernelStartFailed,
@@ -81,6 +83,10 @@ class Engine:
         self._pump_task: asyncio.Task[None] | None = None
         self._death_task: asyncio.Task[None] | None = None
         self._runner_task: asyncio.Task[None] | None = None
+        self._connection_task: asyncio.Task[None] | None = None
+        self.connection_state = "connected"
+        """For a kernel on a server: `connected`, `reconnecting` or `closed` (see
+        `KernelConnectionChanged`); a local kernel is always `connected`."""
         self._interrupt_watch: asyncio.Task[None] | None = None
         self._closed = False
         self._settled = asyncio.Event()  # set once the kernel is up, or known not to be
@@ -153,6 +159,10 @@ class Engine:
         self._client = client
         self._pump_task = asyncio.create_task(self._pump(client), name="tuinb-engine-pump")
         self._death_task = asyncio.create_task(self._watch_death(), name="tuinb-engine-death")
+        if isinstance(self.backend, ConnectionReporting) and self._connection_task is None:
+            self._connection_task = asyncio.create_task(
+                self._follow_connection(self.backend), name="tuinb-engine-connection"
+            )
         try:  # the handshake's reply, if the client kept it, saves a round trip
             reply = getattr(client, "ready_reply", None) or await client.kernel_info()
         except Exception as exc:  # a kernel that is slow to answer still runs code
@@ -180,6 +190,11 @@ class Engine:
                 continue
             for event in events:
                 self._emit(event)
+
+    async def _follow_connection(self, backend: ConnectionReporting) -> None:
+        async for change in backend.connection_changes():
+            self.connection_state = change.state
+            self._emit(KernelConnectionChanged(change.state, change.message))
 
     async def _watch_death(self) -> None:
         reason = await self.backend.wait_for_death()
@@ -284,6 +299,10 @@ class Engine:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._runner_task
         await self._stop_tasks()
+        if self._connection_task is not None:
+            self._connection_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._connection_task
         try:
             await self.backend.shutdown(timeout=timeout)
         finally:

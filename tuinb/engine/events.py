@@ -50,6 +50,15 @@ class KernelDied:
 
 
 @dataclass(frozen=True)
+class KernelConnectionChanged:
+    """The connection to a kernel on a server or gateway changed: `connected`,
+    `reconnecting` (dropped, being retried: `message` says why) or `closed`."""
+
+    state: str
+    message: str = ""
+
+
+@dataclass(frozen=True)
 class CellQueued:
     """The cell is waiting in the run queue."""
 
@@ -126,6 +135,7 @@ EngineEvent = (
     | KernelStartFailed
     | KernelStatusChanged
     | KernelDied
+    | KernelConnectionChanged
     | CellQueued
     | CellStarted
     | OutputsChanged

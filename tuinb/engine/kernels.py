@@ -122,13 +122,14 @@ class SwitchableKernel:
     def _take_pending(self) -> None:
         if self._pending is None:
             return
-        from tuinb.kernel import KernelError, KernelManager, get_kernel_spec
+        from tuinb.kernel import KernelError, get_kernel_spec
+        from tuinb.kernel.provisioned import kernel_backend
 
         try:
             spec = get_kernel_spec(self._pending)
         except KernelError as exc:
             raise KernelUnavailable(str(exc)) from None
-        self._manager = KernelManager(spec, cwd=self.cwd)
+        self._manager = kernel_backend(spec, cwd=self.cwd)
         self._pending = None
 
     def launch(self) -> None:

@@ -331,7 +331,8 @@ def run_command(
         return 2
     from tuinb.kernel.errors import KernelError
     from tuinb.kernel.kernelspec import default_kernel_name, get_kernel_spec
-    from tuinb.kernel.manager import KernelManager, shutdown_all_kernels_sync
+    from tuinb.kernel.manager import shutdown_all_kernels_sync
+    from tuinb.kernel.provisioned import kernel_backend
 
     if timeout is not None and timeout <= 0:
         timeout = None
@@ -347,7 +348,7 @@ def run_command(
     except ParametersError as exc:
         _say(str(exc))
         return 2
-    manager = KernelManager(spec, cwd=notebook.resolve().parent, exit_grace=EXIT_GRACE)
+    manager = kernel_backend(spec, cwd=notebook.resolve().parent, exit_grace=EXIT_GRACE)
     caught: list[int] = []
     try:
         with _signals_interrupt(caught):
@@ -425,16 +426,25 @@ def build_parser() -> argparse.ArgumentParser:
         prog="tuinb run",
         description="Execute every code cell of a notebook in order and save the outputs.",
     )
-    parser.add_argument("notebook", type=Path, help="the notebook to execute")
     parser.add_argument(
-        "-o", "--output", type=Path, metavar="OUT", help="write here instead of in place"
+        "notebook", help="the notebook to execute: a path, or its URL on a Jupyter server"
     )
+    parser.add_argument("-o", "--output", metavar="OUT", help="write here instead of in place")
     parser.add_argument("--kernel", metavar="NAME", help="kernel to use instead of the notebook's")
     parser.add_argument(
         "--timeout",
         type=float,
         metavar="SECONDS",
         help="per-cell time limit: the kernel is interrupted and the cell fails",
+    )
+    parser.add_argument(
+        "--gateway-url",
+        metavar="URL",
+        help="run the kernel on this kernel gateway (default: $JUPYTER_GATEWAY_URL, else the "
+        "config file's gateway_url)",
+    )
+    parser.add_argument(
+        "--token", help="the server's token (better: the JUPYTER_TOKEN environment variable)"
     )
     parser.add_argument(
         "--allow-errors",
@@ -458,8 +468,8 @@ def main(argv: Sequence[str]) -> int:
         _say(str(exc))
         return 2
     return run_command(
-        args.notebook,
-        output=args.output,
+        Path(args.notebook),
+        output=Path(args.output) if args.output is not None else None,
         kernel=args.kernel,
         timeout=args.timeout,
         allow_errors=args.allow_errors,

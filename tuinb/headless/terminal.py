@@ -68,3 +68,14 @@ def install_safe_logging() -> None:
     logging is its own); a program that configures logging is left alone.
     """
     logging.lastResort = _SafeStderr(logging.WARNING)
+
+
+def write_table(rows: list[list[str]]) -> None:
+    """Rows in aligned columns (the last one unpadded). Names and paths come from kernelspec
+    files or a server: each cell is shown on one line, with no escape reaching the terminal."""
+    rows = [[one_line(cell) for cell in row] for row in rows]
+    count = len(rows[0]) - 1
+    widths = [max(len(row[i]) for row in rows) for i in range(count)]
+    for row in rows:
+        cells = [row[i].ljust(widths[i]) for i in range(count)]
+        sys.stdout.write("  ".join([*cells, row[count]]).rstrip() + "\n")

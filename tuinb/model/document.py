@@ -10,6 +10,7 @@ import copy
 from typing import Any
 
 from tuinb.model import outputs as out
+from tuinb.model import trust
 from tuinb.model.cell import Cell, CellType, new_cell_id
 from tuinb.model.editing import CellOperations
 
@@ -99,6 +100,7 @@ class Notebook(CellOperations):
         if display_id is not None:
             self.update_display(display_id, clean.get("data", {}), clean.get("metadata", {}))
         cell.outputs = out.appended(cell.outputs, clean)
+        trust.note_produced(self, clean)
         if display_id is not None:
             self._displays[id(clean)] = (display_id, clean)
         self._result_changed(cell)

@@ -14,6 +14,7 @@ saved exactly as ``nbformat.write(nbformat.read(...))`` would save it.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import warnings
 import weakref
@@ -22,6 +23,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from tuinb.model import trust
 from tuinb.model.diskstate import DiskStamp, stamp_of
 from tuinb.model.document import Notebook
 from tuinb.model.errors import NotebookReadError
@@ -30,6 +32,7 @@ from tuinb.model.shape import shape_problem
 from tuinb.model.writing import sweep_stale_temps
 
 _MAX_REASON = 160
+log = logging.getLogger(__name__)
 
 
 def _nbformat() -> ModuleType:
@@ -246,9 +249,11 @@ def load(path: Path | str, *, defer_validation: bool = False) -> Notebook:
         if fast is not None:
             notebook = Notebook.from_dict(fast, path=path)
             _deferred[notebook] = _Validation(fast, path)
+            trust.record_pending(notebook)
         else:
             node, problems = _parse(text, path)
             notebook = Notebook.from_dict(_plain(node), path=path, warnings=problems)
+            check_trust(notebook, node)
     except RecursionError:  # deep JSON that the parser took but a later walk did not
         raise _too_deep(path) from None
     notebook.disk_stamp = disk_stamp
@@ -275,7 +280,8 @@ def validate_later(notebook: Notebook) -> None:
             if data is None:
                 return
             try:
-                _node, problems = _parse(data, job.path)
+                node, problems = _parse(data, job.path)
+                check_trust(notebook, node)
             except NotebookReadError as err:  # not expected: the fast path read it
                 problems = [str(err)]
             notebook.warnings.extend(problems)
@@ -311,3 +317,128 @@ def is_readable_notebook(path: Path) -> bool:
     except NotebookReadError:
         return False
     return True
+
+
+# ---------------------------------------------------------------- trust (nbformat's notary)
+#
+# As JupyterLab: a notebook is trusted when its signature is in the user's
+# database (nbformat's `NotebookNotary`: the secret and `nbsignatures.db` in
+# the Jupyter data folder), and a save signs it when every output that needs
+# trust may be vouched for (`tuinb.model.trust`), so JupyterLab shows the HTML
+# and JavaScript of outputs made in tuinb when the notebook is reopened there.
+
+
+def _notary() -> Any:
+    from nbformat.sign import NotebookNotary  # lazy on purpose (sqlite3, the secret)
+
+    return NotebookNotary()  # type: ignore[no-untyped-call]
+
+
+def check_trust(notebook: Notebook, node: Any) -> None:
+    """Record whether `node` (the notebook as nbformat read it) is trusted.
+
+    A notebook with no output that needs trust is trusted without asking the
+    notary (nbformat's rule), which spares hashing a large stream output.
+    """
+    outputs = [
+        output
+        for cell in node.get("cells", [])
+        for output in cell.get("outputs", [])
+        if isinstance(output, dict) and trust.needs_trust(output)
+    ]
+    if not outputs:
+        trust.record_outputs(notebook, [])
+        return
+    try:
+        signed = bool(_notary().check_signature(node))
+    except Exception as err:  # an unreadable secret or database: trust nothing
+        log.warning("could not check the notebook's signature: %s", _first_line(err))
+        signed = False
+    trust.record_outputs(notebook, [] if signed else outputs)
+
+
+def _check_deferred_trust(notebook: Notebook) -> None:
+    """Check a fast-loaded notebook's signature now, from the JSON it was read from."""
+    job = _deferred.get(notebook)
+    with _deferred_lock:
+        data = job.data if job is not None and not job.started else None
+    if data is None:
+        wait_validated(notebook)  # validation (which checks trust) is under way or done
+        return
+    nbformat = _nbformat()
+    try:
+        node = nbformat.versions[4].to_notebook_json(data)  # copies what it converts
+    except Exception as err:  # the fast path read it, so not expected
+        log.warning("could not read the notebook to check its signature: %s", _first_line(err))
+        trust.record_outputs(notebook, [])
+        return
+    check_trust(notebook, node)
+
+
+def is_trusted(notebook: Notebook) -> bool | None:
+    """Whether JupyterLab would trust the notebook as it is now (signed, or every output
+    that needs trust made here); None while its signature has not been checked yet.
+
+    The editor's fast load checks it with nbformat's validation, after the first frame.
+    """
+    return trust.state(notebook)
+
+
+def sign_if_trusted(notebook: Notebook, data: dict[str, Any]) -> bool:
+    """Sign `data` (the notebook as just saved) if the notebook is trusted; True if signed.
+
+    A notebook whose signature was not checked yet is checked first. Signing
+    never fails a save: a problem with the secret or the database is logged.
+    """
+    if trust.state(notebook) is None:
+        _check_deferred_trust(notebook)
+    if not trust.state(notebook):
+        return False
+    try:
+        _notary().sign(_nbformat().from_dict(data))
+    except Exception as err:
+        log.warning("could not sign the notebook: %s", _first_line(err))
+        return False
+    return True
+
+
+# ---------------------------------------------------------------- notebooks from a server
+
+
+def from_server_content(content: Any, label: str) -> Notebook:
+    """The notebook of a Jupyter server's contents model (`content` of a `type: notebook`).
+
+    The server read and upgraded it with nbformat and marked each code cell's
+    `metadata.trusted` by its own notary; the marks are taken as the trust
+    record and removed (they are not saved). `label` names it in errors.
+    """
+    if not isinstance(content, dict) or "nbformat" not in content:
+        raise NotebookReadError(
+            f"Cannot open {label}: the server did not send a notebook; check the path."
+        )
+    marked = [
+        (output, cell.get("metadata", {}).get("trusted"))
+        for cell in content.get("cells", [])
+        if isinstance(cell, dict) and isinstance(cell.get("metadata"), dict)
+        for output in cell.get("outputs", []) or []
+        if isinstance(output, dict)
+    ]
+    untrusted = [output for output, mark in marked if mark is not True]
+    fast = _fast_v4(content)
+    if fast is not None:
+        notebook = Notebook.from_dict(fast)
+    else:
+        node, problems = _parse(content, Path(label))
+        notebook = Notebook.from_dict(_plain(node), warnings=problems)
+    trust.record_outputs(notebook, untrusted)
+    return notebook
+
+
+def to_server_content(notebook: Notebook) -> dict[str, Any]:
+    """The notebook as a server's contents API takes it, each code cell marked
+    `metadata.trusted` as JupyterLab marks it, so that the server signs it if all are."""
+    data = notebook.to_dict()
+    for cell, entry in zip(notebook.cells, data.get("cells", []), strict=True):
+        if cell.cell_type == "code":
+            entry.setdefault("metadata", {})["trusted"] = trust.cell_trusted(notebook, cell)
+    return data

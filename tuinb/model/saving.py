@@ -14,7 +14,7 @@ from tuinb.model.diskstate import stamp
 from tuinb.model.document import Notebook
 from tuinb.model.errors import NotebookSaveError
 from tuinb.model.files import TargetExistsError, check_writable
-from tuinb.model.nbio import dumps, is_readable_notebook
+from tuinb.model.nbio import dumps, is_readable_notebook, sign_if_trusted
 from tuinb.model.writing import sweep_stale_temps, write_file
 
 
@@ -82,7 +82,8 @@ def save(
         _refuse_to_clobber(target)
     check_writable(target, allow_read_only=allow_read_only)
     try:
-        text = dumps(notebook)
+        data = notebook.to_dict()
+        text = dumps(data)
     except RecursionError:
         raise NotebookSaveError(
             f"Could not save {target}: it is nested too deeply.", target
@@ -92,6 +93,7 @@ def save(
     notebook.path = target
     notebook.disk_stamp = stamp(target)
     notebook.mark_saved()
+    sign_if_trusted(notebook, data)  # as JupyterLab does, so it trusts what was run here
 
 
 def save_as(

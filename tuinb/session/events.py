@@ -22,6 +22,7 @@ _ENGINE_EVENTS: dict[str, type[Any]] = {
         ev.KernelStartFailed,
         ev.KernelStatusChanged,
         ev.KernelDied,
+        ev.KernelConnectionChanged,
         ev.CellQueued,
         ev.CellStarted,
         ev.OutputsChanged,

@@ -1,0 +1,59 @@
+"""Abilities a kernel backend may have besides `KernelBackend`, for kernels beyond this machine.
+
+The engine does not care where its kernel is (a local process, a server's
+kernel over a websocket, a running kernel from a connection file, one a
+provisioner started); what differs between them is said by typed protocols,
+so that a caller asks `isinstance(backend, Ownership)` instead of probing
+with `getattr`. Launching early, switching kernelspec and naming the kernel
+are in `tuinb.engine.protocols` (`LaunchesEarly`, `SwitchesKernel`,
+`NamesKernel`); these are the others:
+
+- `Ownership`: says whether tuinb owns the kernel. One it does not own (an
+  existing kernel, a server session's kernel) is left running on quit, and
+  the editor asks before restarting it.
+- `ConnectionReporting`: its connection can drop and come back (a server or
+  gateway); the engine turns the changes into `KernelConnectionChanged`.
+- `ProvisionerInfo`: started through a jupyter_client kernel provisioner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Protocol, runtime_checkable
+
+
+@runtime_checkable
+class Ownership(Protocol):
+    """Whether quitting may end the kernel and restarting needs no question."""
+
+    @property
+    def owns_kernel(self) -> bool: ...
+
+
+class ConnectionChangeLike(Protocol):
+    """One change of a remote kernel's connection (`tuinb.server.kernel_socket`)."""
+
+    @property
+    def state(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+
+
+@runtime_checkable
+class ConnectionReporting(Protocol):
+    """A backend whose connection to the kernel can drop and be resumed."""
+
+    def connection_changes(self) -> AsyncIterator[ConnectionChangeLike]: ...
+
+
+@runtime_checkable
+class ProvisionerInfo(Protocol):
+    """A backend whose kernel a jupyter_client provisioner started."""
+
+    @property
+    def provisioner_name(self) -> str: ...
+
+
+def owns_kernel(backend: object) -> bool:
+    """False for a kernel tuinb did not start and must not stop (ask before restarting it)."""
+    return backend.owns_kernel if isinstance(backend, Ownership) else True
