@@ -16,7 +16,7 @@ from tuinb.engine.kernels import KernelChoice
 from tuinb.model import Notebook
 from tuinb.session.client import SessionClient
 from tuinb.session.core import SessionCore
-from tuinb.session.host import bind_socket
+from tuinb.session.host_socket import bind_socket
 from tuinb.session.launch import Attachment, attach, attach_frame
 from tuinb.session.places import SessionFiles, release, take_lock
 from tuinb.session.server import Host

@@ -135,6 +135,27 @@ class SessionInfo:
         }
 
 
+def write_info(info: SessionInfo) -> None:
+    """Write a session's info file (0600, replaced atomically)."""
+    path = info.files.info
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    try:
+        os.write(fd, json.dumps(info.to_json()).encode("utf-8"))
+    finally:
+        os.close(fd)
+    temporary.replace(path)
+
+
+@dataclass
+class Place:
+    """Where a host serves: its session's files and the lock it holds (it moves on save as)."""
+
+    files: SessionFiles
+    lock: int
+    """The fd holding the session's `flock`."""
+
+
 def _read_own_json(path: Path) -> dict[str, Any] | None:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
