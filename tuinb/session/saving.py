@@ -76,7 +76,7 @@ async def save_through_host(
         reply = await request(op, **fields)
     except EngineError as err:
         return SaveResult("failed", str(err))
-    status = next((known for known in _STATUSES if known == reply.get("status")), "failed")
+    status: SaveStatus = next((s for s in _STATUSES if s == reply.get("status")), "failed")
     if status != "saved":
         return SaveResult(status, str(reply.get("message", "")))
     if isinstance(reply.get("path"), str):

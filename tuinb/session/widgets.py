@@ -131,7 +131,12 @@ class ReplicaWidgets:
             self._mine[model_id] = {key: mine[key] for key in kept}
         else:
             self._mine.pop(model_id, None)
-        model: WidgetModel = self.store.opened(model_id, state)
+        if old is None:
+            model: WidgetModel = self.store.opened(model_id, state)
+        else:  # the same object: a view holding the model sees the new state
+            model = old
+            model.state.clear()
+            model.state.update(state)
         model.live = bool(message.get("live", True))
         self._emit(WidgetChanged(model_id))
 
