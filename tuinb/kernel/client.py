@@ -78,6 +78,12 @@ class KernelClient:
         self._closed = False
         self.heartbeat = channels.Heartbeat(self._ctx, info)
         """The heartbeat channel (pinged by the manager's death watch)."""
+        self.last_traffic = time.monotonic()
+        """`time.monotonic()` of the last message sent to or received from the kernel."""
+        self.kernel_busy = False
+        """The kernel's last iopub status said `busy` (it is running something)."""
+        self.traffic = asyncio.Event()
+        """Set by every message either way (the death watch clears it before it waits)."""
         self.ready_reply: Message | None = None
         """The kernel_info_reply that ended `wait_for_ready` (its language_info, without asking)."""
         self._attached: dict[str, asyncio.Event] = {}
@@ -210,6 +216,10 @@ class KernelClient:
         )
 
     def _dispatch(self, msg: Message) -> None:
+        self.last_traffic = time.monotonic()
+        self.traffic.set()
+        if msg.msg_type == "status" and msg.channel == "iopub":
+            self.kernel_busy = getattr(msg.content, "execution_state", None) == "busy"
         parent = msg.parent_id
         if msg.channel in ("shell", "control") and parent is not None:
             future = self._pending.pop(parent, None)
@@ -245,6 +255,8 @@ class KernelClient:
         header = make_header(content.msg_type, self.session, username=self.username)
         frames = serialize(self._signer, WireMessage(header, parent or {}, {}, content.to_dict()))
         self._sockets[channel].send_multipart(frames)
+        self.last_traffic = time.monotonic()
+        self.traffic.set()
         return str(header["msg_id"])
 
     def _send_request(self, channel: str, content: Content) -> tuple[str, asyncio.Future[Message]]:
