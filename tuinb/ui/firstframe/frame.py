@@ -30,7 +30,7 @@ from tuinb.render.outputs import (
     fold_note,
     plan_output,
 )
-from tuinb.render.status import kernel_name, kernel_status, status_parts
+from tuinb.render.status import is_read_only, kernel_name, kernel_status, status_parts
 from tuinb.sanitize import has_controls, plain_text, printable, sanitize
 from tuinb.ui.firstframe.colours import Palette, load_palette
 from tuinb.ui.firstframe.lines import (
@@ -178,15 +178,18 @@ def kernel_label(notebook: Notebook, kernel: str | None) -> str:
 
 def status_text(notebook: Notebook, kernel: str | None) -> list[tuple[str, bool]]:
     """The status bar's runs of text and whether each is bold (`tuinb.render.status`)."""
+    from tuinb.model import write_access
+
     name = notebook.path.name if notebook.path is not None else ""
     cells = len(notebook.cells)
     parts = status_parts(
         name=name,
-        dirty=False,
+        dirty=notebook.dirty,
         mode="command",
         kernel=kernel_label(notebook, kernel),
         cell=min(1, cells),
         cells=cells,
+        read_only=notebook.path is not None and is_read_only(write_access(notebook.path)),
     )
     return [(text, style.startswith("bold")) for text, style in parts]
 
