@@ -68,7 +68,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from tuinb.ui.launch import open_editor
 
     try:
-        return open_editor(editor_args.path, kernel=editor_args.kernel)
+        return open_editor(
+            editor_args.path, kernel=editor_args.kernel, detach=not editor_args.no_detach
+        )
     except KeyboardInterrupt:  # ctrl+c while the first frame waits for Textual
         return 130
 

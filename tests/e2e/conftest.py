@@ -39,7 +39,8 @@ def write_notebook(path: Path, cells: list[dict[str, Any]]) -> Path:
 def tuinb_env() -> dict[str, str]:
     """The private folders tests/conftest.py set, and a known terminal."""
     env = {"TERM": "xterm-256color", "TEXTUAL_ANIMATIONS": "none", "COLORTERM": "truecolor"}
-    for key in ("TUINB_DATA_DIR", "TUINB_CONFIG_FILE", "JUPYTER_RUNTIME_DIR", "PATH", "HOME"):
+    names = ("TUINB_DATA_DIR", "TUINB_CONFIG_FILE", "TUINB_RUNTIME_DIR", "JUPYTER_RUNTIME_DIR")
+    for key in (*names, "PATH", "HOME"):
         value = os.environ.get(key)
         if value is not None:
             env[key] = value

@@ -39,7 +39,8 @@ from tuinb.session.wire import ProtocolError
 log = logging.getLogger(__name__)
 
 IDLE_TIMEOUT = 24 * 3600.0
-"""Seconds a detached host with nothing running waits for a client before it ends."""
+"""Seconds a detached host with nothing running waits for a client before it ends (0: for
+ever)."""
 _EDITS = frozenset({"ins", "rm", "set"})
 _REPLIED = frozenset(
     {"interrupt", "restart", "input", "save", "save_as", "end", "complete", "inspect", "click"}
@@ -128,6 +129,8 @@ class SessionCore:
         if self._idle is not None:
             self._idle.cancel()
             self._idle = None
+        if self.idle_timeout <= 0:  # never ends by itself (`detach_idle_hours = 0`)
+            return
         if self.notebook is not None and self.link is None and not self.state.working:
             loop = asyncio.get_running_loop()
             self._idle = loop.call_later(self.idle_timeout, self._idle_expired)

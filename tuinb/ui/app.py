@@ -39,7 +39,7 @@ from tuinb.ui.screen.notebook_screen import NotebookScreen
 from tuinb.ui.themes import register_themes
 
 if TYPE_CHECKING:
-    from collections.abc import Coroutine
+    from collections.abc import Coroutine, Sequence
     from typing import Any, TypeVar
 
     from textual.notifications import SeverityLevel
@@ -92,12 +92,14 @@ class TuinbApp(App[int]):
         recovery_interval: float = RECOVERY_INTERVAL,
         check_recovery: bool = True,
         config: LoadedConfig | None = None,
+        notices: Sequence[str] = (),
     ) -> None:
         """`notebook` must have a `path` (where it is saved).
 
         `engine` runs the cells: its kernel starts in the background once the
         screen is up, and it is shut down when the app ends. `kernel_name`
         overrides the notebook's kernel in the status bar (the `--kernel` option).
+        `notices` are shown once the screen is up (start-up said something).
         """
         super().__init__()
         self.loaded_config = config or LoadedConfig(Config(), Path("config.toml"))
@@ -125,6 +127,7 @@ class TuinbApp(App[int]):
         self.recovery = RecoveryCopies(self)
         self.saving = Saving(self, self.recovery)
         self.leaving = Leaving(self, self.saving, self.recovery)
+        self._notices = tuple(notices)
         self._signals: list[int] = []
         self._last_key = time.monotonic()
         self._switch_interval: float | None = None
@@ -167,6 +170,8 @@ class TuinbApp(App[int]):
         self._register_themes()
         for warning in self.loaded_config.warnings:
             self.notify(str(warning), severity="warning", timeout=10, markup=False)
+        for notice in self._notices:
+            self.notify(notice, severity="warning", timeout=10, markup=False)
         self.read_only = is_read_only(write_access(self.path))
         screen = NotebookScreen(self.notebook, owner=self, engine=self.engine)
         self.push_screen(screen)
