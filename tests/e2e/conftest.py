@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 from collections.abc import AsyncIterator
@@ -56,9 +57,31 @@ def tuinb() -> Path:
 
 @pytest.fixture
 async def tmux(tmp_path: Path) -> AsyncIterator[TmuxSession]:
-    """A private tmux server, killed afterwards with everything in it."""
+    """A private tmux server, killed afterwards with everything in it.
+
+    An editor killed by a test (or by killing tmux) leaves its notebook's
+    session running, as it should; those sessions are stopped at the end, as
+    `tuinb sessions --stop NOTEBOOK --discard` would.
+    """
     session = TmuxSession(tmp_path)
     try:
         yield session
     finally:
         await session.close()
+        await asyncio.to_thread(stop_sessions)
+
+
+def stop_sessions() -> None:
+    """End every live session of this test's runtime folder, and wait for the hosts."""
+    from tuinb.session.commands import STOP_WAIT, live_sessions, wait_exited
+    from tuinb.session.launch import SessionError, end_session
+    from tuinb.session.places import SessionInfo
+
+    for files in live_sessions():
+        info = SessionInfo.read(files)
+        try:
+            end_session(files, "discard")
+        except SessionError:
+            continue
+        if info is not None:
+            wait_exited(info.pid, STOP_WAIT)

@@ -40,6 +40,7 @@ from tuinb.session.events import (
 from tuinb.session.introspection import ask_completion, ask_help
 from tuinb.session.launch import Attachment, bring_notebook
 from tuinb.session.link import read_message
+from tuinb.session.places import process_exited
 from tuinb.session.replica import EditShipper, ReplicaError, apply_results
 from tuinb.session.saving import SaveResult, save_here, save_through_host
 from tuinb.session.widgets import ReplicaWidgets
@@ -78,6 +79,8 @@ class SessionClient:
         """The host's widget models, replicated (`tuinb.engine.protocols.WidgetsLike`)."""
         self.lost: SessionLost | None = None
         """Why the client is no longer attached (None while it is)."""
+        self.host_pid: int | None = None
+        """The host's process id (once attached)."""
         self._connect = connect
         self._shipper = EditShipper(self._ship_edit)
         self._born = attachment is not None
@@ -95,6 +98,7 @@ class SessionClient:
     # ---- connecting -----------------------------------------------------------------------
 
     def _attached(self, attachment: Attachment) -> None:
+        self.host_pid = attachment.host_pid
         state = attachment.state
         self.kernel_state = state.kernel_state
         self.backend.update(attachment.kernel)
@@ -271,6 +275,8 @@ class SessionClient:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(timeout):
                     await self._wait_closed()
+            if self.host_pid is not None:  # its kernel stopped and its files gone: a new
+                await process_exited(self.host_pid, timeout)  # `tuinb` finds no session
         return status
 
     async def shutdown(self) -> None:

@@ -309,3 +309,35 @@ def peer_allowed(sock: socket.socket, *, own_uid: int | None = None) -> bool:
     except OSError:
         return False
     return uid is not None and uid == (os.getuid() if own_uid is None else own_uid)
+
+
+# -- a host's end ---------------------------------------------------------------------
+
+
+async def process_exited(pid: int, timeout: float) -> bool:  # noqa: ASYNC109 (a bounded wait)
+    """Wait (on a pidfd: no polling) until process `pid` has exited; False after `timeout`.
+
+    Where pidfds are missing (macOS), False at once: the caller does not wait.
+    """
+    import asyncio
+
+    if pid == os.getpid():  # a host in this process (tests): it does not exit
+        return False
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    except (OSError, AttributeError):  # no pidfd on this system
+        return False
+    loop = asyncio.get_running_loop()
+    exited = asyncio.Event()
+    loop.add_reader(fd, exited.set)
+    try:
+        async with asyncio.timeout(timeout):
+            await exited.wait()
+    except TimeoutError:
+        return False
+    finally:
+        loop.remove_reader(fd)
+        os.close(fd)
+    return True
