@@ -160,7 +160,8 @@ def _run(
     """Draw the first frame, start the kernel's side (a host, or an engine here), run the app."""
     from tuinb.ui.firstframe.terminal import prepainted
 
-    with prepainted(notebook, kernel=kernel) as handoff:  # the first frame, while Textual loads
+    state = client.kernel_state if client is not None else "starting"
+    with prepainted(notebook, kernel=kernel, state=state) as handoff:  # while Textual loads
         from tuinb.engine.kernels import kill_all_kernels
 
         try:
