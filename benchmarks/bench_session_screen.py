@@ -74,10 +74,14 @@ def write_kernelspec(root: Path) -> None:
     (folder / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
 
 
+SHORT = Path("/tmp")
+"""Where the session folders go (a socket path must be short); `run_all` makes its own."""
+
+
 def private_env(run: Path, jupyter: Path) -> dict[str, str]:
     """Fresh folders for one probe (no recovery question, no other session in the way)."""
     run.mkdir(parents=True, exist_ok=True)
-    short = Path(tempfile.mkdtemp(prefix="tbs-", dir="/tmp"))  # a socket path must be short
+    short = Path(tempfile.mkdtemp(prefix="s", dir=SHORT))
     return {
         "TUINB_DATA_DIR": str(run / "data"),
         "TUINB_CONFIG_FILE": str(run / "config.toml"),
@@ -316,7 +320,12 @@ def make_notebooks(folder: Path) -> None:
 
 def run_all(runs: int) -> None:
     """Every screen figure, in fresh folders."""
-    with tempfile.TemporaryDirectory(prefix="tbss-") as scratch:
+    global SHORT
+    with (
+        tempfile.TemporaryDirectory(prefix="tbss-") as scratch,
+        tempfile.TemporaryDirectory(prefix="tbs-", dir="/tmp") as short,
+    ):
+        SHORT = Path(short)
         work = Path(scratch)
         jupyter = work / "jupyter"
         write_kernelspec(jupyter)
