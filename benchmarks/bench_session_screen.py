@@ -39,9 +39,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-PROBE = Path(os.environ.get("TUINB_BENCH_TOOLS", "/work/shared/tools")) / "tui_probe.py"
-POLL_MS = 10
-"""tui_probe's screen polling period (`--poll-ms`)."""
+from bench_exec import POLL_MS, PROBE, step_ms, write_kernelspec, write_notebook  # beside it
+
 BASE = 111111110
 WARM_CELLS = [f"print({BASE} + {k})" for k in range(6)]
 """Cell k prints BASE + k, a number that is not in any source (a marker)."""
@@ -51,31 +50,6 @@ def tuinb_command() -> str:
     """The installed `tuinb` beside this interpreter."""
     found = Path(sys.executable).parent / "tuinb"
     return str(found) if found.exists() else shutil.which("tuinb") or "tuinb"
-
-
-def write_notebook(path: Path, sources: list[str]) -> None:
-    """A notebook of code cells on the `python3` kernel."""
-    cells = [
-        {"cell_type": "code", "id": f"c{i}", "metadata": {}, "outputs": [],
-         "execution_count": None, "source": source}
-        for i, source in enumerate(sources)
-    ]  # fmt: skip
-    spec = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    data = {"cells": cells, "metadata": {"kernelspec": spec}, "nbformat": 4, "nbformat_minor": 5}
-    path.write_text(json.dumps(data), encoding="utf-8")
-
-
-def write_kernelspec(root: Path) -> None:
-    """`python3` for this interpreter's ipykernel under `root/kernels`."""
-    folder = root / "kernels" / "python3"
-    folder.mkdir(parents=True, exist_ok=True)
-    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-    spec = {"argv": argv, "display_name": "Python 3", "language": "python"}
-    (folder / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
-
-
-SHORT = Path("/tmp")
-"""Where the session folders go (a socket path must be short); `run_all` makes its own."""
 
 
 def private_env(run: Path, jupyter: Path) -> dict[str, str]:
@@ -109,19 +83,10 @@ def environment(env: dict[str, str]) -> Iterator[None]:
 
 def stop_sessions(env: dict[str, str]) -> None:
     """End every session of a probe's runtime folder (a killed editor leaves its host)."""
-    from tuinb.session.commands import STOP_WAIT, live_sessions, wait_exited
-    from tuinb.session.launch import SessionError, end_session
-    from tuinb.session.places import SessionInfo
+    from tuinb.session.commands import stop_all
 
     with environment(env):
-        for files in live_sessions():
-            info = SessionInfo.read(files)
-            try:
-                end_session(files, "discard")
-            except SessionError:
-                continue
-            if info is not None:
-                wait_exited(info.pid, STOP_WAIT)
+        stop_all()
 
 
 def probe(
@@ -152,15 +117,6 @@ def probe(
     return record
 
 
-def phase_ms(record: dict[str, Any], name: str) -> float | None:
-    """Milliseconds of one phase of the (single) run; None if its marker never came."""
-    for event in record["runs"][0]["events"]:
-        if event["name"] == name:
-            value = event["ms"]
-            return float(value) if value is not None else None
-    return None
-
-
 def summary(values: list[float]) -> str:
     """median / min / max of milliseconds."""
     if not values:
@@ -189,7 +145,7 @@ def key_to_output(work: Path, jupyter: Path, runs: int) -> None:
                 stop_sessions(env)
             names = [event["name"] for event in record["runs"][0]["events"]]
             for name in names[2:]:  # the load, then the first (cold) run, are not counted
-                value = phase_ms(record, name)
+                value = step_ms(record, name)
                 if value is not None:
                     samples[mode].append(value)
     for mode, values in samples.items():
@@ -252,7 +208,7 @@ def attach_screen(work: Path, jupyter: Path, notebooks: Path, runs: int) -> None
                     probe_run = run / f"{label}-{number}"
                     probe_run.mkdir()
                     record = probe(probe_run, env, command, marker)
-                    value = phase_ms(record, "load")
+                    value = step_ms(record, "load")
                     if value is not None:
                         samples.append(value)
         finally:
@@ -297,7 +253,7 @@ def flood_screen(work: Path, jupyter: Path) -> None:
         with environment(env):
             pid = asyncio.run(_flood(path))
         record = probe(run, env, [tuinb_command(), "attach", str(path)], "199999", timeout=120)
-        shown = phase_ms(record, "load")
+        shown = step_ms(record, "load")
         peak = _vm(pid, "VmHWM")
     finally:
         stop_sessions(env)

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.tmux import TmuxSession, require_tmux, tuinb_command
+from tuinb.session.commands import stop_all
 
 
 def write_notebook(path: Path, cells: list[dict[str, Any]]) -> Path:
@@ -68,20 +69,4 @@ async def tmux(tmp_path: Path) -> AsyncIterator[TmuxSession]:
         yield session
     finally:
         await session.close()
-        await asyncio.to_thread(stop_sessions)
-
-
-def stop_sessions() -> None:
-    """End every live session of this test's runtime folder, and wait for the hosts."""
-    from tuinb.session.commands import STOP_WAIT, live_sessions, wait_exited
-    from tuinb.session.launch import SessionError, end_session
-    from tuinb.session.places import SessionInfo
-
-    for files in live_sessions():
-        info = SessionInfo.read(files)
-        try:
-            end_session(files, "discard")
-        except SessionError:
-            continue
-        if info is not None:
-            wait_exited(info.pid, STOP_WAIT)
+        await asyncio.to_thread(stop_all)

@@ -67,8 +67,9 @@ class SessionClient:
         connect: Callable[[bytes], Attachment] | None = None,
     ) -> None:
         """`attachment`: attached already (`tuinb.session.launch.attach`), its notebook
-        is `notebook`. Or `connect`: called in a thread by `start()` with the hello
-        that brings `notebook` to a new host (`tuinb.session.launch.attach_frame`)."""
+        is `notebook` (ProtocolError if the state it came with is malformed). Or
+        `connect`: called in a thread by `start()` with the hello that brings
+        `notebook` to a new host (`tuinb.session.launch.attach_frame`)."""
         self.notebook = notebook
         """The editor's copy (the UI edits this one)."""
         self.kernel_state: str = "starting"
@@ -118,12 +119,12 @@ class SessionClient:
             frame = self._hello()
             try:
                 attachment = await asyncio.to_thread(self._connect, frame)
+                self._attached(attachment)
             except Exception as err:  # a SessionError's sentence, shown as a failed start
                 self._events.put_nowait(ev.KernelStartFailed(str(err)))
                 self._events.put_nowait(ev.KernelStatusChanged("dead"))
                 self._lose("host_gone", str(err))
                 raise EngineError(str(err)) from None
-            self._attached(attachment)
             if attachment.notebook is not None:  # the host had one already: it is the truth
                 self.replace_notebook(attachment.notebook, ship=False)
                 self._events.put_nowait(NotebookReplaced(attachment.notebook))

@@ -22,16 +22,17 @@ import fcntl
 import hashlib
 import json
 import os
-import socket
 import stat
-import struct
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tuinb import paths
+
+if TYPE_CHECKING:
+    import socket
 
 
 class SessionError(Exception):
@@ -280,6 +281,19 @@ def clean_if_stale(files: SessionFiles) -> bool:
     return True
 
 
+def find_live(path: Path) -> SessionFiles | None:
+    """The files of `path`'s live session; None if none runs (stale files are removed).
+
+    Light (the standard library and `tuinb.paths`): every editor start asks it
+    before its first frame.
+    """
+    files = SessionFiles.for_notebook(path)
+    if host_alive(files):
+        return files
+    clean_if_stale(files)
+    return None
+
+
 def all_sessions() -> Iterator[SessionFiles]:
     """Every session whose lock file is in the runtime folder (live or stale)."""
     folder = private_folder()
@@ -292,6 +306,9 @@ def all_sessions() -> Iterator[SessionFiles]:
 
 def peer_uid(sock: socket.socket) -> int | None:
     """The user id of the process at the other end of a Unix socket (None if unknown)."""
+    import socket  # here, not at import: every editor start asks `find_live` first
+    import struct
+
     if hasattr(socket, "SO_PEERCRED"):  # Linux: struct ucred {pid, uid, gid}
         creds = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
         _pid, uid, _gid = struct.unpack("3i", creds)

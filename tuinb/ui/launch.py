@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from tuinb.config import LoadedConfig
     from tuinb.engine.protocols import EngineLike
     from tuinb.model import Notebook
-    from tuinb.session.client import SessionClient
+    from tuinb.session.launch import Attachment
 
 UNTITLED = "Untitled"
 
@@ -110,7 +110,7 @@ def open_editor(
     notices: list[str] = []
     target = (path or next_untitled(Path.cwd())).expanduser()
     if sessions_supported():
-        from tuinb.session.launch import SessionError, attach, find_live
+        from tuinb.session.places import SessionError, find_live  # light: no engine, no asyncio
 
         try:
             live = find_live(target)
@@ -123,16 +123,19 @@ def open_editor(
                 notices.append(f"{err} This notebook runs without a background session.")
                 wanted = False
         if live is not None:
+            from tuinb.session.launch import attach
+
             try:
                 attachment = attach(live)  # before Textual: the first frame shows its notebook
             except SessionError as err:
                 _say(str(err))
                 return 2
             assert attachment.notebook is not None  # a plain attach always gets it
-            from tuinb.session.client import SessionClient
-
-            client = SessionClient(attachment.notebook, attachment)
-            return _run(attachment.notebook, client, kernel, loaded, notices, attached=True)
+            if kernel:
+                notices.append(
+                    f"The session's kernel runs; --kernel {kernel} applies to new sessions."
+                )
+            return _run(attachment.notebook, attachment, None, loaded, notices)
     if attach_only:
         _say(
             f"no session is running for {target}; open it with `tuinb {target}` "
@@ -144,50 +147,51 @@ def open_editor(
     except OpenError as err:
         _say(str(err))
         return 2
-    return _run(notebook, None, kernel, loaded, notices, attached=False, start_host=wanted)
+    return _run(notebook, None, kernel, loaded, notices, start_host=wanted)
 
 
 def _run(
     notebook: Notebook,
-    client: SessionClient | None,
+    attachment: Attachment | None,
     kernel: str | None,
     loaded: LoadedConfig,
     notices: list[str],
     *,
-    attached: bool,
     start_host: bool = False,
 ) -> int:
-    """Draw the first frame, start the kernel's side (a host, or an engine here), run the app."""
+    """Draw the first frame, then start the kernel's side (the attached session's client, a
+    new host, or an engine here) and run the app."""
+    from tuinb.session.places import SessionError
     from tuinb.ui.firstframe.terminal import prepainted
 
-    state = client.kernel_state if client is not None else "starting"
-    with prepainted(notebook, kernel=kernel, state=state) as handoff:  # while Textual loads
-        from tuinb.engine.kernels import kill_all_kernels
+    state = attachment.kernel_state if attachment is not None else "starting"
+    try:
+        with prepainted(notebook, kernel=kernel, state=state) as handoff:  # while Textual loads
+            from tuinb.engine.kernels import kill_all_kernels
 
-        try:
-            engine = (
-                client
-                if client is not None
-                else _engine(notebook, kernel, loaded, notices, start_host=start_host)
-            )
-            from tuinb.ui.app import TuinbApp
+            try:
+                engine = _engine(notebook, attachment, kernel, loaded, notices, start_host)
+                from tuinb.ui.app import TuinbApp
 
-            app = TuinbApp(
-                notebook,
-                engine=engine,
-                kernel_name=kernel,
-                recovery_interval=loaded.config.recovery_interval,
-                check_recovery=not attached,
-                config=loaded,
-                notices=notices,
-            )
-            if handoff.saved is not None:
-                from tuinb.ui.textual_compat import keep_terminal_modes
+                app = TuinbApp(
+                    notebook,
+                    engine=engine,
+                    kernel_name=kernel,
+                    recovery_interval=loaded.config.recovery_interval,
+                    check_recovery=attachment is None,
+                    config=loaded,
+                    notices=notices,
+                )
+                if handoff.saved is not None:
+                    from tuinb.ui.textual_compat import keep_terminal_modes
 
-                keep_terminal_modes(app, handoff.saved)
-            app.run()
-        finally:
-            kill_all_kernels()  # whatever the route out, no kernel of ours outlives the editor
+                    keep_terminal_modes(app, handoff.saved)
+                app.run()
+            finally:
+                kill_all_kernels()  # whatever the route out, no kernel of ours outlives it
+    except SessionError as err:  # (the first frame is gone again: said on the terminal)
+        _say(str(err))
+        return 2
     if app.exit_message:
         _say(app.exit_message)
     return app.return_code or 0
@@ -195,16 +199,25 @@ def _run(
 
 def _engine(
     notebook: Notebook,
+    attachment: Attachment | None,
     kernel: str | None,
     loaded: LoadedConfig,
     notices: list[str],
-    *,
     start_host: bool,
 ) -> EngineLike:
-    """A session host's client for a new host, or an engine in this process; the kernel
-    (or the host, which starts it) boots while Textual is imported."""
+    """The attached session's client, a new host's client, or an engine in this process;
+    the kernel (or the host, which starts it) boots while Textual is imported."""
     from tuinb.engine.kernels import kernel_for, launch_early, make_engine
 
+    if attachment is not None:
+        from tuinb.session.client import SessionClient
+        from tuinb.session.places import SessionError
+        from tuinb.session.wire import ProtocolError
+
+        try:
+            return SessionClient(notebook, attachment)
+        except ProtocolError as err:
+            raise SessionError(f"The session's answer was not understood ({err}).") from None
     assert notebook.path is not None
     name = kernel_for(notebook.metadata, kernel)
     if start_host:

@@ -66,17 +66,24 @@ class Leaving:
         if session is not None:
             await self._quit_session(session)
             return
-        if host.notebook.dirty:
-            choice = await host.ask(quit_modal(host.display_name))
-            if choice == "save":
-                if not await self.saving.save(quiet=True):
-                    return
-            elif choice == "discard":
-                await host.wait_work("recovery-write")  # a copy being written would outlive it
-                recovery.discard_recovery(host.path)
-            else:
-                return
+        unsaved = await self._unsaved_work()
+        if unsaved is None:
+            return
+        if unsaved == "discard":
+            await host.wait_work("recovery-write")  # a copy being written would outlive it
+            recovery.discard_recovery(host.path)
         self._leave()
+
+    async def _unsaved_work(self) -> str | None:
+        """What to do with unsaved work before quitting: ``keep`` (nothing unsaved, or
+        saved now), ``discard``, or None (cancelled, or the save failed)."""
+        host = self.host
+        if not host.notebook.dirty:
+            return "keep"
+        choice = await host.ask(quit_modal(host.display_name))
+        if choice == "save":
+            return "keep" if await self.saving.save(quiet=True) else None
+        return "discard" if choice == "discard" else None
 
     async def _quit_session(self, session: SessionClient) -> None:
         host = self.host
@@ -89,16 +96,9 @@ class Leaving:
                 return
             if choice != "stop":
                 return
-        unsaved = "keep"
-        if host.notebook.dirty:
-            choice = await host.ask(quit_modal(host.display_name))
-            if choice == "save":
-                if not await self.saving.save(quiet=True):
-                    return
-            elif choice == "discard":
-                unsaved = "discard"
-            else:
-                return
+        unsaved = await self._unsaved_work()
+        if unsaved is None:
+            return
         self.leaving = True
         try:
             status = await session.end(unsaved)

@@ -66,33 +66,45 @@ class Saving:
             self.host.notebook, path=path, overwrite=overwrite, allow_read_only=allow_read_only
         )
 
-    async def save(self, *, quiet: bool = False) -> bool:
-        """ctrl+s: save the notebook, asking what must be asked; True if it was written."""
+    async def _until_saved(self, target: Path | None) -> bool:
+        """Try saving (to `target`: save as), asking what each answer needs, until it is
+        written (True) or the user says no, or it failed (told in one sentence)."""
         host = self.host
-        host.commit_editor()
+        path = target or host.path
         overwrite = False
-        allow_read_only = host.path in self.read_only_agreed
+        allow_read_only = path in self.read_only_agreed
         while True:
             result = await self._try(
-                path=None, overwrite=overwrite, allow_read_only=allow_read_only
+                path=target, overwrite=overwrite, allow_read_only=allow_read_only
             )
             if result.status == "saved":
-                break
-            if result.status == "changed":
+                return True
+            if result.status == "changed":  # (plain saves only)
                 choice = await host.ask(external_change_modal(host.display_name))
                 if choice == "reload":
                     self.reload()
                 if choice != "overwrite":
                     return False
                 overwrite = True
-            elif result.status == "read-only":
-                if await host.ask(read_only_modal(host.display_name)) != "write":
+            elif result.status == "exists":  # (save as only)
+                if await host.ask(overwrite_modal(path.name)) != "overwrite":
                     return False
-                self.read_only_agreed.add(host.path)
+                overwrite = True
+            elif result.status == "read-only":
+                if await host.ask(read_only_modal(path.name)) != "write":
+                    return False
+                self.read_only_agreed.add(path)
                 allow_read_only = True
             else:
                 host.tell(with_save_as_keys(result.message), severity="error", timeout=10)
                 return False
+
+    async def save(self, *, quiet: bool = False) -> bool:
+        """ctrl+s: save the notebook, asking what must be asked; True if it was written."""
+        host = self.host
+        host.commit_editor()
+        if not await self._until_saved(None):
+            return False
         self._saved(host.path)
         if not quiet:
             host.tell(f"Saved {host.display_name}.", timeout=2)
@@ -106,26 +118,8 @@ class Saving:
         if target is None:
             return False
         old = host.path
-        overwrite = False
-        allow_read_only = target in self.read_only_agreed
-        while True:
-            result = await self._try(
-                path=target, overwrite=overwrite, allow_read_only=allow_read_only
-            )
-            if result.status == "saved":
-                break
-            if result.status == "exists":
-                if await host.ask(overwrite_modal(target.name)) != "overwrite":
-                    return False
-                overwrite = True
-            elif result.status == "read-only":
-                if await host.ask(read_only_modal(target.name)) != "write":
-                    return False
-                self.read_only_agreed.add(target)
-                allow_read_only = True
-            else:
-                host.tell(with_save_as_keys(result.message), severity="error", timeout=10)
-                return False
+        if not await self._until_saved(target):
+            return False
         self._saved(old)
         self._saved(host.path)
         host.tell(f"Saved as {host.display_name}; editing it from now on.", timeout=4)
