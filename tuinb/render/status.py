@@ -79,8 +79,7 @@ def status_parts(
 ) -> list[tuple[str, StatusStyle]]:
     """The bar's runs of text, left to right, sanitised."""
     return [
-        (f" {plain_text(name)}", "bold"),
-        (READ_ONLY_MARK if read_only else "", "bold"),
+        (f" {plain_text(name)}{READ_ONLY_MARK if read_only else ''}", "bold"),
         (" [+]" if dirty else "    ", ""),
         (f"  {mode.upper()}", "bold reverse" if mode == "edit" else "bold"),
         (f"  {plain_text(kernel)}", ""),
