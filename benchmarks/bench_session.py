@@ -2,9 +2,10 @@
 
 Run: `.venv/bin/python benchmarks/bench_session.py [--runs 20]` (`--runs 1`: a smoke run)
 
-Measured at the interface the editor uses, not on a screen: until the editor
-is wired to sessions, `bench_exec.py` and `bench_editor.py` cannot go
-through a host. What each figure is:
+Measured at the interface the editor uses here, then on the real screen
+(`benchmarks/bench_session_screen.py`: the installed `tuinb` in tmux, against
+`tuinb --no-detach` in the same run; `--no-screen` skips it). What each
+interface figure is:
 
 1. Run to output: from `run_cells` until the editor's copy of the notebook
    holds the cell's `print` output (the `OutputsChanged` that brings it), on
@@ -19,7 +20,8 @@ through a host. What each figure is:
    until the copy has every line; the host's peak memory (VmHWM).
 4. Idle host: its CPU time over `--idle-seconds` with nothing running and no
    client attached, and its memory (VmRSS, VmHWM). The kernel's own process
-   is not counted.
+   is not counted. Idle means no polling: the kernel's death watch waits on
+   the process's exit (a pidfd) and pings only a kernel at work.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from typing import Any
 
 from tuinb.engine import Engine, OutputsChanged
 from tuinb.engine.kernels import make_engine
+from tuinb.kernel.manager import QUIET_AFTER
 from tuinb.model import Notebook, load, save
 from tuinb.session.client import SessionClient
 from tuinb.session.launch import attach, attach_frame, query, start_host
@@ -228,7 +231,8 @@ async def idle(folder: Path, seconds: float) -> None:
     await client.detach()
     info = SessionInfo.read(files)
     assert info is not None
-    before = _cpu_seconds(info.pid)
+    await asyncio.sleep(QUIET_AFTER + 0.5)  # the kernel is still pinged this long after its
+    before = _cpu_seconds(info.pid)  # last message (the cell, the save): then it is idle
     await asyncio.sleep(seconds)  # a measurement period, not a wait for something
     used = _cpu_seconds(info.pid) - before
     rss, peak = _proc(info.pid, "VmRSS") / 1024, _proc(info.pid, "VmHWM") / 1024
@@ -246,6 +250,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--idle-seconds", type=float, default=10.0)
+    parser.add_argument("--no-screen", action="store_true", help="skip the screen figures")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="tsb-", dir="/tmp") as scratch:
         folder = Path(scratch)
@@ -255,6 +260,10 @@ async def main() -> None:
         await attach_times(folder, args.runs)
         await flood(folder)
         await idle(folder, 1.0 if args.runs == 1 else args.idle_seconds)
+    if not args.no_screen:
+        import bench_session_screen  # beside this script
+
+        await asyncio.to_thread(bench_session_screen.run_all, args.runs)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,14 @@
-"""Every test runs with private data, config and Jupyter runtime folders."""
+"""Every test runs with private data, config, session and Jupyter runtime folders.
+
+A session host left running by a test (a `tuinb` that started one) fails
+that test, after being killed, so none outlives the test run.
+"""
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +27,27 @@ def isolated_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         patch.setenv("JUPYTER_RUNTIME_DIR", str(root / "jupyter-runtime"))
         # the notary's secret and signature database (saving signs notebooks)
         patch.setenv("JUPYTER_DATA_DIR", str(root / "jupyter-data"))
+        patch.setenv("TUINB_RUNTIME_DIR", str(root / "rt"))  # a socket path must be short
         yield root
+    left = kill_hosts(root / "rt")
+    if left:
+        pytest.fail(f"session hosts left running: {left}")
+
+
+def kill_hosts(folder: Path) -> list[int]:
+    """Kill the session hosts whose info files are in `folder`; their pids."""
+    from tests.kernel_support import process_exists
+
+    left = []
+    for info in folder.glob("*.json"):
+        try:
+            pid = int(json.loads(info.read_text())["pid"])
+        except (OSError, KeyError, ValueError):
+            continue
+        if pid != os.getpid() and process_exists(pid):
+            os.kill(pid, signal.SIGKILL)
+            left.append(pid)
+    return left
 
 
 @pytest.fixture

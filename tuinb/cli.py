@@ -100,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from tuinb.ui.launch import open_editor
 
     try:
-        return open_editor(path, kernel=editor_args.kernel)
+        return open_editor(path, kernel=editor_args.kernel, detach=not editor_args.no_detach)
     except KeyboardInterrupt:  # ctrl+c while the first frame waits for Textual
         return 130
 

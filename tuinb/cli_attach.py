@@ -20,6 +20,6 @@ def main(argv: Sequence[str]) -> int:
     from tuinb.ui.launch import open_editor
 
     try:
-        return open_editor(target, kernel=None)
+        return open_editor(target, kernel=None, attach_only=True)
     except KeyboardInterrupt:
         return 130

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 from collections.abc import AsyncIterator
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.tmux import TmuxSession, require_tmux, tuinb_command
+from tuinb.session.commands import stop_all
 
 
 def write_notebook(path: Path, cells: list[dict[str, Any]]) -> Path:
@@ -39,14 +41,14 @@ def write_notebook(path: Path, cells: list[dict[str, Any]]) -> Path:
 def tuinb_env() -> dict[str, str]:
     """The private folders tests/conftest.py set, and a known terminal."""
     env = {"TERM": "xterm-256color", "TEXTUAL_ANIMATIONS": "none", "COLORTERM": "truecolor"}
-    for key in (
+    names = (
         "TUINB_DATA_DIR",
         "TUINB_CONFIG_FILE",
+        "TUINB_RUNTIME_DIR",
         "JUPYTER_RUNTIME_DIR",
         "JUPYTER_DATA_DIR",
-        "PATH",
-        "HOME",
-    ):
+    )
+    for key in (*names, "PATH", "HOME"):
         value = os.environ.get(key)
         if value is not None:
             env[key] = value
@@ -62,9 +64,15 @@ def tuinb() -> Path:
 
 @pytest.fixture
 async def tmux(tmp_path: Path) -> AsyncIterator[TmuxSession]:
-    """A private tmux server, killed afterwards with everything in it."""
+    """A private tmux server, killed afterwards with everything in it.
+
+    An editor killed by a test (or by killing tmux) leaves its notebook's
+    session running, as it should; those sessions are stopped at the end, as
+    `tuinb sessions --stop NOTEBOOK --discard` would.
+    """
     session = TmuxSession(tmp_path)
     try:
         yield session
     finally:
         await session.close()
+        await asyncio.to_thread(stop_all)

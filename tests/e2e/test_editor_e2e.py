@@ -34,9 +34,12 @@ def safe_source(path: Path, index: int = 0) -> str | None:
         return None
 
 
-async def open_editor(tmux: TmuxSession, tuinb: Path, notebook: Path, **kwargs: object) -> str:
-    """Start tuinb on `notebook` and wait for its first screen."""
-    await tmux.start([str(tuinb), str(notebook)], env=tuinb_env(), **kwargs)  # type: ignore[arg-type]
+async def open_editor(
+    tmux: TmuxSession, tuinb: Path, notebook: Path, *args: str, **kwargs: object
+) -> str:
+    """Start tuinb on `notebook` (with `args`) and wait for its first screen."""
+    argv = [str(tuinb), str(notebook), *args]
+    await tmux.start(argv, env=tuinb_env(), **kwargs)  # type: ignore[arg-type]
     return await tmux.wait_for(STATUS, what="the status bar", within=20)
 
 
@@ -108,9 +111,13 @@ async def test_untouched_open_quit_writes_nothing(
 
 
 async def crash_with_unsaved_work(tmux: TmuxSession, tuinb: Path, notebook: Path) -> Path:
-    """Type `survivor = 'kept'` into the first cell, wait for the recovery copy, kill -9."""
+    """Type `survivor = 'kept'` into the first cell, wait for the recovery copy, kill -9.
+
+    The editor runs without a session (a killed editor's session would keep the
+    work itself, and the next start would attach to it instead).
+    """
     recovery = paths.recovery_file(notebook)
-    await open_editor(tmux, tuinb, notebook)
+    await open_editor(tmux, tuinb, notebook, "--no-detach")
     await tmux.send("Enter")
     await tmux.wait_for("EDIT", what="edit mode")
     await tmux.type("survivor = 'kept'")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -112,19 +111,3 @@ async def test_flood_of_200000_lines_is_saved_whole(
     assert len(lines) == 200000
     assert lines[0] == "0"
     assert lines[-1] == "199999"
-
-
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
-async def test_killed_editor_leaves_no_kernel(
-    tmux: TmuxSession, tuinb: Path, tmp_path: Path, kernel_root: Path, signum: signal.Signals
-) -> None:
-    notebook = write_notebook(tmp_path / "sig.ipynb", [{"source": "import time; time.sleep(60)"}])
-    await tmux.start([str(tuinb), str(notebook)], env=env_with(kernel_root))
-    await tmux.wait_for(KERNEL_UP, within=60, what="the kernel to start")
-    await tmux.send("C-j")
-    await tmux.wait_for("(busy)", within=20, what="the cell to run")
-    runtime = os.environ["JUPYTER_RUNTIME_DIR"]
-    assert list(kernel_processes(runtime))
-    os.kill(await tmux.pid(), signum)
-    await tmux.wait_exit(within=20)
-    await no_kernel_left()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -9,9 +10,16 @@ from pathlib import Path
 
 from tests.e2e.conftest import tuinb_env, write_notebook
 from tests.e2e.tmux import TmuxSession, wait_until
+from tests.kernel_support import wait_gone
 
 TEXTUAL_STARTED = b"\x1b[?1000h"
 """Textual turns mouse reporting on when it starts; the first frame never does."""
+
+
+def host_pids() -> list[int]:
+    """The session hosts this test's editors started (their info files)."""
+    folder = Path(os.environ["TUINB_RUNTIME_DIR"])
+    return [int(json.loads(info.read_text())["pid"]) for info in folder.glob("*.json")]
 
 
 def cells(count: int) -> list[dict[str, object]]:
@@ -101,6 +109,9 @@ async def test_ctrl_c_on_the_first_frame_gives_the_terminal_back(
     assert "status=130" in screen  # stopped while Textual loaded, not by Textual
     assert "Traceback" not in screen
     await assert_same_modes(before, after)
+    # the session host it had started ends too (not only at its time-out)
+    for pid in host_pids():
+        await wait_gone(pid, within=10)
 
 
 async def test_suspending_the_editor_gives_the_shell_its_modes(

@@ -124,7 +124,11 @@ class TmuxSession:
         self.status_file.unlink(missing_ok=True)
         # sh stays the parent and writes the exit status: tmux 3.3a sometimes
         # leaves an exited pane process unreaped, so #{pane_dead} never turns 1.
-        script = 'IFS= read -r _go; "$@"; echo "$?" > "$0.tmp" && mv "$0.tmp" "$0"'
+        # tmux gives the pane COLUMNS=80 LINES=24, which programs (Textual, through
+        # shutil.get_terminal_size) believe over the pane's real size: unset them.
+        script = (
+            'unset COLUMNS LINES; IFS= read -r _go; "$@"; echo "$?" > "$0.tmp" && mv "$0.tmp" "$0"'
+        )
         wrapped = ["sh", "-c", script, str(self.status_file), *argv]
         env_args: list[str] = []
         for key, value in env.items():

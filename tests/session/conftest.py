@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import signal
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.kernel_support import process_exists
+from tests.conftest import kill_hosts
 
 
 @pytest.fixture(autouse=True)
@@ -26,15 +23,7 @@ def runtime_dir(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     folder = base / "rt"
     monkeypatch.setenv("TUINB_RUNTIME_DIR", str(folder))
     yield folder
-    left = []
-    for info in folder.glob("*.json"):
-        try:
-            pid = int(json.loads(info.read_text())["pid"])
-        except (OSError, KeyError, ValueError):
-            continue
-        if pid != os.getpid() and process_exists(pid):
-            os.kill(pid, signal.SIGKILL)
-            left.append(pid)
+    left = kill_hosts(folder)
     shutil.rmtree(base, ignore_errors=True)
     if left:
         pytest.fail(f"session hosts left running: {left}")

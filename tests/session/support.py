@@ -10,18 +10,64 @@ from typing import Any
 
 import pytest
 
-from tests.engine.fakes import FakeBackend
+from tests.engine.fakes import FakeBackend, FakeClient, message
 from tests.engine.support import make_notebook
 from tuinb.engine.kernels import KernelChoice
 from tuinb.model import Notebook
 from tuinb.session.client import SessionClient
 from tuinb.session.core import SessionCore
-from tuinb.session.host import bind_socket
+from tuinb.session.host_socket import bind_socket
 from tuinb.session.launch import Attachment, attach, attach_frame
-from tuinb.session.places import SessionFiles, release, take_lock
+from tuinb.session.places import Place, SessionFiles, release, take_lock
 from tuinb.session.server import Host
 
 WAIT = 10.0
+
+
+class TalkingClient(FakeClient):
+    """The scripted kernel client, also answering completion and help, and taking comms."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.comms: list[tuple[str, dict[str, Any]]] = []
+        self.hold_answers = False
+        """Never answer completion or help (a kernel stuck in C code)."""
+
+    async def complete(self, code: str, cursor_pos: int, *, timeout: float = 10) -> Any:  # noqa: ASYNC109
+        if self.hold_answers:
+            await asyncio.Event().wait()
+        word = code[:cursor_pos].rsplit(" ", 1)[-1]
+        matches = [m for m in ("print", "property") if m.startswith(word)]
+        return message(
+            "complete_reply",
+            None,
+            channel="shell",
+            status="ok",
+            matches=matches,
+            cursor_start=cursor_pos - len(word),
+            cursor_end=cursor_pos,
+            metadata={},
+        )
+
+    async def inspect(
+        self,
+        code: str,
+        cursor_pos: int,
+        detail_level: int = 0,
+        *,
+        timeout: float = 10,  # noqa: ASYNC109
+    ) -> Any:
+        if self.hold_answers:
+            await asyncio.Event().wait()
+        text = f"Docstring of {code!r}, level {detail_level}"
+        return message(
+            "inspect_reply", None, channel="shell", status="ok", found=True,
+            data={"text/plain": text}, metadata={},
+        )  # fmt: skip
+
+    async def comm_send(self, msg_type: str, content: dict[str, Any]) -> str:
+        self.comms.append((msg_type, content))
+        return f"comm{len(self.comms)}"
 
 
 class FakeKernel(FakeBackend):
@@ -29,10 +75,18 @@ class FakeKernel(FakeBackend):
 
     def __init__(self) -> None:
         super().__init__()
+        self.client: TalkingClient = TalkingClient()
         self.switched: list[str] = []
         self.choice: KernelChoice | None = KernelChoice("fake", "Fake Kernel", "python")
         self.display_name = "Fake Kernel"
         self.pid: int | None = None
+
+    async def restart(self, *, timeout: float = 60) -> TalkingClient:  # noqa: ASYNC109
+        self.restarts += 1
+        self.client.close()
+        self.client = TalkingClient()
+        self.death = None
+        return self.client
 
     def switch_to(self, name: str) -> None:
         self.switched.append(name)
@@ -102,9 +156,10 @@ async def served(
     files = SessionFiles.for_notebook(path)
     lock = take_lock(files)
     assert lock is not None
+    place = Place(files, lock)
     listening = bind_socket(files.socket)
     core = SessionCore(path, kernel=kernel or FakeKernel(), **options)
-    host = Host(core)
+    host = Host(core, place=place)
     task = asyncio.create_task(host.serve(listening))
     try:
         yield Served(core, host, files)
@@ -112,7 +167,7 @@ async def served(
         core.ended.set()
         async with asyncio.timeout(WAIT):
             await task
-        release(files, lock)
+        release(place.files, place.lock)  # where it ended (save as moves it)
 
 
 class Events:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tuinb.session.host import bind_socket
+from tuinb.session.host_socket import bind_socket
 from tuinb.session.places import (
     SessionError,
     SessionFiles,

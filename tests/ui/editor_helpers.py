@@ -83,3 +83,8 @@ async def settle(pilot: Pilot[Any], predicate: Callable[[], bool], what: str) ->
                 await pilot.pause()
     except TimeoutError:
         raise AssertionError(f"timed out waiting for {what}") from None
+
+
+def notices(app: TuinbApp) -> str:
+    """Every notice shown so far, one a line."""
+    return "\n".join(str(note.message) for note in app._notifications)

@@ -20,6 +20,8 @@ def test_binding_ids_are_unique_and_present() -> None:
     assert {"cell.run", "kernel.interrupt", "kernel.restart", "kernel.pick"} <= set(ids)
     for expected in (
         "notebook.save",
+        "notebook.save_as",
+        "session.detach",
         "app.quit",
         "cell.delete",
         "cell.split",

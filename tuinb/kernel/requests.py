@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any, Protocol
@@ -49,6 +50,12 @@ class RequestClient:
         """The `username` of our message headers."""
         self.ready_reply: Message | None = None
         """The kernel_info_reply that ended the readiness handshake (its language_info)."""
+        self.last_traffic = time.monotonic()
+        """`time.monotonic()` of the last message sent to or received from the kernel."""
+        self.kernel_busy = False
+        """The kernel's last iopub status said `busy` (it is running something)."""
+        self.traffic = asyncio.Event()
+        """Set by every message either way (the death watch clears it before it waits)."""
         self._pending: dict[str, asyncio.Future[Message]] = {}
         self._ignored: set[str] = set()
         self._inbox: asyncio.Queue[Message | None] = asyncio.Queue()
@@ -112,6 +119,10 @@ class RequestClient:
     # ------------------------------------------------------------ receiving
 
     def _dispatch(self, msg: Message) -> None:
+        self.last_traffic = time.monotonic()
+        self.traffic.set()
+        if msg.msg_type == "status" and msg.channel == "iopub":
+            self.kernel_busy = getattr(msg.content, "execution_state", None) == "busy"
         parent = msg.parent_id
         if msg.channel in ("shell", "control") and parent is not None:
             future = self._pending.pop(parent, None)
@@ -146,6 +157,8 @@ class RequestClient:
             raise KernelDeadError(self._dead_reason)
         header = make_header(content.msg_type, self.session, username=self.username)
         self._transmit(channel, WireMessage(header, parent or {}, {}, content.to_dict()))
+        self.last_traffic = time.monotonic()
+        self.traffic.set()
         return str(header["msg_id"])
 
     def _send_request(self, channel: str, content: Content) -> tuple[str, asyncio.Future[Message]]:

@@ -1,9 +1,10 @@
 """The status bar's text, decided once without Rich: the view's bar and the first frame's.
 
 `status_parts(...)` is the bar as runs of text with a style each (file name,
-unsaved mark, mode, kernel, cell position); the kernel part comes from
-`kernel_name` and `kernel_status`. Names come from the file system and the
-notebook's metadata, so every part is sanitised here.
+`[RO]` for a file the user may not simply write, unsaved mark, mode, kernel,
+cell position); the kernel part comes from `kernel_name` and
+`kernel_status`, the `[RO]` mark from `is_read_only`. Names come from the
+file system and the notebook's metadata, so every part is sanitised here.
 """
 
 from __future__ import annotations
@@ -13,13 +14,32 @@ from typing import Any, Literal
 
 from tuinb.sanitize import plain_text
 
-__all__ = ["NO_KERNEL", "StatusStyle", "kernel_name", "kernel_status", "status_parts"]
+__all__ = [
+    "NO_KERNEL",
+    "READ_ONLY_MARK",
+    "StatusStyle",
+    "is_read_only",
+    "kernel_name",
+    "kernel_status",
+    "status_parts",
+]
 
 NO_KERNEL = "no kernel"
 """The kernel part when the notebook names none."""
 
+READ_ONLY_MARK = " [RO]"
+"""After the file name when saving would need a question (marked read-only) or cannot
+write the file (no permission, a read-only file system), as vim's `[RO]`."""
+INTERRUPT_UNANSWERED = "interrupt unanswered: 0 0 restarts"
+"""The kernel part's note while a cell runs on after an interrupt (`InterruptUnanswered`)."""
+
 StatusStyle = Literal["", "bold", "bold reverse"]
 """How a run of the status bar is drawn."""
+
+
+def is_read_only(access: str) -> bool:
+    """Whether a `tuinb.model.WriteAccess` earns the `[RO]` mark (read-only or forbidden)."""
+    return access in ("read-only", "forbidden")
 
 
 def kernel_name(metadata: Mapping[str, Any], override: str | None = None) -> str:
@@ -35,21 +55,31 @@ def kernel_name(metadata: Mapping[str, Any], override: str | None = None) -> str
     return NO_KERNEL
 
 
-def kernel_status(name: str, state: str | None) -> str:
-    """The kernel part of the bar: its name and state (None: this editor runs no kernel)."""
+def kernel_status(name: str, state: str | None, *, unanswered: bool = False) -> str:
+    """The kernel part of the bar: its name and state (None: this editor runs no kernel);
+    `unanswered`: the running cell went on after an interrupt (a restart is offered)."""
     if state is None:
         return name
     if state == "dead":
         state = "dead: 0 0 restarts"
+    elif unanswered and state == "busy":
+        state = f"busy, {INTERRUPT_UNANSWERED}"
     return f"{name} ({state})"
 
 
 def status_parts(
-    *, name: str, dirty: bool, mode: str, kernel: str, cell: int, cells: int
+    *,
+    name: str,
+    dirty: bool,
+    mode: str,
+    kernel: str,
+    cell: int,
+    cells: int,
+    read_only: bool = False,
 ) -> list[tuple[str, StatusStyle]]:
     """The bar's runs of text, left to right, sanitised."""
     return [
-        (f" {plain_text(name)}", "bold"),
+        (f" {plain_text(name)}{READ_ONLY_MARK if read_only else ''}", "bold"),
         (" [+]" if dirty else "    ", ""),
         (f"  {mode.upper()}", "bold reverse" if mode == "edit" else "bold"),
         (f"  {plain_text(kernel)}", ""),

@@ -1,10 +1,11 @@
 """The editor's side of a session: a client that looks like an engine to the UI.
 
 `SessionClient` has the surface the editor uses of `tuinb.engine.Engine`
-(`kernel_state`, `backend`, `events()`, `start()`, `run_cells()`,
-`cancel_queue()`, `interrupt()`, `restart()`, `provide_input()`,
-`shutdown()`, `replace_notebook()`), plus what only a session has:
-`save()` (the host saves its copy), `end()`, `detach()`.
+(`tuinb.engine.protocols.EngineLike`: `kernel_state`, `backend`, `events()`,
+`start()`, `run_cells()`, `cancel_queue()`, `interrupt()`, `restart()`,
+`provide_input()`, `complete()`, `inspect()`, `widgets`, `shutdown()`,
+`replace_notebook()`), plus what only a session has: `save()` and
+`save_as()` (the host saves its copy), `end()`, `detach()`.
 
 Its `notebook` is the editor's copy: the UI edits it as before, its edits
 are shipped to the host as they happen (`tuinb.session.replica`), and the
@@ -20,15 +21,14 @@ import contextlib
 import copy
 import logging
 from collections.abc import AsyncIterator, Callable, Iterable
-from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from tuinb.engine import EngineError
 from tuinb.engine import events as ev
-from tuinb.engine.comms import OfflineWidgets
 from tuinb.engine.completion import Completion, Help
-from tuinb.engine.kernels import KernelChoice
-from tuinb.model import Notebook, NotebookError, changed_on_disk, save
+from tuinb.model import Notebook
+from tuinb.session.backend import SessionBackend
 from tuinb.session.events import (
     LostReason,
     NotebookReplaced,
@@ -37,10 +37,16 @@ from tuinb.session.events import (
     event_from_wire,
     lost_reason,
 )
+from tuinb.session.introspection import ask_completion, ask_help
 from tuinb.session.launch import Attachment, bring_notebook
 from tuinb.session.link import read_message
-from tuinb.session.replica import EditShipper, ReplicaError, apply_results, stamp_from_wire
+from tuinb.session.places import process_exited
+from tuinb.session.replica import EditShipper, ReplicaError, apply_results
+from tuinb.session.saving import SaveResult, save_here, save_through_host
+from tuinb.session.widgets import ReplicaWidgets
 from tuinb.session.wire import ProtocolError, encode
+
+__all__ = ["HOST_GONE", "SaveResult", "SessionBackend", "SessionClient"]
 
 log = logging.getLogger(__name__)
 
@@ -48,39 +54,6 @@ HOST_GONE = (
     "The session host ended unexpectedly, and its kernel with it; "
     "save to keep your work (a recovery copy is kept too)."
 )
-
-
-class SessionBackend:
-    """The kernel, as the UI asks about it: its spec (`choice`) and switching it."""
-
-    def __init__(self, kernel: dict[str, str] | None) -> None:
-        self.choice: KernelChoice | None = None
-        """The running kernel's spec (None before it started)."""
-        self.pending: str | None = None
-        """A kernel chosen with `switch_to`, started by the next `restart()`."""
-        self.update(kernel)
-
-    def update(self, kernel: dict[str, str] | None) -> None:
-        """The host named the kernel that runs."""
-        if kernel is not None:
-            self.choice = KernelChoice(kernel["name"], kernel["display_name"], kernel["language"])
-
-    @property
-    def display_name(self) -> str:
-        """The kernel's display name ("" before it started)."""
-        return self.choice.display_name if self.choice is not None else ""
-
-    def switch_to(self, name: str) -> None:
-        """Use kernelspec `name` from the next restart on."""
-        self.pending = name
-
-
-@dataclass(frozen=True)
-class SaveResult:
-    """How a save went: ``saved``, ``changed`` (the file changed on disk: ask) or ``failed``."""
-
-    status: str
-    message: str = ""
 
 
 class SessionClient:
@@ -94,24 +67,27 @@ class SessionClient:
         connect: Callable[[bytes], Attachment] | None = None,
     ) -> None:
         """`attachment`: attached already (`tuinb.session.launch.attach`), its notebook
-        is `notebook`. Or `connect`: called in a thread by `start()` with the hello
-        that brings `notebook` to a new host (`tuinb.session.launch.attach_frame`)."""
+        is `notebook` (ProtocolError if the state it came with is malformed). Or
+        `connect`: called in a thread by `start()` with the hello that brings
+        `notebook` to a new host (`tuinb.session.launch.attach_frame`)."""
         self.notebook = notebook
         """The editor's copy (the UI edits this one)."""
         self.kernel_state: str = "starting"
         """The kernel's state as last reported."""
         self.backend = SessionBackend(None)
-        self.widgets = OfflineWidgets()
-        """Widget models (not carried over the session link yet: changes stay here)."""
+        self._events: asyncio.Queue[Any] = asyncio.Queue()
+        self.widgets = ReplicaWidgets(self._send, self._request, self._events.put_nowait)
+        """The host's widget models, replicated (`tuinb.engine.protocols.WidgetsLike`)."""
         self.lost: SessionLost | None = None
         """Why the client is no longer attached (None while it is)."""
+        self.host_pid: int | None = None
+        """The host's process id (once attached)."""
         self._connect = connect
         self._shipper = EditShipper(self._ship_edit)
         self._born = attachment is not None
         self._outbox: list[bytes] = []
         self._writer: asyncio.StreamWriter | None = None
         self._reader_task: asyncio.Task[None] | None = None
-        self._events: asyncio.Queue[Any] = asyncio.Queue()
         self._replies: dict[int, asyncio.Future[dict[str, Any]]] = {}
         self._next_reply = 0
         self._metadata = copy.deepcopy(notebook.metadata)
@@ -123,6 +99,7 @@ class SessionClient:
     # ---- connecting -----------------------------------------------------------------------
 
     def _attached(self, attachment: Attachment) -> None:
+        self.host_pid = attachment.host_pid
         state = attachment.state
         self.kernel_state = state.kernel_state
         self.backend.update(attachment.kernel)
@@ -142,12 +119,12 @@ class SessionClient:
             frame = self._hello()
             try:
                 attachment = await asyncio.to_thread(self._connect, frame)
+                self._attached(attachment)
             except Exception as err:  # a SessionError's sentence, shown as a failed start
                 self._events.put_nowait(ev.KernelStartFailed(str(err)))
                 self._events.put_nowait(ev.KernelStatusChanged("dead"))
                 self._lose("host_gone", str(err))
                 raise EngineError(str(err)) from None
-            self._attached(attachment)
             if attachment.notebook is not None:  # the host had one already: it is the truth
                 self.replace_notebook(attachment.notebook, ship=False)
                 self._events.put_nowait(NotebookReplaced(attachment.notebook))
@@ -230,48 +207,62 @@ class SessionClient:
         self.backend.update(reply.get("kernel"))
 
     async def complete(self, code: str, cursor_pos: int) -> Completion:
-        """Completions (not carried over the session link yet: "unavailable")."""
-        return Completion("unavailable", code, cursor_pos)
+        """The host's kernel's completions; never raises, never waits past the deadline
+        (`tuinb.session.introspection`); "unavailable" once the session is lost."""
+        if self.lost is not None:
+            return Completion("unavailable", code, cursor_pos)
+        return await ask_completion(self._request, code, cursor_pos)
 
     async def inspect(self, code: str, cursor_pos: int, detail_level: int = 0) -> Help:
-        """Contextual help (not carried over the session link yet: "unavailable")."""
-        return Help("unavailable")
+        """Contextual help from the host's kernel, as `complete`."""
+        if self.lost is not None:
+            return Help("unavailable")
+        return await ask_help(self._request, code, cursor_pos, detail_level)
 
     async def provide_input(self, value: str) -> None:
         """Answer the pending `InputRequested`."""
         await self._request("input", value=value)
 
-    async def save(self, *, overwrite: bool = False) -> SaveResult:
+    async def save(self, *, overwrite: bool = False, allow_read_only: bool = False) -> SaveResult:
         """Have the host save its notebook; the editor's copy is then clean too.
 
         ``changed``: the file changed on disk since it was loaded or saved (ask,
-        then call again with `overwrite`). With the host gone, the editor's copy
-        is saved here instead, so no work is lost.
+        then call again with `overwrite`); ``read-only``: the file is marked
+        read-only (ask, then again with `allow_read_only`). With the host gone,
+        the editor's copy is saved here instead, so no work is lost.
         """
         if self.lost is not None:
-            return self._save_here(overwrite=overwrite)
+            return save_here(self.notebook, overwrite=overwrite, allow_read_only=allow_read_only)
         self._sync_metadata()
-        edits = self._shipper.seq
-        try:
-            reply = await self._request("save", overwrite=overwrite)
-        except EngineError as err:
-            return SaveResult("failed", str(err))
-        if reply.get("status") != "saved":
-            return SaveResult(str(reply.get("status")), str(reply.get("message", "")))
-        self.notebook.disk_stamp = stamp_from_wire(reply.get("stamp"))
-        self.notebook.mark_saved()
-        if self._shipper.seq != edits:  # edited after the host saved: not clean
-            self.notebook.mark_unsaved()
-        return SaveResult("saved")
+        return await save_through_host(
+            self._request,
+            self.notebook,
+            lambda: self._shipper.seq,
+            "save",
+            overwrite=overwrite,
+            read_only=allow_read_only,
+        )
 
-    def _save_here(self, *, overwrite: bool) -> SaveResult:
-        if not overwrite and changed_on_disk(self.notebook):
-            return SaveResult("changed")
-        try:
-            save(self.notebook)
-        except NotebookError as err:
-            return SaveResult("failed", str(err))
-        return SaveResult("saved")
+    async def save_as(
+        self, path: Path, *, overwrite: bool = False, allow_read_only: bool = False
+    ) -> SaveResult:
+        """Have the host save under `path` (absolute: the host's folder is not ours) and go
+        on as that notebook (the session moves with it); ``exists``: a notebook is there
+        (ask, then again with `overwrite`)."""
+        if self.lost is not None:
+            return save_here(
+                self.notebook, path=path, overwrite=overwrite, allow_read_only=allow_read_only
+            )
+        self._sync_metadata()
+        return await save_through_host(
+            self._request,
+            self.notebook,
+            lambda: self._shipper.seq,
+            "save_as",
+            path=str(path),
+            overwrite=overwrite,
+            read_only=allow_read_only,
+        )
 
     async def end(self, unsaved: str = "keep", *, timeout: float = 10) -> str:  # noqa: ASYNC109
         """End the session: the kernel stops, the host exits. Returns the reply's status.
@@ -285,6 +276,8 @@ class SessionClient:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(timeout):
                     await self._wait_closed()
+            if self.host_pid is not None:  # its kernel stopped and its files gone: a new
+                await process_exited(self.host_pid, timeout)  # `tuinb` finds no session
         return status
 
     async def shutdown(self) -> None:
@@ -362,6 +355,8 @@ class SessionClient:
             self._metadata = copy.deepcopy(self.notebook.metadata)
         elif kind == "kernel":
             self.backend.update(message["k"])
+        elif kind == "w":
+            self.widgets.received(message)
         elif kind == "bye":
             return str(message["reason"]), str(message["message"])
         else:
@@ -385,6 +380,7 @@ class SessionClient:
         if self.lost is not None:
             return
         self.lost = SessionLost(reason, message)
+        self.widgets.lost()
         if reason != "detached":
             self.kernel_state = "dead" if reason == "host_gone" else "shutdown"
         for future in self._replies.values():

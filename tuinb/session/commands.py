@@ -168,6 +168,23 @@ def stop_command(notebook: Path, unsaved: str) -> int:
     return 0
 
 
+def stop_all(unsaved: str = "discard") -> int:
+    """End every live session (`unsaved`: as `end_session`) and wait for the hosts to
+    exit; how many ended. For tests and benchmarks that leave sessions behind."""
+    ended = 0
+    for files in live_sessions():
+        info = SessionInfo.read(files)
+        try:
+            reply = end_session(files, unsaved)
+        except SessionError:
+            continue
+        if reply.get("status") == "ended":
+            ended += 1
+            if info is not None:
+                wait_exited(info.pid, STOP_WAIT)
+    return ended
+
+
 def main(argv: Sequence[str]) -> int:
     """`tuinb sessions [--stop NOTEBOOK [--save | --discard]]`; returns the exit code."""
     parser = argparse.ArgumentParser(

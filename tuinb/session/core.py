@@ -15,29 +15,37 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, Protocol
 
 from tuinb.engine import Engine, KernelBackend
 from tuinb.engine import events as ev
 from tuinb.engine.kernels import KernelChoice, SwitchableKernel, kernelspec_metadata
-from tuinb.model import Notebook, NotebookError, changed_on_disk, save
+from tuinb.model import Notebook
+from tuinb.session.introspection import completion_to_wire, help_to_wire
 from tuinb.session.keeper import RECOVERY_INTERVAL, RecoveryKeeper
 from tuinb.session.link import Link
 from tuinb.session.replica import (
     ResultTracker,
     apply_edit,
     notebook_from_wire,
-    stamp_to_wire,
 )
 from tuinb.session.runstate import Away, RunState
+from tuinb.session.saving import host_save, host_save_as
+from tuinb.session.widgets import state_from_wire
 from tuinb.session.wire import ProtocolError
 
 log = logging.getLogger(__name__)
 
 IDLE_TIMEOUT = 24 * 3600.0
-"""Seconds a detached host with nothing running waits for a client before it ends."""
+"""Seconds a detached host with nothing running waits for a client before it ends (0: for
+ever)."""
 _EDITS = frozenset({"ins", "rm", "set"})
+_REPLIED = frozenset(
+    {"interrupt", "restart", "input", "save", "save_as", "end", "complete", "inspect", "click"}
+)
+"""Commands the client waits for an answer to."""
 UNSAVED_CHOICES = ("refuse", "save", "discard", "keep")
 """What `end` does with unsaved work: refuse to end, save it, drop it, keep a recovery copy."""
 
@@ -83,6 +91,9 @@ class SessionCore:
         self.idle_timeout = idle_timeout
         self.ended = asyncio.Event()
         """Set when the session should end."""
+        self.move_to: Callable[[Path], Awaitable[None]] | None = None
+        """Moves the session to another notebook path (save as): set by the socket's owner;
+        raises `SessionError` if another session holds it. None: it cannot move."""
         self._idle: asyncio.TimerHandle | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
 
@@ -95,7 +106,11 @@ class SessionCore:
     # ---- life ---------------------------------------------------------------------------
 
     def adopt(self, notebook: Notebook) -> None:
-        """Take the first client's notebook (the host starts without one)."""
+        """Take the first client's notebook (the host starts without one).
+
+        It is saved under the host's absolute path: the editor's may be relative to a
+        folder the host (which runs in ``/``) does not share."""
+        notebook.path = self.path
         self.notebook = notebook
         self.engine.replace_notebook(notebook)
         self.rearm_idle()
@@ -118,6 +133,8 @@ class SessionCore:
         if self._idle is not None:
             self._idle.cancel()
             self._idle = None
+        if self.idle_timeout <= 0:  # never ends by itself (`detach_idle_hours = 0`)
+            return
         if self.notebook is not None and self.link is None and not self.state.working:
             loop = asyncio.get_running_loop()
             self._idle = loop.call_later(self.idle_timeout, self._idle_expired)
@@ -237,7 +254,11 @@ class SessionCore:
             self.engine.run_cells([str(cell_id) for cell_id in message["ids"]])
         elif op == "cancel":
             self.engine.cancel_queue()
-        elif op in ("interrupt", "restart", "input", "save", "end"):
+        elif op == "widget":
+            changes = state_from_wire(message)
+            link.widgets_acked = int(message["w"])
+            self.spawn(self.engine.widgets.update(str(message["id"]), changes))
+        elif op in _REPLIED:
             self.spawn(self._reply(link, message))
         else:
             raise ProtocolError(f"unknown command {op!r}")
@@ -259,26 +280,56 @@ class SessionCore:
                 self.state.input_request = None
                 reply = {}
             elif op == "save":
-                reply = self.save(overwrite=bool(message.get("overwrite")))
+                reply = self.save(
+                    overwrite=bool(message.get("overwrite")),
+                    allow_read_only=bool(message.get("read_only")),
+                )
+            elif op == "save_as":
+                reply = await self.save_as(
+                    Path(str(message["path"])),
+                    overwrite=bool(message.get("overwrite")),
+                    allow_read_only=bool(message.get("read_only")),
+                )
+            elif op == "complete":
+                code, pos = str(message["code"]), int(message["pos"])
+                reply = {"a": completion_to_wire(await self.engine.complete(code, pos))}
+            elif op == "inspect":
+                code, pos = str(message["code"]), int(message["pos"])
+                level = int(message.get("level", 0))
+                reply = {"a": help_to_wire(await self.engine.inspect(code, pos, level))}
+            elif op == "click":
+                reply = {"ok": await self.engine.widgets.click(str(message["id"]))}
             else:
                 reply = await self.end(str(message.get("unsaved", "keep")), link)
         except Exception as err:  # told to the client in one sentence (EngineError, kernel errors)
             reply = {"error": str(err) or type(err).__name__}
         link.send({"t": "reply", "n": message.get("n"), **reply})
 
-    def save(self, *, overwrite: bool = False) -> dict[str, Any]:
-        """Save the notebook: ``saved`` (with the new file stamp), ``changed`` or ``failed``."""
-        notebook = self.notebook
-        if notebook is None:
+    def save(self, *, overwrite: bool = False, allow_read_only: bool = False) -> dict[str, Any]:
+        """Save the notebook (`tuinb.session.saving.host_save`: the reply to send)."""
+        if self.notebook is None:
             return {"status": "failed", "message": "The session has no notebook yet."}
-        if not overwrite and changed_on_disk(notebook):
-            return {"status": "changed"}
-        try:
-            save(notebook)
-        except NotebookError as err:
-            return {"status": "failed", "message": str(err)}
-        self.keeper.saved()
-        return {"status": "saved", "stamp": stamp_to_wire(notebook.disk_stamp)}
+        return host_save(
+            self.notebook, self.keeper, overwrite=overwrite, allow_read_only=allow_read_only
+        )
+
+    async def save_as(
+        self, path: Path, *, overwrite: bool = False, allow_read_only: bool = False
+    ) -> dict[str, Any]:
+        """Save under `path` and go on as that notebook (`tuinb.session.saving.host_save_as`)."""
+        if self.notebook is None:
+            return {"status": "failed", "message": "The session has no notebook yet."}
+        reply = await host_save_as(
+            self.notebook,
+            self.keeper,
+            path,
+            self.move_to,
+            overwrite=overwrite,
+            allow_read_only=allow_read_only,
+        )
+        if self.notebook.path is not None:
+            self.path = self.notebook.path
+        return reply
 
     async def end(self, unsaved: str, requester: Link | None) -> dict[str, Any]:
         """End the session, doing `unsaved` (`UNSAVED_CHOICES`) with unsaved work first.

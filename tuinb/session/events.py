@@ -28,8 +28,10 @@ _ENGINE_EVENTS: dict[str, type[Any]] = {
         ev.OutputsChanged,
         ev.InputRequested,
         ev.CellFinished,
+        ev.InterruptUnanswered,
     )
 }
+"""Engine events that travel as themselves (widget events travel as the models' state)."""
 
 
 @dataclass(frozen=True)

@@ -20,23 +20,24 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import logging
 import os
 import signal
-import socket
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from tuinb.session.host_socket import bind_socket
 from tuinb.session.places import (
+    Place,
     SessionError,
     SessionFiles,
     SessionInfo,
     release,
     remove_socket_file,
     take_lock,
+    write_info,
 )
 
 
@@ -60,33 +61,6 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--recovery-interval", type=float, default=None)
     parser.add_argument("--no-fork", action="store_true", help="stay in the foreground (tests)")
     return parser
-
-
-def bind_socket(path: Path) -> socket.socket:
-    """A listening Unix socket at `path`, mode 0600 from the start (the umask at bind)."""
-    listening = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    old = os.umask(0o177)
-    try:
-        listening.bind(str(path))
-    except OSError:
-        listening.close()
-        raise
-    finally:
-        os.umask(old)
-    path.chmod(0o600)
-    listening.listen(16)
-    listening.setblocking(False)
-    return listening
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-    try:
-        os.write(fd, data)
-    finally:
-        os.close(fd)
-    temporary.replace(path)
 
 
 def _log_to(path: Path) -> None:
@@ -114,15 +88,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if lock is None:
         _tell(ready, "exists")
         return 0
+    place = Place(files, lock)
     try:
-        return _serve(args, path, files, ready)
+        return _serve(args, path, place, ready)
     finally:
-        release(files, lock)
+        release(place.files, place.lock)  # the files of where it ended (save as moves it)
 
 
-def _serve(args: argparse.Namespace, path: Path, files: SessionFiles, ready: int | None) -> int:
+def _serve(args: argparse.Namespace, path: Path, place: Place, ready: int | None) -> int:
     from tuinb import __version__
 
+    files = place.files
     _log_to(files.log)
     remove_socket_file(files)  # we hold the lock: a socket left there is a dead host's
     try:
@@ -140,9 +116,9 @@ def _serve(args: argparse.Namespace, path: Path, files: SessionFiles, ready: int
     }
     core = SessionCore(path, kernel=args.kernel, **options)
     core.kernel.launch()  # boots while the rest is set up and the editor loads
-    host = Host(core) if args.init_timeout is None else Host(core, init_timeout=args.init_timeout)
-    info = SessionInfo(files, os.getpid(), path, __version__, time.time())
-    _write_private(files.info, json.dumps(info.to_json()).encode("utf-8"))
+    timeouts = {} if args.init_timeout is None else {"init_timeout": args.init_timeout}
+    host = Host(core, place=place, **timeouts)
+    write_info(SessionInfo(files, os.getpid(), path, __version__, time.time()))
     logging.getLogger(__name__).info("serving %s (pid %d)", path, os.getpid())
     _tell(ready, "ok")
     import asyncio

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from tuinb.model import Notebook, discard_recovery, write_recovery
+from tuinb.model import Notebook, discard_recovery, note_saved, write_recovery
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ class RecoveryKeeper:
         self._cancel_timer()
         notebook = self._notebook()
         if notebook is not None and notebook.path is not None:
-            discard_recovery(notebook.path)
+            note_saved(notebook.path)  # the save holds this session's work
 
     def write_now(self) -> None:
         """Write a copy at once, on this thread, if there is unsaved work (exit paths)."""

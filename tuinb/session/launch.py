@@ -16,26 +16,29 @@ Every failure a user can meet is a `SessionError` with one sentence.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
+import signal
 import socket
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tuinb import __version__
 from tuinb.model import Notebook
 from tuinb.session.places import (
     SessionError,
     SessionFiles,
+    SessionInfo,
     clean_if_stale,
-    host_alive,
+    find_live,
     peer_allowed,
 )
 from tuinb.session.replica import notebook_from_wire, notebook_to_wire
-from tuinb.session.runstate import AttachedState
 from tuinb.session.wire import (
     ProtocolError,
     encode,
@@ -45,19 +48,13 @@ from tuinb.session.wire import (
     version_refusal,
 )
 
+if TYPE_CHECKING:
+    from tuinb.session.runstate import AttachedState
+
 READY_TIMEOUT = 30.0
 """Seconds a new host may take to listen (it starts the kernel's process first)."""
 CONNECT_TIMEOUT = 10.0
 """Seconds to connect and receive the host's answer (a large notebook's snapshot included)."""
-
-
-def find_live(path: Path) -> SessionFiles | None:
-    """The files of `path`'s live session; None if none runs (stale files are removed)."""
-    files = SessionFiles.for_notebook(path)
-    if host_alive(files):
-        return files
-    clean_if_stale(files)
-    return None
 
 
 @dataclass
@@ -90,6 +87,18 @@ class HostStart:
                 f"The session host did not start within {timeout:g} s; see {self.files.log}."
             )
         raise SessionError(f"The session host could not start; see {self.files.log}.")
+
+    def abandon(self, timeout: float = 5) -> None:
+        """The editor gave up before it attached (ctrl+c while Textual loaded): end the host
+        now rather than at its time-out for a notebook that never came."""
+        try:
+            files = self.wait_ready(timeout) if self.ready_fd >= 0 else self.files
+        except SessionError:
+            return  # it did not start, or says why in its log
+        info = SessionInfo.read(files)
+        if info is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(info.pid, signal.SIGTERM)
 
 
 def start_host(
@@ -146,10 +155,27 @@ class Attachment:
     """Connected, blocking; hand it to `tuinb.session.client.SessionClient`."""
     notebook: Notebook | None
     """The host's notebook (None: the host took the one the client brought)."""
-    state: AttachedState
+    state_wire: dict[str, Any] = field(repr=False)
+    """The engine's state as the host sent it (`state` parses it)."""
     kernel: dict[str, str] | None
     """The running kernel's spec (name, display_name, language), if it started."""
     host_pid: int
+
+    @property
+    def kernel_state(self) -> str:
+        """The kernel's state, read without parsing the rest (for the first frame)."""
+        return str(self.state_wire.get("kernel_state", "starting"))
+
+    @cached_property
+    def state(self) -> AttachedState:
+        """The engine's state (parsed on first use: the engine's event types load with it,
+        which the first frame does not wait for). ProtocolError if it is malformed."""
+        from tuinb.session.runstate import AttachedState
+
+        try:
+            return AttachedState.from_wire(self.state_wire)
+        except (KeyError, TypeError, ValueError) as err:
+            raise ProtocolError(f"the session's state was not understood ({err})") from None
 
 
 def bring_notebook(notebook: Notebook) -> bytes:
@@ -203,7 +229,9 @@ def attach_frame(
     try:
         if reply["t"] != "attached":
             raise ProtocolError(f"the host answered {reply['t']!r}")
-        state = AttachedState.from_wire(reply["state"])
+        state = reply["state"]
+        if not isinstance(state, dict):
+            raise ProtocolError("the session sent no state")
         data = reply["notebook"]
         notebook = notebook_from_wire(data) if data is not None else None
         kernel = reply.get("kernel")

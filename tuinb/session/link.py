@@ -19,8 +19,10 @@ import logging
 from typing import Any
 
 from tuinb.engine import events as ev
+from tuinb.engine.widgetstate import WidgetStore
 from tuinb.session.events import event_to_wire
 from tuinb.session.replica import ResultTracker
+from tuinb.session.widgets import widget_message
 from tuinb.session.wire import HEADER_SIZE, decode, encode, frame_length
 
 log = logging.getLogger(__name__)
@@ -44,17 +46,36 @@ class _Marker:
         self.cell_id = cell_id
 
 
+class _WidgetMarker:
+    """ "Send this widget model's state as it is when writing" (or that it closed)."""
+
+    __slots__ = ("model_id",)
+
+    def __init__(self, model_id: str) -> None:
+        self.model_id = model_id
+
+
 class Link:
     """The outgoing half of an attached client's connection."""
 
-    def __init__(self, writer: asyncio.StreamWriter, tracker: ResultTracker) -> None:
+    def __init__(
+        self,
+        writer: asyncio.StreamWriter,
+        tracker: ResultTracker,
+        widgets: WidgetStore | None = None,
+    ) -> None:
         self.writer = writer
         self.tracker = tracker
         """What this client has of each cell's results."""
+        self.widgets = widgets if widgets is not None else WidgetStore()
+        """The host's widget models (the engine's store), sent to the client as they change."""
         self.acked = 0
         """How many of the client's edits the host has applied."""
-        self._items: list[bytes | _Marker] = []
+        self.widgets_acked = 0
+        """How many of the client's widget changes the host has applied."""
+        self._items: list[bytes | _Marker | _WidgetMarker] = []
         self._marked: set[str] = set()
+        self._marked_widgets: set[str] = set()
         self._wake = asyncio.Event()
         self._closing = False
         self._task = asyncio.create_task(self._send_loop(), name="tuinb-session-send")
@@ -71,11 +92,21 @@ class Link:
             self._items.append(_Marker(cell_id))
             self._wake.set()
 
+    def mark_widget(self, model_id: str) -> None:
+        """A widget model changed or closed: send its state (once, however often called)."""
+        if model_id not in self._marked_widgets:
+            self._marked_widgets.add(model_id)
+            self._items.append(_WidgetMarker(model_id))
+            self._wake.set()
+
     def event(self, event: ev.EngineEvent) -> None:
         """Forward an engine event; a cell's results go before the event about it."""
         match event:
             case ev.OutputsChanged(cell_id=cell_id):
                 self.mark(cell_id)
+                return
+            case ev.WidgetChanged(model_id=model_id) | ev.WidgetClosed(model_id=model_id):
+                self.mark_widget(model_id)
                 return
             case ev.CellStarted(cell_id=cell_id) | ev.CellFinished(cell_id=cell_id):
                 self.mark(cell_id)
@@ -116,10 +147,15 @@ class Link:
     def _take(self) -> list[bytes]:
         items, self._items = self._items, []
         self._marked.clear()
+        self._marked_widgets.clear()
         chunks: list[bytes] = []
         for item in items:
             if isinstance(item, bytes):
                 chunks.append(item)
+                continue
+            if isinstance(item, _WidgetMarker):
+                message = widget_message(self.widgets, item.model_id, self.widgets_acked)
+                chunks.append(encode(message))
                 continue
             difference = self.tracker.difference(item.cell_id, self.acked)
             if difference is not None:

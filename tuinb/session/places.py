@@ -22,16 +22,17 @@ import fcntl
 import hashlib
 import json
 import os
-import socket
 import stat
-import struct
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tuinb import paths
+
+if TYPE_CHECKING:
+    import socket
 
 
 class SessionError(Exception):
@@ -133,6 +134,27 @@ class SessionInfo:
             "version": self.version,
             "started": self.started,
         }
+
+
+def write_info(info: SessionInfo) -> None:
+    """Write a session's info file (0600, replaced atomically)."""
+    path = info.files.info
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    try:
+        os.write(fd, json.dumps(info.to_json()).encode("utf-8"))
+    finally:
+        os.close(fd)
+    temporary.replace(path)
+
+
+@dataclass
+class Place:
+    """Where a host serves: its session's files and the lock it holds (it moves on save as)."""
+
+    files: SessionFiles
+    lock: int
+    """The fd holding the session's `flock`."""
 
 
 def _read_own_json(path: Path) -> dict[str, Any] | None:
@@ -259,6 +281,19 @@ def clean_if_stale(files: SessionFiles) -> bool:
     return True
 
 
+def find_live(path: Path) -> SessionFiles | None:
+    """The files of `path`'s live session; None if none runs (stale files are removed).
+
+    Light (the standard library and `tuinb.paths`): every editor start asks it
+    before its first frame.
+    """
+    files = SessionFiles.for_notebook(path)
+    if host_alive(files):
+        return files
+    clean_if_stale(files)
+    return None
+
+
 def all_sessions() -> Iterator[SessionFiles]:
     """Every session whose lock file is in the runtime folder (live or stale)."""
     folder = private_folder()
@@ -271,6 +306,9 @@ def all_sessions() -> Iterator[SessionFiles]:
 
 def peer_uid(sock: socket.socket) -> int | None:
     """The user id of the process at the other end of a Unix socket (None if unknown)."""
+    import socket  # here, not at import: every editor start asks `find_live` first
+    import struct
+
     if hasattr(socket, "SO_PEERCRED"):  # Linux: struct ucred {pid, uid, gid}
         creds = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
         _pid, uid, _gid = struct.unpack("3i", creds)
@@ -288,3 +326,35 @@ def peer_allowed(sock: socket.socket, *, own_uid: int | None = None) -> bool:
     except OSError:
         return False
     return uid is not None and uid == (os.getuid() if own_uid is None else own_uid)
+
+
+# -- a host's end ---------------------------------------------------------------------
+
+
+async def process_exited(pid: int, timeout: float) -> bool:  # noqa: ASYNC109 (a bounded wait)
+    """Wait (on a pidfd: no polling) until process `pid` has exited; False after `timeout`.
+
+    Where pidfds are missing (macOS), False at once: the caller does not wait.
+    """
+    import asyncio
+
+    if pid == os.getpid():  # a host in this process (tests): it does not exit
+        return False
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    except (OSError, AttributeError):  # no pidfd on this system
+        return False
+    loop = asyncio.get_running_loop()
+    exited = asyncio.Event()
+    loop.add_reader(fd, exited.set)
+    try:
+        async with asyncio.timeout(timeout):
+            await exited.wait()
+    except TimeoutError:
+        return False
+    finally:
+        loop.remove_reader(fd)
+        os.close(fd)
+    return True

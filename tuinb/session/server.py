@@ -25,12 +25,23 @@ import logging
 import os
 import socket
 import time
+from pathlib import Path
 from typing import Any
 
 from tuinb import __version__
 from tuinb.session.core import SessionCore
+from tuinb.session.host_socket import bind_socket
 from tuinb.session.link import Link, read_message
-from tuinb.session.places import peer_allowed
+from tuinb.session.places import (
+    Place,
+    SessionError,
+    SessionFiles,
+    SessionInfo,
+    peer_allowed,
+    release,
+    take_lock,
+    write_info,
+)
 from tuinb.session.replica import ReplicaError, ResultTracker, notebook_from_wire, notebook_to_wire
 from tuinb.session.wire import PROTOCOL, ProtocolError, encode, stamped, version_refusal
 
@@ -45,15 +56,23 @@ HELLO_TIMEOUT = 10.0
 class Host:
     """Serves one `SessionCore` on a bound, listening Unix socket until the session ends."""
 
-    def __init__(self, core: SessionCore, *, init_timeout: float = INIT_TIMEOUT) -> None:
+    def __init__(
+        self, core: SessionCore, *, place: Place | None = None, init_timeout: float = INIT_TIMEOUT
+    ) -> None:
+        """`place`: the session's files and lock, which the host moves on save as (None:
+        the caller keeps them, and the session cannot move)."""
         self.core = core
+        self.place = place
         self.init_timeout = init_timeout
         self.started = time.time()
+        self._server: asyncio.Server | None = None
+        if place is not None:
+            core.move_to = self.move
 
     async def serve(self, listening: socket.socket) -> None:
         """Accept clients until the session ends, then stop the kernel."""
         core = self.core
-        server = await asyncio.start_unix_server(self._connection, sock=listening)
+        self._server = await asyncio.start_unix_server(self._connection, sock=listening)
         core.spawn(core.start_kernel())
         core.spawn(core.pump_events())
         waiting = asyncio.get_running_loop().call_later(self.init_timeout, self._no_notebook)
@@ -61,8 +80,40 @@ class Host:
             await core.ended.wait()
         finally:
             waiting.cancel()
-            server.close()
+            self._server.close()
             await core.stop()
+
+    async def move(self, path: Path) -> None:
+        """Serve as the session of the notebook at `path` from now on (save as).
+
+        The new path's lock is taken first (SessionError if another host holds
+        it), then its socket is bound and served; the old socket, info and lock
+        go. The attached client's connection is not touched.
+        """
+        place = self.place
+        assert place is not None
+        files = SessionFiles.for_notebook(path)
+        if files == place.files:
+            return
+        lock = take_lock(files)
+        if lock is None:
+            raise SessionError(
+                f"{path} is open in another tuinb session; "
+                "save under another name, or stop that session with `tuinb sessions --stop`."
+            )
+        try:
+            listening = bind_socket(files.socket)
+            server = await asyncio.start_unix_server(self._connection, sock=listening)
+        except OSError as err:
+            release(files, lock)
+            raise SessionError(f"tuinb could not move its session to {path} ({err}).") from None
+        old, old_server = Place(place.files, place.lock), self._server
+        place.files, place.lock, self._server = files, lock, server
+        write_info(SessionInfo(files, os.getpid(), path, __version__, self.started))
+        if old_server is not None:
+            old_server.close()
+        release(old.files, old.lock)
+        log.info("moved to %s", path)
 
     def _no_notebook(self) -> None:
         if self.core.notebook is None:
@@ -171,8 +222,12 @@ class Host:
             "kernel": core.kernel_wire(),
             "notebook": None if adopted else notebook_to_wire(notebook),
         }
-        link = Link(writer, ResultTracker(notebook))  # the reply and the tracker: same moment
+        store = core.engine.widgets.store
+        # the reply and the tracker: the same moment
+        link = Link(writer, ResultTracker(notebook), store)
         link.send(reply)
+        for model in store.models():  # the widget models follow the notebook
+            link.mark_widget(model.model_id)
         core.attached(link)
         try:
             while core.link is link:  # a client taken over is not listened to any more

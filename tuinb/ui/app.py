@@ -2,10 +2,12 @@
 
 `TuinbApp(notebook, engine=...)` takes everything it shows by constructor:
 the document (already loaded by `tuinb.ui.launch`) and, for execution, an
-engine (a real one in production, a scripted one in tests). The app itself
-owns what must never lose work: saving (with the changed-on-disk question),
-quitting (with the unsaved-changes question), and recovery copies written
-on a timer and on SIGHUP/SIGTERM.
+engine: one in this process, a session host's client
+(`tuinb.session.client.SessionClient`, then `session` is set), or a scripted
+one in tests. The app owns what must never lose work, in the flows of
+`tuinb.ui.flows`: saving and save as (`Saving`), recovery copies on a timer
+and on the way out (`RecoveryCopies`), quitting, detaching and the
+session's end (`Leaving`); it hands them what they need (`FlowHost`).
 """
 
 from __future__ import annotations
@@ -19,29 +21,33 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import events
+from textual import events, on
 from textual.app import App
 from textual.command import Provider
 from textual.css.query import NoMatches
 
 from tuinb.config import Config, LoadedConfig
-from tuinb.model import (
-    Cell,
-    Notebook,
-    NotebookError,
-    changed_on_disk,
-    load,
-    recovery,
-    save,
-    validate_later,
-)
-from tuinb.render.status import kernel_name
+from tuinb.model import Cell, Notebook, recovery, validate_later, write_access
+from tuinb.render.status import is_read_only, kernel_name
+from tuinb.session.client import SessionClient
+from tuinb.ui.flows.leaving import Leaving
+from tuinb.ui.flows.recovery import RecoveryCopies
+from tuinb.ui.flows.saving import Saving
+from tuinb.ui.screen import bridge
 from tuinb.ui.screen.bridge import pump_events
 from tuinb.ui.screen.notebook_screen import NotebookScreen
 from tuinb.ui.themes import register_themes
 
 if TYPE_CHECKING:
+    from collections.abc import Coroutine, Sequence
+    from typing import Any, TypeVar
+
+    from textual.notifications import SeverityLevel
+    from textual.screen import Screen
+
     from tuinb.engine.protocols import EngineLike
+
+    T = TypeVar("T")
 
 RECOVERY_INTERVAL = 3.0
 """Seconds between recovery copies while there is unsaved work."""
@@ -86,12 +92,14 @@ class TuinbApp(App[int]):
         recovery_interval: float = RECOVERY_INTERVAL,
         check_recovery: bool = True,
         config: LoadedConfig | None = None,
+        notices: Sequence[str] = (),
     ) -> None:
         """`notebook` must have a `path` (where it is saved).
 
         `engine` runs the cells: its kernel starts in the background once the
         screen is up, and it is shut down when the app ends. `kernel_name`
         overrides the notebook's kernel in the status bar (the `--kernel` option).
+        `notices` are shown once the screen is up (start-up said something).
         """
         super().__init__()
         self.loaded_config = config or LoadedConfig(Config(), Path("config.toml"))
@@ -108,11 +116,18 @@ class TuinbApp(App[int]):
         """Seconds between recovery copies while dirty."""
         self.check_recovery = check_recovery
         """Offer a newer recovery copy at start."""
+        self.session = engine if isinstance(engine, SessionClient) else None
+        """The engine, when it is a session host's client: the kernel outlives the editor."""
         self.cell_clipboard: list[Cell] = []
         """Cells copied or cut with c / x."""
-        self._recovery_revision: int | None = None
-        self._recovery_writing = False
-        self._saves = 0
+        self.exit_message: str | None = None
+        """Printed on the terminal once the editor's screen is gone (taken over, detached)."""
+        self.read_only = False
+        """The file is marked read-only or cannot be written (the status bar's `[RO]`)."""
+        self.recovery = RecoveryCopies(self)
+        self.saving = Saving(self, self.recovery)
+        self.leaving = Leaving(self, self.saving, self.recovery)
+        self._notices = tuple(notices)
         self._signals: list[int] = []
         self._last_key = time.monotonic()
         self._switch_interval: float | None = None
@@ -155,6 +170,9 @@ class TuinbApp(App[int]):
         self._register_themes()
         for warning in self.loaded_config.warnings:
             self.notify(str(warning), severity="warning", timeout=10, markup=False)
+        for notice in self._notices:
+            self.notify(notice, severity="warning", timeout=10, markup=False)
+        self.read_only = is_read_only(write_access(self.path))
         screen = NotebookScreen(self.notebook, owner=self, engine=self.engine)
         self.push_screen(screen)
         if self.engine is not None:
@@ -164,7 +182,7 @@ class TuinbApp(App[int]):
         self._last_key = time.monotonic()
         self._validation = self.set_interval(VALIDATE_WHEN_QUIET / 4, self._validate_when_quiet)
         self.call_after_refresh(self.freeze_startup_objects)
-        self.set_interval(self.recovery_interval, self._recovery_tick)
+        self.set_interval(self.recovery_interval, self.recovery.tick)
         self._switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(min(self._switch_interval, SWITCH_INTERVAL))
         loop = asyncio.get_running_loop()
@@ -175,7 +193,7 @@ class TuinbApp(App[int]):
                 continue
             self._signals.append(signum)
         if self.check_recovery and recovery.has_recovery(self.path):
-            self.run_worker(self._offer_recovery(), group="recovery")
+            self.run_worker(self.recovery.offer(), group="recovery")
 
     def _register_themes(self) -> None:
         try:
@@ -225,13 +243,21 @@ class TuinbApp(App[int]):
             await engine.start()
 
     async def shutdown_engine(self) -> None:
-        """Stop the kernel (politely, then by force); idempotent."""
+        """Stop the kernel (politely, then by force); idempotent.
+
+        A session's kernel is not this editor's to stop: it ends only when
+        quitting says so (`Leaving`); any other way out detaches (an editor
+        that crashes must not take a two-hour run with it).
+        """
         engine = self.engine
         if engine is None:
             return
         with contextlib.suppress(Exception):
             async with asyncio.timeout(self.engine_shutdown_timeout):
-                await engine.shutdown()
+                if self.session is not None:
+                    await self.session.detach()
+                else:
+                    await engine.shutdown()
 
     async def on_unmount(self) -> None:
         """Stop the kernel; give the signals and the thread switch interval back."""
@@ -245,171 +271,136 @@ class TuinbApp(App[int]):
         self._signals.clear()
 
     def on_terminate_signal(self, signum: int) -> None:
-        """SIGHUP/SIGTERM: keep unsaved work in a recovery copy, then exit."""
-        self.write_recovery_if_needed(force=True)
-        self.exit(return_code=128 + signum)
+        """SIGHUP/SIGTERM: detach from a session; else keep a recovery copy and exit."""
+        self.leaving.terminated(signum)
 
     async def action_quit(self) -> None:
         """ctrl+q (also Textual's own quit): ask about unsaved work first."""
         self.start_quit()
 
-    # ---- recovery ---------------------------------------------------------------
+    # ---- what the flows need (`tuinb.ui.flows.host.FlowHost`) ------------------------
 
-    def _commit_editor(self) -> None:
+    def tell(
+        self, message: str, *, severity: SeverityLevel = "information", timeout: float = 5
+    ) -> None:
+        """Show a notice (never read as markup: it may quote a notebook or a path)."""
+        self.notify(message, severity=severity, timeout=timeout, markup=False)
+
+    async def ask(self, dialog: Screen[T]) -> T:
+        """Show a modal dialog and wait for its answer."""
+        return await self.push_screen_wait(dialog)
+
+    def start_work(self, work: Coroutine[Any, Any, Any], group: str) -> None:
+        """Run `work` in a worker of the named group."""
+        self.run_worker(work, group=group)
+
+    def busy(self, group: str) -> bool:
+        """Whether a worker of that group is still running."""
+        return any(w.group == group and not w.is_finished for w in self.workers)
+
+    async def wait_work(self, group: str) -> None:
+        """Wait until the workers of that group have finished."""
+        for worker in [w for w in self.workers if w.group == group]:
+            await worker.wait()
+
+    def commit_editor(self) -> None:
+        """Put the live editor's text into the notebook."""
         try:
             self.notebook_screen.editing.commit()
         except (LookupError, NoMatches):  # no screen yet, or its widgets not (or no more) mounted
             return
 
-    def _recovery_tick(self) -> None:
-        """Timer: snapshot the notebook here, write the copy in a thread.
-
-        Serialising a 3 MB notebook takes ~150 ms, too long to block typing;
-        taking the snapshot (`to_dict`, a deep copy) takes ~12 ms.
-        """
-        self._commit_editor()
-        notebook = self.notebook
-        if self._recovery_writing or not notebook.dirty or self._busy("recovery"):
-            return  # (while an offer is open, the offered copy must not be overwritten)
-        if notebook.revision == self._recovery_revision:
-            return
-        self._recovery_writing = True
-        self.run_worker(self._write_recovery_copy(notebook), group="recovery-write")
-
-    async def _write_recovery_copy(self, notebook: Notebook) -> None:
-        revision = notebook.revision
-        saves = self._saves
-        snapshot = notebook.to_dict()
-        path = self.path
-
-        try:
-            await asyncio.to_thread(recovery.write_recovery, snapshot, path)
-        except OSError as err:
-            self.notify(f"Could not write a recovery copy: {err}", severity="warning", markup=False)
-            return
-        finally:
-            self._recovery_writing = False
-        if self._saves != saves or notebook is not self.notebook or not notebook.dirty:
-            recovery.discard_recovery(path)  # saved or replaced meanwhile: the copy is stale
-            return
-        self._recovery_revision = revision
-
-    def write_recovery_if_needed(self, *, force: bool = False) -> bool:
-        """Write a recovery copy now (on this thread) if there is unsaved work not in one."""
-        self._commit_editor()
-        notebook = self.notebook
-        if not notebook.dirty:
-            return False
-        if not force and notebook.revision == self._recovery_revision:
-            return False
-        try:
-            recovery.write_recovery(notebook, self.path)
-        except OSError as err:
-            self.notify(f"Could not write a recovery copy: {err}", severity="warning", markup=False)
-            return False
-        self._recovery_revision = notebook.revision
+    def path_changed(self) -> None:
+        """Look at the file's write access again (the `[RO]` mark), and show the name."""
+        self.read_only = is_read_only(write_access(self.path))
         self._refresh_status()
-        return True
 
-    async def _offer_recovery(self) -> None:
-        from tuinb.ui.dialogs.choice import recovery_modal
-
-        offer = await asyncio.to_thread(recovery.find_recovery, self.path)  # reads both files
-        if offer is None:  # the copies hold nothing the file lacks
-            return
-        choice = await self.push_screen_wait(recovery_modal(offer.question()))
-        if choice == "restore":
-            try:
-                restored = recovery.load_recovery(self.path, offer.copy)
-            except NotebookError as err:
-                self.notify(str(err), severity="error", markup=False)
-                return
-            self._replace(restored)
-            self.notify("Restored the unsaved work; save to keep it.", timeout=4)
-        elif choice == "discard":
-            recovery.discard_recovery(self.path, offer.copy)
-        else:  # later: kept for the next start, out of the way of this session's copies
-            recovery.set_aside(self.path, offer.copy)
-
-    def _replace(self, notebook: Notebook) -> None:
+    def replace_notebook(self, notebook: Notebook, *, tell_engine: bool = True) -> None:
+        """Edit and show `notebook` from now on (reloaded, restored, the host's)."""
         self.notebook = notebook
-        self._recovery_revision = None
-        if self.engine is not None:
+        self.recovery.revision = None
+        if tell_engine and self.engine is not None:
             self.engine.replace_notebook(notebook)
         self.notebook_screen.replace_notebook(notebook)
+        self._refresh_status()
+
+    def leave(self, *, return_code: int = 0, message: str | None = None) -> None:
+        """Exit; `message` is printed once the screen is gone (`tuinb.ui.launch`)."""
+        if message is not None:
+            self.exit_message = message
+        self.exit(return_code=return_code)
 
     def _refresh_status(self) -> None:
         try:
             self.notebook_screen.refresh_status()
-        except LookupError:
+        except (LookupError, NoMatches):
             return
 
-    # ---- save and quit ------------------------------------------------------------
+    # ---- the flows' entry points --------------------------------------------------------
 
-    def start_save(self, *, then_quit: bool = False) -> None:
-        """Save in a worker (it may have to ask a question)."""
-        if not self._busy("save"):
-            self.run_worker(self.save_flow(then_quit=then_quit), group="save")
+    def write_recovery_if_needed(self, *, force: bool = False) -> bool:
+        """Write a recovery copy now if there is unsaved work not in one (`RecoveryCopies`)."""
+        written = self.recovery.write_if_needed(force=force)
+        if written:
+            self._refresh_status()
+        return written
 
-    async def save_flow(self, *, then_quit: bool = False) -> bool:
-        """Save the notebook; True if it was written."""
-        self._commit_editor()
-        notebook = self.notebook
-        if changed_on_disk(notebook):
-            from tuinb.ui.dialogs.choice import external_change_modal
+    def start_save(self) -> None:
+        """ctrl+s: save in a worker (it may have to ask a question)."""
+        if not self.busy("save"):
+            self.run_worker(self.save_flow(), group="save")
 
-            choice = await self.push_screen_wait(external_change_modal(self.display_name))
-            if choice == "reload":
-                self.reload()
-                return False
-            if choice != "overwrite":
-                return False
-        try:
-            save(notebook)
-        except NotebookError as err:
-            self.notify(str(err), severity="error", timeout=8, markup=False)
-            return False
-        self._saves += 1
-        recovery.note_saved(self.path)  # the save holds this session's work
-        self._recovery_revision = None
-        self._refresh_status()
-        if then_quit:
-            self.exit()
-        else:
-            self.notify(f"Saved {self.display_name}.", timeout=2, markup=False)
-        return True
+    async def save_flow(self) -> bool:
+        """Save the notebook; True if it was written (`Saving.save`)."""
+        return await self.saving.save()
+
+    def start_save_as(self) -> None:
+        """Save as: ask for the path in a worker."""
+        if not self.busy("save"):
+            self.run_worker(self.saving.save_as(), group="save")
 
     def reload(self) -> None:
         """Read the file again, dropping the changes made here."""
-        try:
-            fresh = load(self.path)
-        except NotebookError as err:
-            self.notify(str(err), severity="error", timeout=8, markup=False)
-            return
-        self._replace(fresh)
-        recovery.discard_recovery(self.path)
-        self.notify(f"Reloaded {self.display_name} from disk.", timeout=3, markup=False)
+        self.saving.reload()
 
     def start_quit(self) -> None:
-        """Quit, asking first if there is unsaved work."""
-        if not self._busy("quit") and not self._busy("save"):
-            self.run_worker(self._quit_flow(), group="quit")
+        """Quit, asking first what must be asked (`Leaving.quit`); during a save, once the
+        save has ended (the key is not lost while the file is written)."""
+        if not self.busy("quit"):
+            self.run_worker(self._quit_after_save(), group="quit")
 
-    def _busy(self, group: str) -> bool:
-        return any(w.group == group and not w.is_finished for w in self.workers)
+    async def _quit_after_save(self) -> None:
+        await self.wait_work("save")
+        await self.leaving.quit()
 
-    async def _quit_flow(self) -> None:
-        self._commit_editor()
-        if not self.notebook.dirty:
-            self.exit()
+    def start_detach(self) -> None:
+        """The detach key: leave the session running without this editor."""
+        if not self.busy("quit"):
+            self.run_worker(self.leaving.detach(), group="quit")
+
+    # ---- the session's messages ----------------------------------------------------------
+
+    @on(bridge.SessionAttached)
+    def _session_attached(self, message: bridge.SessionAttached) -> None:
+        """Attached: what happened while away, and the marks of the cells that ran."""
+        event = message.event
+        try:
+            marks = self.notebook_screen.run_marks
+        except LookupError:
             return
-        from tuinb.ui.dialogs.choice import quit_modal
+        marks.ran_source.update(event.ran_source)
+        summary = event.away.summary() if event.away is not None else None
+        if summary:
+            self.tell(f"While you were away: {summary}.", timeout=10)
+        self.notebook_screen.sync_view()
 
-        choice = await self.push_screen_wait(quit_modal(self.display_name))
-        if choice == "save":
-            await self.save_flow(then_quit=True)
-        elif choice == "discard":
-            for worker in [w for w in self.workers if w.group == "recovery-write"]:
-                await worker.wait()  # a copy being written would outlive the discard
-            recovery.discard_recovery(self.path)
-            self.exit()
+    @on(bridge.SessionLost)
+    def _session_lost(self, message: bridge.SessionLost) -> None:
+        self.leaving.lost(message.event)
+        self._refresh_status()
+
+    @on(bridge.NotebookReplaced)
+    def _notebook_replaced(self, message: bridge.NotebookReplaced) -> None:
+        """The host already had this notebook (another editor started it): show its copy."""
+        self.replace_notebook(message.event.notebook, tell_engine=False)
+        self.path_changed()

@@ -139,7 +139,21 @@ EDIT_BINDINGS: list[Binding] = [
 
 GLOBAL_BINDINGS: list[Binding] = [
     Binding("ctrl+s", "save", "Save", id="notebook.save", priority=True),
+    Binding(
+        "ctrl+shift+s,alt+s",
+        "save_as",
+        "Save as (alt+s)",
+        id="notebook.save_as",
+        priority=True,
+    ),
     Binding("ctrl+q", "quit_editor", "Quit", id="app.quit", priority=True),
+    Binding(
+        "alt+d",
+        "detach",
+        "Detach: keep the notebook running in the background",
+        id="session.detach",
+        priority=True,
+    ),
     Binding("f1", "help", "Help", id="app.help"),
     *RUN_GLOBAL_BINDINGS,
 ]
@@ -159,7 +173,7 @@ KEY_NOTES = (
     "`set -g extended-keys-format csi-u`; for copying to the system clipboard add "
     "`set -g set-clipboard on`.",
     "ctrl+shift+up / ctrl+shift+down and ctrl+shift+minus have the portable fallbacks "
-    "alt+up / alt+down and ctrl+backslash.",
+    "alt+up / alt+down and ctrl+backslash; ctrl+shift+s (save as) has alt+s.",
 )
 """Extra lines of the help screen about keys some terminals cannot send."""
 

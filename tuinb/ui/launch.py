@@ -4,6 +4,25 @@ The notebook is read before Textual is imported, so a bad path is refused
 in one sentence at once, with exit code 2 and nothing written. Then its first
 frame is drawn by `tuinb.ui.firstframe.frame` (see `tuinb.ui.firstframe.terminal`) while
 Textual is imported and started, which takes most of the start-up time.
+
+Where the kernel runs (`open_editor`):
+
+- A notebook with a live session (a host of `tuinb.session`, started by an
+  earlier `tuinb`) is attached to, before Textual is imported: the host
+  sends the notebook with every output, which the first frame shows; no
+  recovery copy is offered (the host has the work). This happens even with
+  ``--no-detach``: two editors with two kernels on one file would each save
+  over the other's work.
+- Otherwise the file is read, and with sessions on (the default; off with
+  ``--no-detach`` or ``detach = false`` in the config file) a host is started
+  for it as soon as the first frame is drawn; it boots its kernel while
+  Textual loads, and the editor brings it the notebook when it connects.
+  Sessions are for local notebooks whose kernel tuinb launches itself: the
+  host is a process of this machine that owns the kernel's process (a kernel
+  on a Jupyter Server already outlives its editor there).
+- Sessions off (or unusable: a runtime folder that is not private, no Unix
+  sockets): the engine runs in this process, as before, and the kernel stops
+  with the editor.
 """
 
 from __future__ import annotations
@@ -13,7 +32,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from tuinb.config import LoadedConfig
+    from tuinb.engine.protocols import EngineLike
     from tuinb.model import Notebook
+    from tuinb.session.launch import Attachment, HostStart
 
 UNTITLED = "Untitled"
 
@@ -59,42 +81,168 @@ def open_notebook(path: Path | None) -> Notebook:
         raise OpenError(str(err)) from err
 
 
-def open_editor(path: Path | None, *, kernel: str | None) -> int:
-    """Open the editor on `path`; returns the exit code."""
-    try:
-        notebook = open_notebook(path)
-    except OpenError as err:
-        from tuinb.sanitize import printable  # a path can hold escape sequences
+def _say(text: str) -> None:
+    from tuinb.sanitize import printable  # a path can hold escape sequences
 
-        sys.stderr.write(f"tuinb: {printable(str(err))}\n")
-        return 2
+    sys.stderr.write(f"tuinb: {printable(text)}\n")
+
+
+def sessions_supported() -> bool:
+    """Whether this system has what a session needs (Unix sockets: Linux, macOS)."""
+    import socket
+
+    return hasattr(socket, "AF_UNIX") and sys.platform != "win32"
+
+
+def open_editor(
+    path: Path | None, *, kernel: str | None, detach: bool = True, attach_only: bool = False
+) -> int:
+    """Open the editor on `path`; returns the exit code.
+
+    `detach`: a new notebook gets a session (unless the config file says
+    ``detach = false``); `attach_only`: attach to the notebook's live session
+    or say there is none (`tuinb attach`). See the module docstring.
+    """
     from tuinb.config import load_config
-    from tuinb.ui.firstframe.terminal import prepainted
 
     loaded = load_config()  # its warnings are shown once the editor is up
+    wanted = detach and loaded.config.detach and sessions_supported()
+    notices: list[str] = []
+    target = (path or next_untitled(Path.cwd())).expanduser()
+    if sessions_supported():
+        from tuinb.session.places import SessionError, find_live  # light: no engine, no asyncio
 
-    with prepainted(notebook, kernel=kernel) as handoff:  # the first frame, while Textual loads
-        from tuinb.engine.kernels import kernel_for, kill_all_kernels, launch_early, make_engine
-
-        assert notebook.path is not None
-        name = kernel_for(notebook.metadata, kernel)
-        engine = make_engine(notebook, name, cwd=notebook.path.resolve().parent)
         try:
-            launch_early(engine)  # the kernel boots while Textual is imported
-            from tuinb.ui.app import TuinbApp
+            live = find_live(target)
+        except SessionError as err:
+            if attach_only:
+                _say(str(err))
+                return 2
+            live = None
+            if wanted:
+                notices.append(f"{err} This notebook runs without a background session.")
+                wanted = False
+        if live is not None:
+            from tuinb.session.launch import attach
 
-            app = TuinbApp(
-                notebook,
-                engine=engine,
-                kernel_name=kernel,
-                recovery_interval=loaded.config.recovery_interval,
-                config=loaded,
-            )
-            if handoff.saved is not None:
-                from tuinb.ui.textual_compat import keep_terminal_modes
+            try:
+                attachment = attach(live)  # before Textual: the first frame shows its notebook
+            except SessionError as err:
+                _say(str(err))
+                return 2
+            assert attachment.notebook is not None  # a plain attach always gets it
+            if kernel:
+                notices.append(
+                    f"The session's kernel runs; --kernel {kernel} applies to new sessions."
+                )
+            return _run(attachment.notebook, attachment, None, loaded, notices)
+    if attach_only:
+        _say(
+            f"no session is running for {target}; open it with `tuinb {target}` "
+            "(`tuinb sessions` lists the running ones)."
+        )
+        return 1
+    try:
+        notebook = open_notebook(target)
+    except OpenError as err:
+        _say(str(err))
+        return 2
+    return _run(notebook, None, kernel, loaded, notices, start_host=wanted)
 
-                keep_terminal_modes(app, handoff.saved)
-            app.run()
-        finally:
-            kill_all_kernels()  # whatever the route out, no kernel outlives the editor
+
+def _run(
+    notebook: Notebook,
+    attachment: Attachment | None,
+    kernel: str | None,
+    loaded: LoadedConfig,
+    notices: list[str],
+    *,
+    start_host: bool = False,
+) -> int:
+    """Draw the first frame, then start the kernel's side (the attached session's client, a
+    new host, or an engine here) and run the app."""
+    from tuinb.session.places import SessionError
+    from tuinb.ui.firstframe.terminal import prepainted
+
+    state = attachment.kernel_state if attachment is not None else "starting"
+    try:
+        with prepainted(notebook, kernel=kernel, state=state) as handoff:  # while Textual loads
+            from tuinb.engine.kernels import kill_all_kernels
+
+            starting: list[HostStart] = []
+            wanted = starting if start_host else None
+            try:
+                engine = _engine(notebook, attachment, kernel, loaded, notices, wanted)
+                from tuinb.ui.app import TuinbApp
+
+                app = TuinbApp(
+                    notebook,
+                    engine=engine,
+                    kernel_name=kernel,
+                    recovery_interval=loaded.config.recovery_interval,
+                    check_recovery=attachment is None,
+                    config=loaded,
+                    notices=notices,
+                )
+                if handoff.saved is not None:
+                    from tuinb.ui.textual_compat import keep_terminal_modes
+
+                    keep_terminal_modes(app, handoff.saved)
+                app.run()
+            except KeyboardInterrupt:  # before Textual took the keys: no host waits for us
+                for host in starting:
+                    host.abandon()
+                raise
+            finally:
+                kill_all_kernels()  # whatever the route out, no kernel of ours outlives it
+    except SessionError as err:  # (the first frame is gone again: said on the terminal)
+        _say(str(err))
+        return 2
+    if app.exit_message:
+        _say(app.exit_message)
     return app.return_code or 0
+
+
+def _engine(
+    notebook: Notebook,
+    attachment: Attachment | None,
+    kernel: str | None,
+    loaded: LoadedConfig,
+    notices: list[str],
+    starting: list[HostStart] | None,
+) -> EngineLike:
+    """The attached session's client, a new host's client, or an engine in this process;
+    the kernel (or the host, which starts it) boots while Textual is imported.
+
+    `starting`: a new host is wanted; the one started is appended to it."""
+    from tuinb.engine.kernels import kernel_for, launch_early, make_engine
+
+    if attachment is not None:
+        from tuinb.session.client import SessionClient
+        from tuinb.session.places import SessionError
+        from tuinb.session.wire import ProtocolError
+
+        try:
+            return SessionClient(notebook, attachment)
+        except ProtocolError as err:
+            raise SessionError(f"The session's answer was not understood ({err}).") from None
+    assert notebook.path is not None
+    name = kernel_for(notebook.metadata, kernel)
+    if starting is not None:
+        from tuinb.session.client import SessionClient
+        from tuinb.session.launch import SessionError, attach_frame
+        from tuinb.session.launch import start_host as launch_host
+
+        hours = loaded.config.detach_idle_hours
+        try:
+            host = launch_host(notebook.path, kernel=name, idle_timeout=hours * 3600)
+        except SessionError as err:
+            notices.append(f"{err} This notebook runs without a background session.")
+        else:
+            starting.append(host)
+            return SessionClient(
+                notebook, connect=lambda frame: attach_frame(host.wait_ready(), frame)
+            )
+    engine = make_engine(notebook, name, cwd=notebook.path.resolve().parent)
+    launch_early(engine)
+    return engine

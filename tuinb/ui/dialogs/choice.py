@@ -109,3 +109,39 @@ def external_change_modal(name: str) -> ChoiceModal:
         cancel="cancel",
         modal_id="external-modal",
     )
+
+
+def read_only_modal(name: str) -> ChoiceModal:
+    """Saving a notebook marked read-only: asked once per file, escape cancels the save."""
+    return ChoiceModal(
+        f"{name} is marked read-only. Write over the read-only file? (It stays marked read-only.)",
+        [("write", "Write over it", "w"), ("cancel", "Cancel", "c")],
+        cancel="cancel",
+        modal_id="read-only-modal",
+    )
+
+
+def overwrite_modal(name: str) -> ChoiceModal:
+    """Save as onto a notebook that exists."""
+    return ChoiceModal(
+        f"{name} already exists. Overwrite it with this notebook?",
+        [("overwrite", "Overwrite", "o"), ("cancel", "Cancel", "c")],
+        cancel="cancel",
+        modal_id="overwrite-modal",
+    )
+
+
+def keep_running_modal(name: str, running: int, queued: int) -> ChoiceModal:
+    """Quitting while cells run or wait in a session: keep them going without the editor?"""
+    parts = []
+    if running:
+        parts.append(f"{running} cell{'s' if running != 1 else ''} running")
+    if queued:
+        parts.append(f"{queued} queued")
+    return ChoiceModal(
+        f"{name} has {' and '.join(parts)}. Keep running in the background "
+        "(`tuinb attach` comes back to it), stop the kernel and quit, or cancel?",
+        [("keep", "Keep running", "k"), ("stop", "Stop and quit", "s"), ("cancel", "Cancel", "c")],
+        cancel="cancel",
+        modal_id="keep-running-modal",
+    )

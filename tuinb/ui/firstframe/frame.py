@@ -30,7 +30,7 @@ from tuinb.render.outputs import (
     fold_note,
     plan_output,
 )
-from tuinb.render.status import kernel_name, kernel_status, status_parts
+from tuinb.render.status import is_read_only, kernel_name, kernel_status, status_parts
 from tuinb.sanitize import has_controls, plain_text, printable, sanitize
 from tuinb.ui.firstframe.colours import Palette, load_palette
 from tuinb.ui.firstframe.lines import (
@@ -171,28 +171,36 @@ def _layout(notebook: Notebook, width: int, height: int) -> tuple[list[Row], int
 # ---- the frame --------------------------------------------------------------------------
 
 
-def kernel_label(notebook: Notebook, kernel: str | None) -> str:
-    """The kernel part of the status bar at start (the kernel is starting)."""
-    return kernel_status(kernel_name(notebook.metadata, kernel), "starting")
+def kernel_label(notebook: Notebook, kernel: str | None, state: str = "starting") -> str:
+    """The kernel part of the status bar at start (starting; an attached session's kernel
+    is in the state its host said)."""
+    return kernel_status(kernel_name(notebook.metadata, kernel), state)
 
 
-def status_text(notebook: Notebook, kernel: str | None) -> list[tuple[str, bool]]:
+def status_text(
+    notebook: Notebook, kernel: str | None, state: str = "starting"
+) -> list[tuple[str, bool]]:
     """The status bar's runs of text and whether each is bold (`tuinb.render.status`)."""
+    from tuinb.model import write_access
+
     name = notebook.path.name if notebook.path is not None else ""
     cells = len(notebook.cells)
     parts = status_parts(
         name=name,
-        dirty=False,
+        dirty=notebook.dirty,
         mode="command",
-        kernel=kernel_label(notebook, kernel),
+        kernel=kernel_label(notebook, kernel, state),
         cell=min(1, cells),
         cells=cells,
+        read_only=notebook.path is not None and is_read_only(write_access(notebook.path)),
     )
     return [(text, style.startswith("bold")) for text, style in parts]
 
 
-def _status_row(notebook: Notebook, kernel: str | None, columns: int, style: str) -> str:
-    runs = status_text(notebook, kernel)
+def _status_row(
+    notebook: Notebook, kernel: str | None, state: str, columns: int, style: str
+) -> str:
+    runs = status_text(notebook, kernel, state)
     text = fit("".join(part for part, _ in runs), columns, ellipsis=True)
     out: list[str] = [f"\x1b[0;{style}m"]
     position = 0
@@ -211,8 +219,10 @@ def frame(
     lines: int,
     kernel: str | None = None,
     palette: Palette | None = None,
+    state: str = "starting",
 ) -> str:
-    """The whole first frame as one string of terminal output (no screen switch)."""
+    """The whole first frame as one string of terminal output (no screen switch);
+    `state`: the kernel's, as the status bar says it."""
     palette = palette or load_palette()
     width = max(10, columns - SCROLLBAR - GUTTER)
     height = max(0, lines - 1)
@@ -231,6 +241,6 @@ def frame(
         out.append(f"\x1b[{edge}m{' ' * (columns - GUTTER - width)}{RESET}")
     if lines > 0:
         out.append(f"\x1b[{lines};1H")
-        out.append(_status_row(notebook, kernel, columns, palette.status))
+        out.append(_status_row(notebook, kernel, state, columns, palette.status))
     out.append("\x1b[?2026l")
     return "".join(out)

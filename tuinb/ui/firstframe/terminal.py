@@ -82,8 +82,11 @@ def _exit_on_signal(signum: int, frame: FrameType | None) -> None:
 
 
 @contextlib.contextmanager
-def prepainted(notebook: Notebook, *, kernel: str | None) -> Iterator[Handoff]:
-    """Draw the first frame for the body's duration (see the module's docstring)."""
+def prepainted(
+    notebook: Notebook, *, kernel: str | None, state: str = "starting"
+) -> Iterator[Handoff]:
+    """Draw the first frame for the body's duration (see the module's docstring); `state`
+    is the kernel's for the status bar (an attached session's kernel may be busy)."""
     if os.environ.get(NO_PREPAINT) == "1" or not (sys.stdin.isatty() and sys.stdout.isatty()):
         yield Handoff(drawn=False)
         return
@@ -95,7 +98,7 @@ def prepainted(notebook: Notebook, *, kernel: str | None) -> Iterator[Handoff]:
             raise OSError("the terminal reports no size")  # Textual will assume one
         from tuinb.ui.firstframe.frame import frame
 
-        text = frame(notebook, columns=columns, lines=lines, kernel=kernel)
+        text = frame(notebook, columns=columns, lines=lines, kernel=kernel, state=state)
     except Exception:  # no first frame is better than no editor: Textual draws it
         yield Handoff(drawn=False)
         return

@@ -6,7 +6,10 @@ message is a past-tense fact carrying ids and small values only: widgets
 re-render from the model, so a burst of `CellOutputsChanged` for one cell is
 collapsed by Textual (`can_replace`) into a single repaint without losing text.
 The screen hands each message to `deliver`, which says which action group
-takes it.
+takes it. A session client's own events (`tuinb.session.events`: attached,
+lost, the notebook replaced) become `SessionMessage`s, which bubble past the
+screen to the app: they concern the editor as a whole (say what happened
+while away, exit when taken over, show the host's notebook).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 
 from tuinb.engine import events as ev
+from tuinb.session import events as session_events
 
 if TYPE_CHECKING:
     from tuinb.ui.screen.kernel_actions import KernelActions
@@ -114,6 +118,43 @@ class InputRequested(EngineMessage, bubble=False):
         self.password = password
 
 
+class InterruptUnanswered(EngineMessage, bubble=False):
+    """The cell still ran `seconds` after an interrupt: say so and offer the restart."""
+
+    def __init__(self, seconds: float, cell_id: str | None) -> None:
+        super().__init__()
+        self.seconds = seconds
+        self.cell_id = cell_id
+
+
+class SessionMessage(Message):
+    """Base of the session's messages: they bubble from the screen to the app."""
+
+
+class SessionAttached(SessionMessage):
+    """Attached to a session: `event` says what happened while nobody was attached."""
+
+    def __init__(self, event: session_events.SessionAttached) -> None:
+        super().__init__()
+        self.event = event
+
+
+class SessionLost(SessionMessage):
+    """No longer attached (`event.reason`: taken over, ended, host gone, ...)."""
+
+    def __init__(self, event: session_events.SessionLost) -> None:
+        super().__init__()
+        self.event = event
+
+
+class NotebookReplaced(SessionMessage):
+    """The host's notebook replaces the one the editor brought: show it."""
+
+    def __init__(self, event: session_events.NotebookReplaced) -> None:
+        super().__init__()
+        self.event = event
+
+
 class CellFinished(EngineMessage, bubble=False):
     """A cell's execution ended (`status` ok, error or aborted)."""
 
@@ -147,6 +188,14 @@ def to_message(event: Any) -> Message | None:
             return KernelStartFailed(text)
         case ev.KernelDied(reason=reason):
             return KernelDied(reason)
+        case ev.InterruptUnanswered(seconds=seconds, cell_id=cell_id):
+            return InterruptUnanswered(seconds, cell_id)
+        case session_events.SessionAttached():
+            return SessionAttached(event)
+        case session_events.SessionLost():
+            return SessionLost(event)
+        case session_events.NotebookReplaced():
+            return NotebookReplaced(event)
     return None
 
 
@@ -184,3 +233,5 @@ def deliver(message: EngineMessage, *, running: RunActions, kernel: KernelAction
             kernel.start_failed(message.text)
         case KernelDied():
             kernel.died(message.reason)
+        case InterruptUnanswered():
+            kernel.interrupt_unanswered(message.seconds, message.cell_id)

@@ -100,6 +100,9 @@ class KernelActions:
         self.pacer = pacer
         self.state = "starting"
         """The kernel's state as last reported (shown in the status bar)."""
+        self.unanswered: str | None = None
+        """The cell that went on running after an interrupt ("" if unknown), until it ends
+        or the kernel's state changes: the status bar offers the restart."""
         self._stdin: StdinPrompt | None = None
         self._stdin_cell: str | None = None
 
@@ -193,6 +196,8 @@ class KernelActions:
         own would hold up the output's frame by a few milliseconds.
         """
         self.state = state
+        if state != "busy":
+            self.unanswered = None
         if state in ("restarting", "dead", "shutdown"):
             self.marks.forget_all()
         self.pacer.model_changed(soon=state in ("busy", "idle"))
@@ -225,6 +230,21 @@ class KernelActions:
             "Restart it with 0 0 and run the cells again.",
             severity="error",
             timeout=20,
+        )
+        self.pacer.model_changed()
+
+    def interrupt_unanswered(self, seconds: float, cell_id: str | None) -> None:
+        """The cell still runs `seconds` after an interrupt: say so, offer the restart."""
+        self.unanswered = cell_id or ""
+        try:
+            where = f"cell {self.host.notebook.index_of(cell_id) + 1}" if cell_id else "the cell"
+        except KeyError:
+            where = "the cell"
+        self.host.tell(
+            f"The kernel is still running {where} {seconds:g} s after the interrupt "
+            "(the code may not stop for it); press 0 0 to restart the kernel.",
+            severity="warning",
+            timeout=15,
         )
         self.pacer.model_changed()
 
@@ -262,9 +282,12 @@ class KernelActions:
             self.host.tell(str(err), severity="error")
 
     def cell_finished(self, cell_id: str) -> None:
-        """A cell ended: its stdin prompt, if open, has no one to answer."""
+        """A cell ended: its stdin prompt, if open, has no one to answer; an interrupt it
+        ignored no longer matters."""
         if self._stdin_cell == cell_id:
             self.close_stdin()
+        if self.unanswered is not None and self.unanswered in (cell_id, ""):
+            self.unanswered = None
 
     def close_stdin(self) -> None:
         """Close an open stdin prompt without answering (its cell ended or was interrupted)."""

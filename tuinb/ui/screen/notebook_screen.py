@@ -63,8 +63,15 @@ class NotebookOwner(Protocol):
     def display_name(self) -> str: ...
     @property
     def kernel_display_name(self) -> str: ...
+    @property
+    def read_only(self) -> bool:
+        """The file is marked read-only or cannot be written (the `[RO]` mark)."""
+        ...
+
     def start_save(self) -> None: ...
+    def start_save_as(self) -> None: ...
     def start_quit(self) -> None: ...
+    def start_detach(self) -> None: ...
     def freeze_startup_objects(self) -> None: ...
 
 
@@ -156,13 +163,17 @@ class NotebookScreen(PacedScreen):
     def refresh_status(self) -> None:
         """Show the current state in the status bar."""
         state = self.kernel.state if self.engine is not None else None
+        kernel = kernel_status(
+            self.owner.kernel_display_name, state, unanswered=self.kernel.unanswered is not None
+        )
         self.status.show(
             name=self.owner.display_name,
             dirty=self.notebook.dirty or self.editing.typed(),
             mode=self.mode,
-            kernel=kernel_status(self.owner.kernel_display_name, state),
+            kernel=kernel,
             cell=min(self.view.cursor + 1, len(self.notebook.cells)),
             cells=len(self.notebook.cells),
+            read_only=self.owner.read_only,
         )
 
     def sync_view(self) -> None:
@@ -372,8 +383,14 @@ class NotebookScreen(PacedScreen):
     def action_save(self) -> None:
         self.owner.start_save()
 
+    def action_save_as(self) -> None:
+        self.owner.start_save_as()
+
     def action_quit_editor(self) -> None:
         self.owner.start_quit()
+
+    def action_detach(self) -> None:
+        self.owner.start_detach()
 
     def action_help(self) -> None:
         from tuinb.ui.dialogs.help import HelpScreen

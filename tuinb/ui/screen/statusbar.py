@@ -1,4 +1,4 @@
-"""The status bar: file name, unsaved mark, mode, kernel and its state, cell n/N."""
+"""The status bar: file name, `[RO]`, unsaved mark, mode, kernel and its state, cell n/N."""
 
 from __future__ import annotations
 
@@ -16,21 +16,35 @@ class StatusBar(Static):
     as on the first frame.
     """
 
-    _shown: tuple[str, bool, str, str, int, int] | None = None
+    _shown: tuple[str, bool, str, str, int, int, bool] | None = None
     _plain = ""
 
     def show(
-        self, *, name: str, dirty: bool, mode: str, kernel: str, cell: int, cells: int
+        self,
+        *,
+        name: str,
+        dirty: bool,
+        mode: str,
+        kernel: str,
+        cell: int,
+        cells: int,
+        read_only: bool = False,
     ) -> None:
         """Repaint with the current state, if it changed (typing would repaint the bar on
         every key). The names are sanitised (`status_parts`)."""
-        shown = (name, dirty, mode, kernel, cell, cells)
+        shown = (name, dirty, mode, kernel, cell, cells, read_only)
         if shown == self._shown:
             return
         self._shown = shown
         text = Text(no_wrap=True, overflow="ellipsis")
         parts = status_parts(
-            name=name, dirty=dirty, mode=mode, kernel=kernel, cell=cell, cells=cells
+            name=name,
+            dirty=dirty,
+            mode=mode,
+            kernel=kernel,
+            cell=cell,
+            cells=cells,
+            read_only=read_only,
         )
         for part, style in parts:
             text.append(part, style=style)
