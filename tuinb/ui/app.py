@@ -36,9 +36,11 @@ from tuinb.model import (
     validate_later,
 )
 from tuinb.render.status import kernel_name
+from tuinb.sanitize import printable
+from tuinb.ui.remap import user_keymap
 from tuinb.ui.screen.bridge import pump_events
 from tuinb.ui.screen.notebook_screen import NotebookScreen
-from tuinb.ui.themes import register_themes
+from tuinb.ui.themes import DEFAULT_DARK, register_themes
 
 if TYPE_CHECKING:
     from tuinb.engine.protocols import EngineLike
@@ -110,6 +112,8 @@ class TuinbApp(App[int]):
         """Offer a newer recovery copy at start."""
         self.cell_clipboard: list[Cell] = []
         """Cells copied or cut with c / x."""
+        self.keymap_applied: dict[str, str] = {}
+        """The keys the config's `[keys]` remapped, by binding id (set at mount)."""
         self._recovery_revision: int | None = None
         self._recovery_writing = False
         self._saves = 0
@@ -155,6 +159,7 @@ class TuinbApp(App[int]):
         self._register_themes()
         for warning in self.loaded_config.warnings:
             self.notify(str(warning), severity="warning", timeout=10, markup=False)
+        self._apply_keymap()
         screen = NotebookScreen(self.notebook, owner=self, engine=self.engine)
         self.push_screen(screen)
         if self.engine is not None:
@@ -178,10 +183,33 @@ class TuinbApp(App[int]):
             self.run_worker(self._offer_recovery(), group="recovery")
 
     def _register_themes(self) -> None:
+        theme = self.config.theme
         try:
-            register_themes(self)
+            names = register_themes(self, select=theme)
         except (OSError, ValueError) as err:  # a broken theme file must not stop the editor
             self.notify(f"Themes could not be loaded: {err}", severity="warning", markup=False)
+            return
+        if theme not in names:
+            if DEFAULT_DARK in names:
+                self.theme = DEFAULT_DARK
+            where = self.loaded_config.where("theme")
+            known = ", ".join(f'"{name}"' for name in sorted(names))
+            self.notify(
+                f"{where}: `theme` names no theme ({printable(repr(theme))}); "
+                f"using {self.theme} (themes: {known}).",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+
+    def _apply_keymap(self) -> None:
+        """The config's `[keys]`: remapped by binding id; each problem shown once."""
+        keymap, problems = user_keymap(self.config.keys, self.loaded_config)
+        self.keymap_applied = keymap
+        if keymap:
+            self.set_keymap(keymap)
+        for problem in problems:
+            self.notify(str(problem), severity="warning", timeout=10, markup=False)
 
     async def on_event(self, event: events.Event) -> None:
         """Note when the last key came (the background check waits for a quiet moment)."""
