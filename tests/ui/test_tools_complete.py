@@ -64,13 +64,16 @@ async def test_tab_lists_completions_with_types_and_enter_inserts(tmp_path: Path
         await pilot.press("tab")
         await settle(pilot, lambda: popup.is_open, "the completion list")
         shown = popup_text(app)
-        assert "pardir" in shown and "module" in shown and "pathsep" in shown
+        assert "pardir" in shown
+        assert "module" in shown
+        assert "pathsep" in shown
         # under the cursor: one row below it, at its column or left of it
         cursor = screen.editor.cursor_screen_offset
         assert popup.region.y == cursor.y + 1
         assert popup.region.x <= cursor.x
         await pilot.press("down", "down", "up")
-        assert popup.chosen is not None and popup.chosen.text == "path"
+        assert popup.chosen is not None
+        assert popup.chosen.text == "path"
         await pilot.press("enter")
         assert screen.editor.text == "import os\nos.path"
         assert not popup.display
@@ -107,7 +110,9 @@ async def test_a_single_match_is_inserted_at_once_and_a_common_prefix_first(
     async with editing(tmp_path, "x = len") as (app, pilot, engine):
         engine.completions[("x = len", 7)] = completion("x = len", 7, 4, ("len", "function"))
         screen = nb_screen(app)
-        engine.completions[("x = leng", 8)] = completion("x = leng", 8, 4, ("length_a", ""), ("length_b", ""))
+        engine.completions[("x = leng", 8)] = completion(
+            "x = leng", 8, 4, ("length_a", ""), ("length_b", "")
+        )
         await pilot.press("g", "tab")
         await settle(pilot, lambda: screen.tools.completion_popup.is_open, "the list")
         assert screen.editor.text == "x = length_"  # what both share went in already

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.style import Style
 from textual.geometry import Region
 
 from tests.ui.editor_helpers import (

@@ -204,7 +204,13 @@ DIALOG_BINDINGS: dict[str, list[Binding]] = {
     ],
     "metadata": [
         Binding("ctrl+s", "apply", "Apply the edited metadata", id="metadata.apply"),
-        Binding("escape", "cancel", "Close without changing anything", id="metadata.cancel"),
+        Binding(
+            "escape",
+            "cancel",
+            "Close without changing anything",
+            id="metadata.cancel",
+            priority=True,
+        ),
     ],
     "help pager": [
         Binding("escape,q", "close", "Close the help", id="pager.close"),

@@ -105,6 +105,7 @@ class TagEditor(ModalScreen[None]):
         tags = self.tags
         if tags:
             listing.add_options([Option(Text(plain_text(tag))) for tag in tags])
+            listing.highlighted = 0
         else:
             listing.add_options([Option(Text("no tags yet", style="dim"), disabled=True)])
 

@@ -217,11 +217,11 @@ class CellEditor(EditorTextArea):
             event.stop()
             event.prevent_default()
             return
-        if await run_own_binding(self, event):
-            return
         if not self.read_only and self._pair_typed(event):
             event.stop()
             event.prevent_default()
+            return
+        if await run_own_binding(self, event):
             return
         if event.key == "escape":
             # Not TextArea's "escape moves focus": left to the `editor.command_mode` binding.

@@ -83,5 +83,5 @@ class ScrollFollow:
         height = view.scrollable_content_region.height
         scroll = round(view.scroll_y)
         if end > scroll + height:
-            view.scroll_to(y=end - height, animate=False, immediate=True)
+            view.scroll_to(y=end - height, animate=False, immediate=True, force=True)
         self._left = self._place()
