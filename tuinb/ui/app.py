@@ -45,8 +45,6 @@ from tuinb.ui.themes import DEFAULT_DARK, register_themes
 if TYPE_CHECKING:
     from tuinb.engine.protocols import EngineLike
 
-RECOVERY_INTERVAL = 3.0
-"""Seconds between recovery copies while there is unsaved work."""
 VALIDATE_WHEN_QUIET = 1.0
 """Seconds without a key, with the kernel idle, before nbformat checks the file.
 
@@ -85,7 +83,7 @@ class TuinbApp(App[int]):
         *,
         engine: EngineLike | None = None,
         kernel_name: str | None = None,
-        recovery_interval: float = RECOVERY_INTERVAL,
+        recovery_interval: float | None = None,
         check_recovery: bool = True,
         config: LoadedConfig | None = None,
     ) -> None:
@@ -106,8 +104,12 @@ class TuinbApp(App[int]):
         """Seconds the kernel gets to stop politely when the app ends."""
         self.kernel_name = kernel_name
         """The `--kernel` choice, if any."""
-        self.recovery_interval = recovery_interval
-        """Seconds between recovery copies while dirty."""
+        self.recovery_interval = (
+            self.loaded_config.config.recovery_interval
+            if recovery_interval is None
+            else recovery_interval
+        )
+        """Seconds between recovery copies while dirty (the config's unless given)."""
         self.check_recovery = check_recovery
         """Offer a newer recovery copy at start."""
         self.cell_clipboard: list[Cell] = []

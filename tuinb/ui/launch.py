@@ -69,15 +69,19 @@ def open_editor(path: Path | None, *, kernel: str | None) -> int:
         sys.stderr.write(f"tuinb: {printable(str(err))}\n")
         return 2
     from tuinb.config import load_config
+    from tuinb.render.options import ViewOptions
     from tuinb.ui.firstframe.terminal import prepainted
 
     loaded = load_config()  # its warnings are shown once the editor is up
+    config = loaded.config
+    options = ViewOptions(config.editor.line_numbers, config.output.fold_lines)
 
-    with prepainted(notebook, kernel=kernel) as handoff:  # the first frame, while Textual loads
+    # the first frame, while Textual loads
+    with prepainted(notebook, kernel=kernel, options=options, theme=config.theme) as handoff:
         from tuinb.engine.kernels import kernel_for, kill_all_kernels, launch_early, make_engine
 
         assert notebook.path is not None
-        name = kernel_for(notebook.metadata, kernel)
+        name = kernel_for(notebook.metadata, kernel, fallback=config.default_kernel)
         engine = make_engine(notebook, name, cwd=notebook.path.resolve().parent)
         try:
             launch_early(engine)  # the kernel boots while Textual is imported

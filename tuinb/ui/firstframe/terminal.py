@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tuinb.model import Notebook
+    from tuinb.render.options import ViewOptions
 
 __all__ = ["NO_PREPAINT", "Handoff", "prepainted", "startup_mode"]
 
@@ -82,8 +83,15 @@ def _exit_on_signal(signum: int, frame: FrameType | None) -> None:
 
 
 @contextlib.contextmanager
-def prepainted(notebook: Notebook, *, kernel: str | None) -> Iterator[Handoff]:
-    """Draw the first frame for the body's duration (see the module's docstring)."""
+def prepainted(
+    notebook: Notebook,
+    *,
+    kernel: str | None,
+    options: ViewOptions | None = None,
+    theme: str | None = None,
+) -> Iterator[Handoff]:
+    """Draw the first frame for the body's duration (see the module's docstring); `options`
+    and `theme` are the user's config (line numbers, fold length, colours)."""
     if os.environ.get(NO_PREPAINT) == "1" or not (sys.stdin.isatty() and sys.stdout.isatty()):
         yield Handoff(drawn=False)
         return
@@ -93,9 +101,14 @@ def prepainted(notebook: Notebook, *, kernel: str | None) -> Iterator[Handoff]:
         columns, lines = os.get_terminal_size(tty_out)
         if columns <= 0 or lines <= 0:
             raise OSError("the terminal reports no size")  # Textual will assume one
-        from tuinb.ui.firstframe.frame import frame
+        from tuinb.render.options import DEFAULT_OPTIONS
+        from tuinb.ui.firstframe.frame import frame, load_palette
 
-        text = frame(notebook, columns=columns, lines=lines, kernel=kernel)
+        palette = load_palette(theme) if theme else None
+        shown = options or DEFAULT_OPTIONS
+        text = frame(
+            notebook, columns=columns, lines=lines, kernel=kernel, palette=palette, options=shown
+        )
     except Exception:  # no first frame is better than no editor: Textual draws it
         yield Handoff(drawn=False)
         return
