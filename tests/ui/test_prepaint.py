@@ -101,9 +101,7 @@ def sectioned() -> Notebook:
         {"cell_type": "markdown", "source": "## Shown again"},
         dict(cell, source="z = 3\n" * 30),
     ]
-    return Notebook.from_dict(
-        {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
-    )
+    return Notebook.from_dict({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
 
 
 @pytest.mark.parametrize(

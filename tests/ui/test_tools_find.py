@@ -15,9 +15,10 @@ from tests.ui.editor_helpers import (
     stream,
     write_notebook,
 )
+from tuinb.model import CellType
 from tuinb.ui.app import TuinbApp
 
-CELLS = [
+CELLS: list[tuple[CellType, str]] = [
     ("code", "alpha = 1\nbeta = alpha + 1"),
     ("markdown", "# About alpha\n\nAlphabet soup."),
     ("code", "print(beta)"),

@@ -127,7 +127,12 @@ async def test_a_copy_too_large_for_a_terminal_is_refused(tmp_path: Path) -> Non
     async with app.run_test(size=SIZE) as pilot:
         screen = nb_screen(app)
         written: list[str] = []
-        screen.write_terminal = lambda text: written.append(text) is None  # type: ignore[method-assign]
+
+        def write(text: str) -> bool:
+            written.append(text)
+            return True
+
+        screen.write_terminal = write  # type: ignore[method-assign]
         await pilot.press("ctrl+c")
         assert written == []
         notes = [str(note.message) for note in app._notifications]

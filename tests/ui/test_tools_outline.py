@@ -12,12 +12,12 @@ from tests.ui.editor_helpers import (
     settle,
     write_notebook,
 )
-from tuinb.model import load
+from tuinb.model import CellType, load
 from tuinb.model.outline import COLLAPSED_KEY, LEGACY_COLLAPSED_KEY
 from tuinb.render.sections import COLLAPSED_KEYS
 from tuinb.ui.app import TuinbApp
 
-CELLS = [
+CELLS: list[tuple[CellType, str]] = [
     ("markdown", "# Intro"),
     ("code", "intro_code = 1"),
     ("markdown", "## Part one"),

@@ -86,13 +86,13 @@ RUN_CHORD_KEYS = {"kernel.interrupt": "i i", "kernel.restart": "0 0"}
 # ---- finding, the outline, tags and metadata, the clipboard, completion and help ------------
 # JupyterLab's keys where a terminal sends them (ctrl+f, shift+l, ctrl+/ which arrives
 # as ctrl+underscore, tab and shift+tab in the editor), plus a portable key for each one
-# a terminal may not send (shift+f3 for ctrl+shift+g).
+# a terminal may not send (alt+g for ctrl+shift+g; shift+f3 reads as a cursor report).
 
 TOOL_GLOBAL_BINDINGS: list[Binding] = [
     Binding("ctrl+f", "screen.find", "Find in the notebook", id="find.open"),
     Binding("alt+f", "screen.find_replace", "Find and replace", id="find.replace"),
     Binding("ctrl+g,f3", "screen.find_next", "Next match", id="find.next"),
-    Binding("ctrl+shift+g,shift+f3", "screen.find_previous", "Previous match", id="find.previous"),
+    Binding("ctrl+shift+g,alt+g", "screen.find_previous", "Previous match", id="find.previous"),
     Binding("alt+t", "screen.toggle_outline", "Table of contents (outline)", id="outline.toggle"),
 ]
 """Both modes."""
@@ -302,7 +302,7 @@ KEY_NOTES = (
     "`set -g extended-keys-format csi-u`; for copying to the system clipboard add "
     "`set -g set-clipboard on`.",
     "ctrl+shift+up / ctrl+shift+down and ctrl+shift+minus have the portable fallbacks "
-    "alt+up / alt+down and ctrl+backslash; ctrl+shift+g (previous match) has shift+f3.",
+    "alt+up / alt+down and ctrl+backslash; ctrl+shift+g (previous match) has alt+g.",
     "Terminals send ctrl+/ as ctrl+_ (both toggle comments). shift+tab asks for help after "
     "a name and dedents at the start of a line or with a selection; alt+comma always dedents.",
 )
@@ -368,6 +368,19 @@ def keys_for(bindings: list[Binding], keymap: Mapping[str, str] | None = None) -
         for key in binding_keys(binding, keymap).split(","):
             found.setdefault(key.strip(), binding.action)
     return found
+
+
+def pass_on_alt(event: events.Key) -> bool:
+    """Keep an alt key from typing its letter in a text box; True if it was one.
+
+    A terminal sends alt+j as ESC j, which Textual reads as "alt+j" with the character
+    "j": a `TextArea` or `Input` would type it. Stopped from typing, the key goes on to
+    the screen's bindings (alt+j, alt+t, alt+g ... work in edit mode and in the find bar).
+    """
+    if event.is_printable and event.key.startswith("alt+"):
+        event.prevent_default()
+        return True
+    return False
 
 
 async def run_own_binding(widget: Widget, event: events.Key) -> bool:

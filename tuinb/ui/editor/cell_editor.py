@@ -29,7 +29,7 @@ from textual.widgets.text_area import Location, Selection
 
 from tuinb.model.textedit import CLOSERS, backspace_pair, toggle_comment, typed_char
 from tuinb.sanitize import has_controls, printable
-from tuinb.ui.keys import EDIT_BINDINGS, run_own_binding
+from tuinb.ui.keys import EDIT_BINDINGS, pass_on_alt, run_own_binding
 from tuinb.ui.textual_compat import EditorTextArea
 from tuinb.ui.view.notebook_view import NotebookView
 
@@ -221,7 +221,7 @@ class CellEditor(EditorTextArea):
             event.stop()
             event.prevent_default()
             return
-        if await run_own_binding(self, event):
+        if await run_own_binding(self, event) or pass_on_alt(event):
             return
         if event.key == "escape":
             # Not TextArea's "escape moves focus": left to the `editor.command_mode` binding.

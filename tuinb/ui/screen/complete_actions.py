@@ -9,10 +9,11 @@ and shows its start under the cursor; pressed again (or `alt+h`) it opens
 the whole text in a pager. At the start of a line or with a selection it
 dedents.
 
-Typing never waits for the kernel: requests run in a worker, a reply for
-text that changed since (or a cursor that moved) is dropped
-(`tuinb.engine.introspect.Completer`), and while the list is open typing
-filters it without asking again (`refine`). A kernel that is busy or does
+Typing never waits for the kernel: requests run in a worker; a reply is
+dropped if a later request was made meanwhile
+(`tuinb.engine.introspect.Completer`) or if the text or the cursor is no
+longer the one it was asked for; while the list is open typing filters it
+without asking again (`refine`). A kernel that is busy or does
 not answer within a second gets a one-line hint ("kernel busy").
 """
 
@@ -225,9 +226,12 @@ class CompleteActions:
         editor.cursor_location = editor.location_of(cursor)
 
     def text_changed(self) -> None:
-        """The cell's text changed: late answers are dropped; the open list is filtered."""
-        if self._completer is not None:
-            self._completer.text_changed()
+        """The cell's text changed: the open list is filtered.
+
+        An answer on its way is not dropped here: the change may be a key typed before
+        the `tab` whose message arrives after it. An answer is dropped when it comes
+        back if the text or the cursor is no longer the one it was asked for.
+        """
         self.cursor_moved()
 
     def cursor_moved(self) -> None:

@@ -1,4 +1,4 @@
-"""Find and replace across the notebook (`ctrl+f`, `alt+f`, `ctrl+g`, `shift+f3`, the bar's keys).
+"""Find and replace across the notebook (`ctrl+f`, `alt+f`, `ctrl+g`, `alt+g`, the bar's keys).
 
 The search is `tuinb.model.find.Finder`: every cell's source (and, with the
 outputs toggle, its outputs' text) on each keystroke, only changed cells
@@ -6,7 +6,7 @@ again after an edit. The view marks the matches on its rows
 (`tuinb.ui.view.find_marks`); a keystroke recomputes the marks of the rows
 on screen only. Typing scrolls to the first match at or after the cursor
 cell; `enter` / `ctrl+g` go to the next match (its cell becomes the cursor
-cell), `shift+enter` / `shift+f3` to the previous one, round the notebook.
+cell), `shift+enter` / `alt+g` to the previous one, round the notebook.
 
 Opening the bar in edit mode puts the editor's text into the model first
 (the search sees what is typed) and leaves edit mode; closing the bar goes

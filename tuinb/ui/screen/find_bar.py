@@ -1,5 +1,8 @@
 """The find bar (`ctrl+f`, `alt+f` with the replace box): two boxes, the toggles, the count.
 
+It sits between the notebook and the status bar (in the screen's vertical
+layout, not docked: two widgets docked at one edge would overlap).
+
 A widget only: what the keys do is `tuinb.ui.screen.find_actions`. Its boxes
 carry the find keys (`tuinb.ui.keys.FIND_BINDINGS`: enter, shift+enter,
 escape, the toggles, replace all), whose actions are the screen's, so a
@@ -15,13 +18,14 @@ from dataclasses import asdict
 from typing import ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Static
 
 from tuinb.model.find import FindOptions
-from tuinb.ui.keys import FIND_BINDINGS
+from tuinb.ui.keys import FIND_BINDINGS, pass_on_alt, run_own_binding
 
 __all__ = ["FindBar", "FindInput"]
 
@@ -29,15 +33,21 @@ TOGGLES = (
     ("case_sensitive", "Aa", "alt+c"),
     ("whole_word", "W", "alt+w"),
     ("regex", ".*", "alt+r"),
-    ("in_outputs", "outputs", "alt+o"),
+    ("in_outputs", "out", "alt+o"),
 )
-"""(option, label, key) of each toggle, in the bar's order."""
+"""(option, label, key) of each toggle, in the bar's order (shown reversed when on; the
+keys are in the help, `?`)."""
 
 
 class FindInput(Input):
-    """A box of the find bar: the find keys work in it."""
+    """A box of the find bar: the find keys work in it, and the screen's alt keys."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*FIND_BINDINGS]
+
+    async def on_key(self, event: events.Key) -> None:
+        """The bar's keys in order with the typing around them; alt keys are not typed."""
+        if not await run_own_binding(self, event):
+            pass_on_alt(event)
 
 
 class FindBar(Vertical):
@@ -47,14 +57,18 @@ class FindBar(Vertical):
     """Called with the find box's text each time it changes (the search)."""
 
     DEFAULT_CSS: ClassVar[str] = """
-    FindBar { dock: bottom; height: auto; display: none; background: $panel; }
+    FindBar { height: auto; display: none; background: $panel; }
+    FindBar #replace-row { display: none; }
     FindBar Horizontal { height: 1; }
-    FindBar .find-label { width: 9; color: $text-muted; }
-    FindBar Input { width: 40; height: 1; border: none; padding: 0 1; background: $surface; }
+    FindBar .find-label { width: 8; color: $text-muted; padding: 0 0 0 1; }
+    FindBar Input {
+        width: 1fr; min-width: 12; max-width: 48; height: 1; border: none; padding: 0 1;
+        background: $surface;
+    }
     FindBar Input:focus { border: none; background: $boost; }
-    FindBar #find-toggles { width: auto; padding: 0 1; }
-    FindBar #find-count { width: 1fr; padding: 0 1; }
-    FindBar #replace-hint { width: 1fr; padding: 0 1; color: $text-muted; }
+    FindBar #find-count { width: auto; max-width: 60%; height: 1; padding: 0 1; }
+    FindBar #find-toggles { width: auto; height: 1; padding: 0 1 0 0; }
+    FindBar #replace-hint { width: auto; padding: 0 1; color: $text-muted; }
     FindBar #find-count.-error { color: $error; }
     """
 
@@ -63,8 +77,8 @@ class FindBar(Vertical):
         with Horizontal(id="find-row"):
             yield Static("Find", classes="find-label")
             yield FindInput(placeholder="text or expression", id="find-query")
-            yield Static(id="find-toggles")
             yield Static(id="find-count")
+            yield Static(id="find-toggles")
         with Horizontal(id="replace-row"):
             yield Static("Replace", classes="find-label")
             yield FindInput(placeholder="replacement", id="find-replacement")
@@ -92,8 +106,9 @@ class FindBar(Vertical):
 
     def open(self, *, replace: bool) -> None:
         """Show the bar (and the replace box with `replace`), the find box focused."""
+        row = self.query_one("#replace-row")
+        row.display = replace or (self.is_open and self.replacing)
         self.display = True
-        self.query_one("#replace-row").display = replace or (self.is_open and self.replacing)
         self.query_box.focus()
 
     def close(self) -> None:
@@ -108,13 +123,12 @@ class FindBar(Vertical):
 
     def show_state(self, options: FindOptions, label: str, *, error: bool) -> None:
         """Show the toggles' states and the count ("3 of 17"), or why the query is refused."""
-        toggles = Text()
+        toggles = Text(no_wrap=True, overflow="ellipsis")
         states = asdict(options)
-        for name, text, key in TOGGLES:
-            on = states[name]
-            toggles.append(f" {text} ", style="reverse" if on else "dim")
-            toggles.append(f"{key} ", style="dim")
+        for name, text, _key in TOGGLES:
+            toggles.append(" ")
+            toggles.append(f" {text} ", style="reverse" if states[name] else "dim")
         self.query_one("#find-toggles", Static).update(toggles)
         count = self.query_one("#find-count", Static)
-        count.update(Text(label))
+        count.update(Text(label, no_wrap=True, overflow="ellipsis"))
         count.set_class(error, "-error")
