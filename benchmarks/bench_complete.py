@@ -67,13 +67,21 @@ async def measure(runs: int) -> None:
 
     engine.complete = timed_complete  # type: ignore[method-assign]
     render_lines = CompletionPopup.render_lines
+    show_hint = CompletionPopup.show_hint
+    shown = asyncio.Event()
 
     def painted(self: CompletionPopup, crop: Any) -> Any:
         if "reply" in marks and "paint" not in marks and self.is_open:
             marks["paint"] = time.perf_counter()
+            shown.set()
         return render_lines(self, crop)
 
+    def hinted(self: CompletionPopup, *args: Any) -> None:
+        show_hint(self, *args)
+        shown.set()
+
     CompletionPopup.render_lines = painted  # type: ignore[method-assign]
+    CompletionPopup.show_hint = hinted  # type: ignore[method-assign]
     app = TuinbApp(notebook, engine=engine, check_recovery=False)
     to_reply: list[float] = []
     to_paint: list[float] = []
@@ -89,11 +97,11 @@ async def measure(runs: int) -> None:
             editor.cursor_location = (1, 5)
             await pilot.pause(0.05)
             marks.clear()
+            shown.clear()
             began = time.perf_counter()
             editor.post_message(events.Key("tab", "\t"))
             async with asyncio.timeout(10):
-                while "paint" not in marks and not popup.shows_hint:
-                    await asyncio.sleep(0.001)
+                await shown.wait()
             if run and "paint" in marks:
                 to_reply.append((marks["reply"] - began) * 1000)
                 to_paint.append((marks["paint"] - marks["reply"]) * 1000)
