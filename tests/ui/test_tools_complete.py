@@ -221,3 +221,17 @@ async def test_help_with_nothing_found_says_so(tmp_path: Path) -> None:
         await pilot.press("shift+tab")
         await settle(pilot, lambda: popup.shows_hint, "the hint")
         assert "no help found" in popup_text(app)
+
+
+async def test_markdown_cells_indent_and_ask_no_kernel(tmp_path: Path) -> None:
+    path = write_notebook(tmp_path / "m.ipynb", [("markdown", "Some text")])
+    notebook = load(path)
+    engine = ScriptedEngine(notebook)
+    app = make_app(path, engine=engine, check_recovery=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "end", "tab")
+        editor = nb_screen(app).editor
+        assert editor.text == "Some text   "  # to the next tab stop
+        await pilot.press("shift+tab")
+        assert engine.calls_named("complete") == []
+        assert engine.calls_named("inspect") == []

@@ -19,6 +19,7 @@ from tuinb.model import load, save
 from tuinb.ui.app import TuinbApp
 from tuinb.ui.dialogs.metadata_editor import MetadataEditor
 from tuinb.ui.dialogs.tag_editor import TagEditor
+from tuinb.ui.screen.notebook_screen import NotebookScreen
 
 OSC52 = re.compile(r"\x1b\]52;c;([A-Za-z0-9+/=]*)\x07")
 
@@ -86,6 +87,18 @@ async def test_metadata_json_refused_with_the_reason_then_applied(tmp_path: Path
         assert app.notebook.metadata["kernelspec"]["name"] == "python3"
 
 
+def capture_writes(screen: NotebookScreen) -> list[str]:
+    """What the screen writes to the terminal from now on (a headless app has none)."""
+    written: list[str] = []
+
+    def write(text: str) -> bool:
+        written.append(text)
+        return True
+
+    screen.write_terminal = write  # type: ignore[method-assign]
+    return written
+
+
 def copies(app: TuinbApp, written: list[str]) -> list[str]:
     """The texts sent to the clipboard, decoded from the OSC 52 sequences written."""
     return [base64.b64decode(m).decode() for text in written for m in OSC52.findall(text)]
@@ -102,13 +115,7 @@ async def test_copies_go_to_the_terminal_as_osc52_and_output_text_is_sanitised(
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:
         screen = nb_screen(app)
-        written: list[str] = []
-
-        def write(text: str) -> bool:
-            written.append(text)
-            return True
-
-        screen.write_terminal = write  # type: ignore[method-assign]
+        written = capture_writes(screen)
         await pilot.press("ctrl+c")
         assert copies(app, written) == ["print('hi')\nx = 1"]
         await pilot.press("alt+c")
@@ -126,13 +133,7 @@ async def test_a_copy_too_large_for_a_terminal_is_refused(tmp_path: Path) -> Non
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:
         screen = nb_screen(app)
-        written: list[str] = []
-
-        def write(text: str) -> bool:
-            written.append(text)
-            return True
-
-        screen.write_terminal = write  # type: ignore[method-assign]
+        written = capture_writes(screen)
         await pilot.press("ctrl+c")
         assert written == []
         notes = [str(note.message) for note in app._notifications]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.command import CommandPalette
+from textual.widgets import Input
+
 from tests.ui.editor_helpers import (
     SIZE,
     make_app,
@@ -108,3 +111,22 @@ async def test_the_outline_jumps_into_a_collapsed_section(tmp_path: Path) -> Non
         assert screen.view.cursor == 2
         assert "part_one = 1" in screen_text(app)
         assert LEGACY_COLLAPSED_KEY not in app.notebook.cells[0].metadata
+
+
+async def test_the_palette_offers_the_tools(tmp_path: Path) -> None:
+    path = write_notebook(tmp_path / "o.ipynb", CELLS)
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await settle(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+        palette = app.screen
+        palette.query_one(Input).value = "table of contents"
+
+        def hits() -> list[str]:
+            options = palette.query_one("CommandList")
+            return [str(option.prompt) for option in options._options]  # type: ignore[attr-defined]
+
+        await settle(pilot, lambda: any("alt+t" in hit for hit in hits()), "the outline's entry")
+        assert not any("Next completion" in hit for hit in hits())  # a popup's own keys
+        await pilot.press("down", "enter")
+        await settle(pilot, lambda: nb_screen(app).tools.outline_panel.display, "the panel")

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from textual import events
 
     from tuinb.engine.protocols import EngineLike
+    from tuinb.model import Notebook
     from tuinb.ui.editor.cell_editor import CellEditor
     from tuinb.ui.editor.popups import CompletionPopup, HelpPopup
 
@@ -51,6 +52,8 @@ HELP_MORE = "shift+tab again or alt+h: all of it · escape: close"
 class CompleteHost(Protocol):
     """What completion and help need from the notebook screen."""
 
+    @property
+    def notebook(self) -> Notebook: ...
     @property
     def editor(self) -> CellEditor: ...
     @property
@@ -160,12 +163,21 @@ class CompleteActions:
             self._completer = Completer(engine)
         return self._completer
 
+    def _in_code(self) -> bool:
+        """Whether the editor holds a code cell (markdown and raw cells ask no kernel)."""
+        cell_id = self.host.editor.cell_id
+        try:
+            return cell_id is not None and self.host.notebook.cell(cell_id).cell_type == "code"
+        except KeyError:
+            return False
+
     def complete(self) -> None:
         """`tab`: ask the kernel for completions, or indent where `tab` indents."""
         editor = self.host.editor
         if editor.cell_id is None:
             return
-        if not wants_completion(editor.line_before_cursor(), has_selection=editor.has_selection):
+        line = editor.line_before_cursor()
+        if not self._in_code() or not wants_completion(line, has_selection=editor.has_selection):
             editor.indent()
             return
         completer = self._source()
@@ -260,7 +272,8 @@ class CompleteActions:
         editor = self.host.editor
         if editor.cell_id is None:
             return
-        if not wants_help(editor.line_before_cursor(), has_selection=editor.has_selection):
+        line = editor.line_before_cursor()
+        if not self._in_code() or not wants_help(line, has_selection=editor.has_selection):
             editor.action_dedent()
             return
         self._ask_help(full=False)
@@ -272,7 +285,7 @@ class CompleteActions:
             help_popup.close()
             self.host.show_pager(help_popup.text, self.help_name)
             return
-        if self.host.editor.cell_id is not None:
+        if self._in_code():
             self._ask_help(full=True)
 
     def _ask_help(self, *, full: bool) -> None:

@@ -36,9 +36,9 @@ class OutlinePanel(OptionList):
     DEFAULT_CSS: ClassVar[str] = """
     OutlinePanel {
         dock: right; width: 34; display: none; height: 100%;
-        border-left: vkey $panel; background: $surface; padding: 0;
+        border: none; border-left: vkey $panel; background: $surface; padding: 0;
     }
-    OutlinePanel:focus { border-left: vkey $accent; }
+    OutlinePanel:focus { border: none; border-left: vkey $accent; }
     """
 
     on_act: Callable[[str, Heading | None], None] | None = None
