@@ -183,8 +183,10 @@ class Tools:
         self.completing.cursor_moved()
 
     def cell_moved(self) -> None:
-        """The cursor cell changed (the outline marks its section)."""
+        """The cursor cell or the status changed (after a cell operation too): the outline
+        marks the cursor's section, the find bar's count follows edits."""
         self.outlining.cursor_moved()
+        self.finding.model_changed()
 
     def cell_started(self, cell_id: str) -> None:
         """A cell started running (the view may follow its output)."""
