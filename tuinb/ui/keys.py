@@ -93,7 +93,12 @@ TOOL_GLOBAL_BINDINGS: list[Binding] = [
     Binding("alt+f", "screen.find_replace", "Find and replace", id="find.replace"),
     Binding("ctrl+g,f3", "screen.find_next", "Next match", id="find.next"),
     Binding("ctrl+shift+g,alt+g", "screen.find_previous", "Previous match", id="find.previous"),
-    Binding("alt+t", "screen.toggle_outline", "Table of contents (outline)", id="outline.toggle"),
+    Binding(
+        "ctrl+shift+k,alt+t",
+        "screen.toggle_outline",
+        "Table of contents (outline)",
+        id="outline.toggle",
+    ),
 ]
 """Both modes."""
 
