@@ -36,11 +36,10 @@ from tuinb.model import (
     validate_later,
 )
 from tuinb.render.status import kernel_name
-from tuinb.sanitize import printable
-from tuinb.ui.remap import user_keymap
+from tuinb.ui.remap import install_keymap
 from tuinb.ui.screen.bridge import pump_events
 from tuinb.ui.screen.notebook_screen import NotebookScreen
-from tuinb.ui.themes import DEFAULT_DARK, register_themes
+from tuinb.ui.themes import register_themes
 
 if TYPE_CHECKING:
     from tuinb.engine.protocols import EngineLike
@@ -161,7 +160,7 @@ class TuinbApp(App[int]):
         self._register_themes()
         for warning in self.loaded_config.warnings:
             self.notify(str(warning), severity="warning", timeout=10, markup=False)
-        self._apply_keymap()
+        self.keymap_applied = install_keymap(self, self.loaded_config)
         screen = NotebookScreen(self.notebook, owner=self, engine=self.engine)
         self.push_screen(screen)
         if self.engine is not None:
@@ -185,33 +184,11 @@ class TuinbApp(App[int]):
             self.run_worker(self._offer_recovery(), group="recovery")
 
     def _register_themes(self) -> None:
-        theme = self.config.theme
+        where = self.loaded_config.where("theme")
         try:
-            names = register_themes(self, select=theme)
+            register_themes(self, select=self.config.theme, where=where)
         except (OSError, ValueError) as err:  # a broken theme file must not stop the editor
             self.notify(f"Themes could not be loaded: {err}", severity="warning", markup=False)
-            return
-        if theme not in names:
-            if DEFAULT_DARK in names:
-                self.theme = DEFAULT_DARK
-            where = self.loaded_config.where("theme")
-            known = ", ".join(f'"{name}"' for name in sorted(names))
-            self.notify(
-                f"{where}: `theme` names no theme ({printable(repr(theme))}); "
-                f"using {self.theme} (themes: {known}).",
-                severity="warning",
-                timeout=10,
-                markup=False,
-            )
-
-    def _apply_keymap(self) -> None:
-        """The config's `[keys]`: remapped by binding id; each problem shown once."""
-        keymap, problems = user_keymap(self.config.keys, self.loaded_config)
-        self.keymap_applied = keymap
-        if keymap:
-            self.set_keymap(keymap)
-        for problem in problems:
-            self.notify(str(problem), severity="warning", timeout=10, markup=False)
 
     async def on_event(self, event: events.Event) -> None:
         """Note when the last key came (the background check waits for a quiet moment)."""

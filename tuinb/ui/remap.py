@@ -10,15 +10,17 @@ leaves without a key gets `NO_KEY`, a key no terminal sends.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tuinb.keymap import BindingSpec, KeymapProblem, apply_keymap
 from tuinb.ui.keys import NO_KEY, TYPING_MODES, all_bindings
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from tuinb.config import LoadedConfig
 
-__all__ = ["binding_specs", "user_keymap"]
+__all__ = ["binding_specs", "install_keymap", "user_keymap"]
 
 
 def binding_specs() -> list[BindingSpec]:
@@ -43,3 +45,13 @@ def user_keymap(
     keymap = result.textual_keymap()
     keymap.update(dict.fromkeys(result.unbound, NO_KEY))
     return keymap, result.problems
+
+
+def install_keymap(app: App[Any], loaded: LoadedConfig) -> dict[str, str]:
+    """Give `app` the keymap of the config's `[keys]`, show each problem once; the keymap."""
+    keymap, problems = user_keymap(loaded.config.keys, loaded)
+    if keymap:
+        app.set_keymap(keymap)
+    for problem in problems:
+        app.notify(str(problem), severity="warning", timeout=10, markup=False)
+    return keymap

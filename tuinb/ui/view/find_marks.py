@@ -16,12 +16,15 @@ those rows from cached parts.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.segment import Segment
 from textual.strip import Strip
+
+from tuinb.render.cells import source_kind
+from tuinb.render.options import ViewOptions, line_number_width
 
 if TYPE_CHECKING:
     from rich.style import Style
@@ -48,6 +51,28 @@ class RowMarks:
         """Forget the marks computed so far."""
         self._cache.clear()
         self.generation += 1
+
+    def block_row(
+        self,
+        cell: Cell,
+        lines: Sequence[object],
+        block_key: Hashable,
+        row: int,
+        source_rows: int,
+        options: ViewOptions,
+    ) -> Marks | None:
+        """The marks of row `row` of a cell's rendered block (`lines`, the first
+        `source_rows` of them its source), laid out with `options`; None without any."""
+        if row >= len(lines):
+            return None
+        line = lines[row]
+        if not isinstance(line, Strip):  # a row of a long output, not drawn yet
+            return None
+        source = row < source_rows
+        skip = 0
+        if source and options.line_numbers and source_kind(cell) == "code":
+            skip = line_number_width(cell.source.count("\n") + 1)
+        return self.row(cell, block_key, row, line.text, source=source, skip=skip) or None
 
     def row(
         self, cell: Cell, block_key: Hashable, row: int, text: str, *, source: bool, skip: int

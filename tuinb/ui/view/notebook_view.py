@@ -418,16 +418,9 @@ class NotebookView(RowPainter, can_focus=True):
     def row_marks(self, cell: Cell, block: Block, row: int) -> Marks | None:
         """The find bar's matches on one row of a cell (None: none, or not searched)."""
         marks = self.find_marks
-        if marks is None or row >= len(block.lines):
+        if marks is None:
             return None
-        line = block.lines[row]
-        if not isinstance(line, Strip):  # a row of a long output, not drawn yet
-            return None
-        source = row < block.source_rows
-        skip = 0
-        if source and self.options.line_numbers and source_kind(cell) == "code":
-            skip = line_number_width(cell.source.count("\n") + 1)
-        return marks.row(cell, block.key, row, line.text, source=source, skip=skip) or None
+        return marks.block_row(cell, block.lines, block.key, row, block.source_rows, self.options)
 
     def paint_marks(self, content: Strip, marks: Any) -> Strip:
         """Draw the find bar's marks over a row's finished content."""
