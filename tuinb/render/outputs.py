@@ -139,15 +139,17 @@ def _line_count(text: str, limit: int) -> int:
     return count
 
 
-def output_height_estimate(outputs: list[dict[str, Any]], *, folded: bool) -> int:
-    """Rows the outputs will likely take (exact for unwrapped text)."""
+def output_height_estimate(
+    outputs: list[dict[str, Any]], *, folded: bool, max_lines: int = MAX_LINES
+) -> int:
+    """Rows the outputs will likely take (exact for unwrapped text); `max_lines` as folded."""
     total = 0
     for output in outputs:
         text = output_text(output)
         if text is None:
             total += 3
         elif folded:
-            total += _line_count(text[0], MAX_LINES + 1)
+            total += _line_count(text[0], max_lines + 1)
         else:
             total += text[0].removesuffix("\n").count("\n") + 1
     return total

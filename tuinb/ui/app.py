@@ -33,6 +33,7 @@ from tuinb.session.client import SessionClient
 from tuinb.ui.flows.leaving import Leaving
 from tuinb.ui.flows.recovery import RecoveryCopies
 from tuinb.ui.flows.saving import Saving
+from tuinb.ui.remap import install_keymap
 from tuinb.ui.screen import bridge
 from tuinb.ui.screen.bridge import pump_events
 from tuinb.ui.screen.notebook_screen import NotebookScreen
@@ -49,8 +50,6 @@ if TYPE_CHECKING:
 
     T = TypeVar("T")
 
-RECOVERY_INTERVAL = 3.0
-"""Seconds between recovery copies while there is unsaved work."""
 VALIDATE_WHEN_QUIET = 1.0
 """Seconds without a key, with the kernel idle, before nbformat checks the file.
 
@@ -89,7 +88,7 @@ class TuinbApp(App[int]):
         *,
         engine: EngineLike | None = None,
         kernel_name: str | None = None,
-        recovery_interval: float = RECOVERY_INTERVAL,
+        recovery_interval: float | None = None,
         check_recovery: bool = True,
         config: LoadedConfig | None = None,
         notices: Sequence[str] = (),
@@ -112,8 +111,12 @@ class TuinbApp(App[int]):
         """Seconds the kernel gets to stop politely when the app ends."""
         self.kernel_name = kernel_name
         """The `--kernel` choice, if any."""
-        self.recovery_interval = recovery_interval
-        """Seconds between recovery copies while dirty."""
+        self.recovery_interval = (
+            self.loaded_config.config.recovery_interval
+            if recovery_interval is None
+            else recovery_interval
+        )
+        """Seconds between recovery copies while dirty (the config's unless given)."""
         self.check_recovery = check_recovery
         """Offer a newer recovery copy at start."""
         self.session = engine if isinstance(engine, SessionClient) else None
@@ -128,6 +131,8 @@ class TuinbApp(App[int]):
         self.saving = Saving(self, self.recovery)
         self.leaving = Leaving(self, self.saving, self.recovery)
         self._notices = tuple(notices)
+        self.keymap_applied: dict[str, str] = {}
+        """The keys the config's `[keys]` remapped, by binding id (set at mount)."""
         self._signals: list[int] = []
         self._last_key = time.monotonic()
         self._switch_interval: float | None = None
@@ -173,6 +178,7 @@ class TuinbApp(App[int]):
         for notice in self._notices:
             self.notify(notice, severity="warning", timeout=10, markup=False)
         self.read_only = is_read_only(write_access(self.path))
+        self.keymap_applied = install_keymap(self, self.loaded_config)
         screen = NotebookScreen(self.notebook, owner=self, engine=self.engine)
         self.push_screen(screen)
         if self.engine is not None:
@@ -196,8 +202,9 @@ class TuinbApp(App[int]):
             self.run_worker(self.recovery.offer(), group="recovery")
 
     def _register_themes(self) -> None:
+        where = self.loaded_config.where("theme")
         try:
-            register_themes(self)
+            register_themes(self, select=self.config.theme, where=where)
         except (OSError, ValueError) as err:  # a broken theme file must not stop the editor
             self.notify(f"Themes could not be loaded: {err}", severity="warning", markup=False)
 

@@ -161,12 +161,17 @@ def _run(
 ) -> int:
     """Draw the first frame, then start the kernel's side (the attached session's client, a
     new host, or an engine here) and run the app."""
+    from tuinb.render.options import ViewOptions
     from tuinb.session.places import SessionError
     from tuinb.ui.firstframe.terminal import prepainted
 
+    config = loaded.config
+    options = ViewOptions(config.editor.line_numbers, config.output.fold_lines)
     state = attachment.kernel_state if attachment is not None else "starting"
     try:
-        with prepainted(notebook, kernel=kernel, state=state) as handoff:  # while Textual loads
+        with prepainted(  # while Textual loads
+            notebook, kernel=kernel, state=state, options=options, theme=config.theme
+        ) as handoff:
             from tuinb.engine.kernels import kill_all_kernels
 
             starting: list[HostStart] = []
@@ -227,7 +232,7 @@ def _engine(
         except ProtocolError as err:
             raise SessionError(f"The session's answer was not understood ({err}).") from None
     assert notebook.path is not None
-    name = kernel_for(notebook.metadata, kernel)
+    name = kernel_for(notebook.metadata, kernel, fallback=loaded.config.default_kernel)
     if starting is not None:
         from tuinb.session.client import SessionClient
         from tuinb.session.launch import SessionError, attach_frame

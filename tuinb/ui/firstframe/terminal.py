@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tuinb.model import Notebook
+    from tuinb.render.options import ViewOptions
 
 __all__ = ["NO_PREPAINT", "Handoff", "prepainted", "startup_mode"]
 
@@ -83,10 +84,16 @@ def _exit_on_signal(signum: int, frame: FrameType | None) -> None:
 
 @contextlib.contextmanager
 def prepainted(
-    notebook: Notebook, *, kernel: str | None, state: str = "starting"
+    notebook: Notebook,
+    *,
+    kernel: str | None,
+    state: str = "starting",
+    options: ViewOptions | None = None,
+    theme: str | None = None,
 ) -> Iterator[Handoff]:
     """Draw the first frame for the body's duration (see the module's docstring); `state`
-    is the kernel's for the status bar (an attached session's kernel may be busy)."""
+    is the kernel's for the status bar (an attached session's kernel may be busy);
+    `options` and `theme` are the user's config (line numbers, fold length, colours)."""
     if os.environ.get(NO_PREPAINT) == "1" or not (sys.stdin.isatty() and sys.stdout.isatty()):
         yield Handoff(drawn=False)
         return
@@ -96,9 +103,20 @@ def prepainted(
         columns, lines = os.get_terminal_size(tty_out)
         if columns <= 0 or lines <= 0:
             raise OSError("the terminal reports no size")  # Textual will assume one
-        from tuinb.ui.firstframe.frame import frame
+        from tuinb.render.options import DEFAULT_OPTIONS
+        from tuinb.ui.firstframe.frame import frame, load_palette
 
-        text = frame(notebook, columns=columns, lines=lines, kernel=kernel, state=state)
+        palette = load_palette(theme) if theme else None
+        shown = options or DEFAULT_OPTIONS
+        text = frame(
+            notebook,
+            columns=columns,
+            lines=lines,
+            kernel=kernel,
+            palette=palette,
+            options=shown,
+            state=state,
+        )
     except Exception:  # no first frame is better than no editor: Textual draws it
         yield Handoff(drawn=False)
         return

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal, Protocol
 
+from tuinb.model.textedit import comment_prefix
 from tuinb.render.cells import GUTTER
 
 if TYPE_CHECKING:
@@ -63,7 +64,10 @@ class EditActions:
         view.selection_anchor = view.cursor
         editor = host.editor
         editor.cell_id = cell.id
-        if cell.cell_type == "code":
+        code = cell.cell_type == "code"
+        editor.show_line_numbers = code and view.options.line_numbers
+        editor.comment_marker = comment_prefix(host.notebook.language) if code else ""
+        if code:
             editor.highlight_language = host.notebook.language
         elif cell.cell_type == "markdown":
             editor.highlight_language = "markdown"
@@ -82,7 +86,9 @@ class EditActions:
 
     def _editor_rows(self) -> int:
         limit = max(3, self.host.view.scrollable_content_region.height - 2)
-        return max(1, min(self.host.editor.document.line_count, limit))
+        editor = self.host.editor
+        lines = editor.wrapped_document.height if editor.soft_wrap else editor.document.line_count
+        return max(1, min(lines, limit))
 
     def place_editor(self) -> None:
         """Lay the editor over its cell's rows in the view."""

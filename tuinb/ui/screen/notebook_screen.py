@@ -36,7 +36,9 @@ from tuinb.ui.screen.notify import notify_finished
 from tuinb.ui.screen.pacing import FramePacer
 from tuinb.ui.screen.run_actions import RunActions
 from tuinb.ui.screen.statusbar import StatusBar
-from tuinb.ui.textual_compat import PacedScreen
+from tuinb.ui.screen.tool_keys import ToolKeys
+from tuinb.ui.screen.tools import Tools
+from tuinb.ui.textual_compat import PacedScreen, write_to_terminal
 from tuinb.ui.view.notebook_view import NotebookView
 
 if TYPE_CHECKING:
@@ -44,6 +46,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
     from textual.widget import Widget
 
+    from tuinb.config import Config
     from tuinb.engine.protocols import EngineLike
     from tuinb.model import Cell, Notebook
     from tuinb.ui.dialogs.stdin_prompt import StdinPrompt
@@ -58,7 +61,11 @@ class NotebookOwner(Protocol):
     """Cells copied or cut with c / x."""
     kernel_name: str | None
     """The `--kernel` choice, if any."""
+    keymap_applied: dict[str, str]
+    """The keys the user's config remapped, by binding id (as given to `App.set_keymap`)."""
 
+    @property
+    def config(self) -> Config: ...
     @property
     def display_name(self) -> str: ...
     @property
@@ -75,7 +82,7 @@ class NotebookOwner(Protocol):
     def freeze_startup_objects(self) -> None: ...
 
 
-class NotebookScreen(PacedScreen):
+class NotebookScreen(ToolKeys, PacedScreen):
     """Shows one notebook and runs every editing and running action on it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*GLOBAL_BINDINGS]
@@ -102,6 +109,7 @@ class NotebookScreen(PacedScreen):
             self, running=self.running, editing=self.editing, marks=self.run_marks, pacer=self.pacer
         )
         self.chords = Chords(lambda: self.app.active_bindings, self.run_action)
+        self.tools = Tools(self, owner, cursor=self.moving, editing=self.editing, run=self.running)
 
     # ---- parts ------------------------------------------------------------------
 
@@ -132,7 +140,9 @@ class NotebookScreen(PacedScreen):
             editor = CellEditor(id="editor", soft_wrap=False, tab_behavior="indent")
             editor.display = False
             yield editor
+            yield from self.tools.body_widgets()
         yield StatusBar(id="status")
+        yield from self.tools.screen_widgets()
 
     def on_mount(self) -> None:
         """Paint the cells and hand the keys to command mode."""
@@ -141,6 +151,7 @@ class NotebookScreen(PacedScreen):
         view.take_key = self.key_in_view
         view.marks = self.run_marks
         view.cell_note = self.run_marks.note
+        self.tools.mounted()
         view.sync()
         view.focus()
         self.refresh_status()
@@ -160,6 +171,10 @@ class NotebookScreen(PacedScreen):
     def clipboard(self, cells: list[Cell]) -> None:
         self.owner.cell_clipboard = cells
 
+    def write_terminal(self, text: str) -> bool:
+        """Write an escape sequence (a clipboard copy) to the terminal now."""
+        return write_to_terminal(self.app, text)
+
     def refresh_status(self) -> None:
         """Show the current state in the status bar."""
         state = self.kernel.state if self.engine is not None else None
@@ -175,6 +190,7 @@ class NotebookScreen(PacedScreen):
             cells=len(self.notebook.cells),
             read_only=self.owner.read_only,
         )
+        self.tools.cell_moved()
 
     def sync_view(self) -> None:
         """Re-read the model into the view, the editor's place and the status bar."""
@@ -183,6 +199,7 @@ class NotebookScreen(PacedScreen):
         self.view.sync()
         self.editing.place_editor()
         self.refresh_status()
+        self.tools.synced()
 
     def view_unpainted(self) -> bool:
         """Whether the view changed since the last frame, this screen being on top."""
@@ -242,6 +259,7 @@ class NotebookScreen(PacedScreen):
         self.view.notebook = notebook
         self.view.invalidate()
         self.moving.select(0)
+        self.tools.notebook_replaced()
 
     # ---- keys the view and the screen see first -----------------------------------
 
@@ -395,7 +413,7 @@ class NotebookScreen(PacedScreen):
     def action_help(self) -> None:
         from tuinb.ui.dialogs.help import HelpScreen
 
-        self.app.push_screen(HelpScreen())
+        self.app.push_screen(HelpScreen(self.owner.keymap_applied))
 
     # ---- messages from the view, the editor and the engine ---------------------------
 
@@ -408,11 +426,15 @@ class NotebookScreen(PacedScreen):
     @on(TextArea.Changed, "#editor")
     def _editor_changed(self, event: TextArea.Changed) -> None:
         self.editing.text_changed()
+        self.tools.text_changed()
 
     @on(TextArea.SelectionChanged, "#editor")
     def _editor_moved(self, event: TextArea.SelectionChanged) -> None:
         self.editing.cursor_moved()
+        self.tools.cursor_moved()
 
     @on(bridge.EngineMessage)
     def _engine_message(self, message: bridge.EngineMessage) -> None:
         bridge.deliver(message, running=self.running, kernel=self.kernel)
+        if isinstance(message, bridge.CellStarted):
+            self.tools.cell_started(message.cell_id)

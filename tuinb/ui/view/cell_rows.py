@@ -16,7 +16,7 @@ from typing import Any
 from rich.console import RenderableType
 from textual.strip import Strip
 
-from tuinb.render.outputs import output_height_estimate, output_text
+from tuinb.render.outputs import MAX_LINES, output_height_estimate, output_text
 from tuinb.ui.view.rich_outputs import STDERR_STYLE, render_output, render_outputs
 
 __all__ = ["LAZY_ROWS", "LazyRow", "Row", "output_rows"]
@@ -36,10 +36,14 @@ def output_rows(
     folded: bool,
     width: int,
     to_strips: Callable[[RenderableType], list[Strip]],
+    max_lines: int = MAX_LINES,
 ) -> list[Row]:
-    """The rows of a cell's outputs: strips, or raw lines for long unfolded text."""
+    """The rows of a cell's outputs: strips, or raw lines for long unfolded text.
+
+    `max_lines`: the lines a folded output shows."""
     if folded or output_height_estimate(outputs, folded=False) <= LAZY_ROWS:
-        return list(to_strips(render_outputs(outputs, width=width, folded=folded)))
+        rendered = render_outputs(outputs, width=width, folded=folded, max_lines=max_lines)
+        return list(to_strips(rendered))
     rows: list[Row] = []
     for output in outputs:
         text = output_text(output)

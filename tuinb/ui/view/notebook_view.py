@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import RenderableType
+from rich.segment import Segment
 from rich.style import Style
 from rich.syntax import Syntax
 from rich.text import Text
@@ -30,9 +31,12 @@ from textual.message import Message
 from textual.strip import Strip
 
 from tuinb.render.cells import GUTTER, GutterMarks, estimate_rows, source_kind
+from tuinb.render.options import ViewOptions, line_number, line_number_width
+from tuinb.render.sections import NO_SECTIONS, Sections
 from tuinb.sanitize import printable
 from tuinb.ui.keys import COMMAND_BINDINGS, run_own_binding
 from tuinb.ui.view.cell_rows import Row, output_rows
+from tuinb.ui.view.find_marks import Marks, RowMarks, paint
 from tuinb.ui.view.painter import Block, RowPainter
 
 __all__ = ["GUTTER", "GutterMarks", "NotebookView"]
@@ -52,6 +56,8 @@ class NotebookView(RowPainter, can_focus=True):
         "notebook-view--selected",
         "notebook-view--editing",
         "notebook-view--editor-area",
+        "notebook-view--find-match",
+        "notebook-view--find-current",
     }
 
     DEFAULT_CSS = """
@@ -95,6 +101,14 @@ class NotebookView(RowPainter, can_focus=True):
         screen passes on keys that came after edit mode began, and notes chords)."""
         self.relayouts_skipped = 0
         """Height corrections applied without a screen layout (for tests)."""
+        self.options = ViewOptions()
+        """Line numbers and the fold length (the config's; `shift+l` toggles the numbers)."""
+        self.sections: Callable[[], Sections] | None = None
+        """Supplies the sections collapsed headings hide (plugged in by the screen)."""
+        self.collapsed = NO_SECTIONS
+        """The collapsed sections as of the last `sync`: hidden cells take no rows."""
+        self.find_marks: RowMarks | None = None
+        """The find bar's matches to mark on the rows (None: the bar is closed)."""
 
     # ---- geometry -------------------------------------------------------------
 
@@ -137,6 +151,7 @@ class NotebookView(RowPainter, can_focus=True):
         self.cursor = max(0, min(self.cursor, count - 1))
         self.selection_anchor = max(0, min(self.selection_anchor, count - 1))
         width = self.content_width
+        self.collapsed = self.sections() if self.sections is not None else NO_SECTIONS
         heights = []
         for cell in cells:
             block = self._blocks.get(cell.id)
@@ -170,9 +185,17 @@ class NotebookView(RowPainter, can_focus=True):
         self.refresh()
 
     def _estimate(self, cell: Cell) -> int:
+        if cell.id in self.collapsed.hidden:
+            return 0
         editing = cell.id == self.editing_id
         folded = cell.id not in self.unfolded
-        return estimate_rows(cell, folded=folded, source_rows=self.editor_rows if editing else None)
+        source_rows = self.editor_rows if editing else None
+        max_lines = self.options.fold_lines
+        return estimate_rows(cell, folded=folded, source_rows=source_rows, max_lines=max_lines)
+
+    def is_hidden(self, index: int) -> bool:
+        """Whether cell `index` is hidden under a collapsed heading."""
+        return self.notebook.cells[index].id in self.collapsed.hidden
 
     def _measure_visible(self) -> None:
         if not self._heights:
@@ -237,6 +260,8 @@ class NotebookView(RowPainter, can_focus=True):
             self.editor_rows if editing else -1,
             self.app.current_theme.dark if self.is_attached else True,
             self.highlighting,
+            self.options,
+            cell.id in self.collapsed.hidden,
         )
 
     def _block(self, index: int) -> Block:
@@ -251,6 +276,8 @@ class NotebookView(RowPainter, can_focus=True):
         return block
 
     def _render_block(self, cell: Cell, width: int, key: tuple[Any, ...]) -> Block:
+        if cell.id in self.collapsed.hidden:
+            return Block(key, [], 0)
         kind = source_kind(cell)
         if cell.id == self.editing_id:
             source = [Strip.blank(width)] * self.editor_rows
@@ -258,11 +285,8 @@ class NotebookView(RowPainter, can_focus=True):
             from rich.markdown import Markdown  # imported on first use: start-up time
 
             source = self._strips(Markdown(printable(cell.source)), width)
-        elif kind == "code" and self.highlighting:
-            source = self._strips(self._syntax(cell.source), width)
         elif kind == "code":
-            plain = Text(printable(cell.source), no_wrap=True, overflow="crop")
-            source = self._strips(plain, width)
+            source = self._code_rows(cell.source, width)
         else:
             source = self._strips(Text(printable(cell.source)), width)
         source = source or [Strip.blank(width)]
@@ -274,10 +298,28 @@ class NotebookView(RowPainter, can_focus=True):
                     folded=cell.id not in self.unfolded,
                     width=width,
                     to_strips=lambda renderable: self._strips(renderable, width),
+                    max_lines=self.options.fold_lines,
                 )
             )
         lines.append(Strip.blank(width))
         return Block(key, lines, len(source))
+
+    def _code_rows(self, source: str, width: int) -> list[Strip]:
+        """A code cell's rows: highlighted once the lexer is ready, numbered if asked."""
+        numbers = line_number_width(source.count("\n") + 1) if self.options.line_numbers else 0
+        text_width = max(1, width - numbers)
+        if self.highlighting:
+            rows = self._strips(self._syntax(source), text_width)
+        else:
+            plain = Text(printable(source), no_wrap=True, overflow="crop")
+            rows = self._strips(plain, text_width)
+        if not numbers:
+            return rows
+        style = Style(dim=True)  # as the first frame draws them
+        return [
+            Strip.join([Strip([Segment(line_number(row, numbers), style)], numbers), strip])
+            for row, strip in enumerate(rows, start=1)
+        ]
 
     def _syntax(self, source: str) -> RenderableType:
         dark = self.app.current_theme.dark if self.is_attached else True
@@ -364,6 +406,27 @@ class NotebookView(RowPainter, can_focus=True):
         y_abs = int(self.scroll_y) + offset.y
         if y_abs < self._total:
             self.post_message(self.CellClicked(self.index_at(y_abs)))
+
+    # ---- the find bar's marks ------------------------------------------------------------
+
+    def show_marks(self, marks: RowMarks | None) -> None:
+        """Mark the find bar's matches on the rows (None: no marks), and repaint."""
+        self.find_marks = marks
+        self.marking = marks is not None
+        self.refresh()
+
+    def row_marks(self, cell: Cell, block: Block, row: int) -> Marks | None:
+        """The find bar's matches on one row of a cell (None: none, or not searched)."""
+        marks = self.find_marks
+        if marks is None:
+            return None
+        return marks.block_row(cell, block.lines, block.key, row, block.source_rows, self.options)
+
+    def paint_marks(self, content: Strip, marks: Any) -> Strip:
+        """Draw the find bar's marks over a row's finished content."""
+        match = self.get_component_rich_style("notebook-view--find-match")
+        current = self.get_component_rich_style("notebook-view--find-current")
+        return paint(content, marks, match, current)
 
     def cursor_style(self) -> Style:
         """Style of the cursor bar (for tests)."""
