@@ -18,7 +18,6 @@ from tuinb.ui.firstframe import frame as prepaint
 from tuinb.ui.firstframe.colours import load_palette
 from tuinb.ui.firstframe.lines import Unsupported, markdown_rows, wrap_rows
 from tuinb.ui.view.notebook_view import GUTTER
-from tuinb.ui.view.rich_outputs import MIME_PRIORITY, MIME_RENDERERS
 
 SGR = re.compile(r"\x1b\[[0-9;:]*m")
 WIDTH = SIZE[0] - prepaint.SCROLLBAR - GUTTER
@@ -109,10 +108,6 @@ async def test_first_frame_rows_are_the_views_rows(tmp_path: Path) -> None:
             painted += len(rows)
             assert rows == expected[: len(rows)], f"notebook {number}"
     assert painted > 20 * HEIGHT  # most of the frames are drawn, not given up
-
-
-def test_mime_order_is_the_renderers() -> None:
-    assert set(MIME_PRIORITY) == set(MIME_RENDERERS)
 
 
 def test_unsupported_markdown_is_refused() -> None:

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from tuinb.render.images import IMAGE_MIME_TYPES
+from tuinb.render.media import IMAGE_MIME_TYPES
 from tuinb.sanitize import plain_text
 
 __all__ = [

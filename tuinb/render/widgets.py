@@ -64,6 +64,8 @@ class WidgetRow:
     outputs: list[dict[str, Any]] | None = None
     bar_style: str = ""
     """``success`` / ``info`` / ``warning`` / ``danger`` of a progress bar, for its colour."""
+    bar: tuple[int, int, int] | None = None
+    """A progress bar's columns: where it starts, where its filled part ends, where it ends."""
 
 
 def _hidden(store: WidgetStore, model: WidgetModel) -> bool:
@@ -122,7 +124,12 @@ def _row(store: WidgetStore, model: WidgetModel, width: int) -> WidgetRow:
         filled = round(_fraction(model) * room)
         percent = f"{round(_fraction(model) * 100):>3}%"
         style = str(state.get("bar_style", "") or "")
-        return WidgetRow(f"{lead}{'█' * filled}{'░' * (room - filled)} {percent}", bar_style=style)
+        start = text_width(lead)
+        return WidgetRow(
+            f"{lead}{'█' * filled}{'░' * (room - filled)} {percent}",
+            bar_style=style,
+            bar=(start, start + filled, start + room),
+        )
     if name in _SLIDERS:
         room = max(10, min(40, width - text_width(lead) - 8))
         knob = round(_fraction(model) * (room - 1))
@@ -183,6 +190,7 @@ def widget_rows(
         len(rows) == 1 and rows[0].outputs is None for rows in children
     ):
         text, controls, style = "", [], ""
+        bar: tuple[int, int, int] | None = None
         for (row,) in children:
             offset = text_width(text) + (1 if text else 0)
             text = f"{text} {row.text}" if text else row.text
@@ -190,5 +198,7 @@ def widget_rows(
                 (mid, kind, start + offset, end + offset) for mid, kind, start, end in row.controls
             ]
             style = style or row.bar_style
-        return [WidgetRow(text, controls=tuple(controls), bar_style=style)]
+            if bar is None and row.bar is not None:
+                bar = (row.bar[0] + offset, row.bar[1] + offset, row.bar[2] + offset)
+        return [WidgetRow(text, controls=tuple(controls), bar_style=style, bar=bar)]
     return [row for rows in children for row in rows]

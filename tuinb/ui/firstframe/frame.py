@@ -24,8 +24,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tuinb.render.cells import GUTTER, estimate_rows, gutter_label, label_cells, source_kind
+from tuinb.render.imagefit import DEFAULT_LAYOUT, ImageLayout, image_rows
+from tuinb.render.mimes import WIDGET_VIEW, choose_mime
 from tuinb.render.outputs import (
     Placeholder,
+    ShownImage,
     ShownText,
     fold_note,
     plan_output,
@@ -73,23 +76,48 @@ def _text_rows(shown: ShownText, width: int) -> list[str]:
         return ansi_rows(clean, width, style=style)
 
     fold = shown.fold
+    note = [_dim_row(shown.note, width)] if shown.note else []
     if not fold.hidden:
-        return rows(fold.head)
-    note = fold_note(fold.hidden)
-    if len(note) > width:
+        return rows(fold.head) + note
+    fold_line = fold_note(fold.hidden)
+    if len(fold_line) > width:
         raise Unsupported("a fold line wider than the screen")
     tail = rows(fold.tail) if fold.tail else []
-    return [*rows(fold.head), f"\x1b[{_FOLD_STYLE}m{note}{RESET}", *tail]
+    return [*rows(fold.head), f"\x1b[{_FOLD_STYLE}m{fold_line}{RESET}", *tail, *note]
 
 
-def output_rows(output: Mapping[str, Any], width: int) -> list[str]:
-    """One stored output, folded, as the view draws its plan (`tuinb.render.outputs`)."""
-    plan = plan_output(output, folded=True)
+def _dim_row(text: str, width: int) -> str:
+    return f"\x1b[{_DIM}m{fit(text, width, ellipsis=True)}{RESET}"
+
+
+_LAID_OUT_BY_RICH = frozenset({"text/markdown", "text/html", "text/latex"})
+"""Representations the first frame leaves to the view (and whose conversion, LaTeX or
+HTML, would import a library the first frame must not wait for)."""
+
+
+def output_rows(
+    output: Mapping[str, Any], width: int, images: ImageLayout = DEFAULT_LAYOUT
+) -> list[str]:
+    """One stored output, folded, as the view draws its plan (`tuinb.render.outputs`).
+
+    An image is its placeholder: the summary line and blank rows, as many as
+    the view gives the image (the view draws it there once decoded).
+    """
+    data = output.get("data")
+    if isinstance(data, dict):
+        if WIDGET_VIEW in data:
+            raise Unsupported("a widget")  # drawn from the widget store
+        if choose_mime(data, images=images.draw) in _LAID_OUT_BY_RICH:
+            raise Unsupported("Markdown, HTML or LaTeX in an output")
+    plan = plan_output(output, folded=True, images=images.draw)
     if isinstance(plan, ShownText):
         return _text_rows(plan, width)
     if isinstance(plan, Placeholder):
-        return [f"\x1b[{_DIM}m{fit(plan.message, width, ellipsis=True)}{RESET}"]
-    raise Unsupported("Markdown or a table in an output")  # Rich lays them out
+        return [_dim_row(plan.message, width)]
+    if isinstance(plan, ShownImage):
+        rows = image_rows(plan.size, width, images)
+        return [_dim_row(plan.summary, width)] + [""] * (rows - 1)
+    raise Unsupported("an output Rich lays out")
 
 
 def _source_rows(cell: Cell, width: int, limit: int) -> list[str]:
@@ -107,7 +135,9 @@ def _source_rows(cell: Cell, width: int, limit: int) -> list[str]:
     return wrap_rows(printable(head), width)
 
 
-def cell_rows(cell: Cell, width: int, limit: int) -> tuple[list[str], bool]:
+def cell_rows(
+    cell: Cell, width: int, limit: int, images: ImageLayout = DEFAULT_LAYOUT
+) -> tuple[list[str], bool]:
     """(content rows of a cell including its blank last row, whether they are complete).
 
     At most about `limit` rows are laid out; incomplete rows end at content the
@@ -121,7 +151,7 @@ def cell_rows(cell: Cell, width: int, limit: int) -> tuple[list[str], bool]:
         return rows, False
     for output in cell.outputs:
         try:
-            rows.extend(output_rows(output, width))
+            rows.extend(output_rows(output, width, images))
         except Unsupported:
             return rows, False
         if len(rows) >= limit:
@@ -136,18 +166,22 @@ def _note(cell: Cell) -> str | None:
     return RunMarks().note(cell)
 
 
-def view_rows(notebook: Notebook, width: int, height: int) -> list[Row]:
+def view_rows(
+    notebook: Notebook, width: int, height: int, images: ImageLayout = DEFAULT_LAYOUT
+) -> list[Row]:
     """The rows of the view's first frame (cursor on the first cell), at most `height`."""
-    return _layout(notebook, width, height)[0]
+    return _layout(notebook, width, height, images)[0]
 
 
-def _layout(notebook: Notebook, width: int, height: int) -> tuple[list[Row], int]:
+def _layout(
+    notebook: Notebook, width: int, height: int, images: ImageLayout
+) -> tuple[list[Row], int]:
     """The rows that fit, and the notebook's height for the scrollbar (estimated past them,
     as far as it changes the thumb)."""
     rows: list[Row] = []
     done = complete_rows = 0
     for index, cell in enumerate(notebook.cells):
-        content, complete = cell_rows(cell, width, height - len(rows))
+        content, complete = cell_rows(cell, width, height - len(rows), images)
         note = _note(cell) if complete and "execution" in cell.metadata else None
         if note:  # the timing line of a cell that ran, on its last row
             content[-1] = f"\x1b[{_DIM}m{note[:width]}{RESET}"
@@ -211,13 +245,14 @@ def frame(
     lines: int,
     kernel: str | None = None,
     palette: Palette | None = None,
+    images: ImageLayout = DEFAULT_LAYOUT,
 ) -> str:
     """The whole first frame as one string of terminal output (no screen switch)."""
     palette = palette or load_palette()
     width = max(10, columns - SCROLLBAR - GUTTER)
     height = max(0, lines - 1)
     out = ["\x1b[?2026h\x1b[0m\x1b[H\x1b[2J"]
-    rows, total = _layout(notebook, width, height)
+    rows, total = _layout(notebook, width, height, images)
     thumb = max(1, round(height * height / total)) if total > height else 0
     for y in range(height):
         out.append(f"\x1b[{y + 1};1H")

@@ -33,7 +33,9 @@ from tuinb.render.cells import GUTTER, GutterMarks, estimate_rows, source_kind
 from tuinb.sanitize import printable
 from tuinb.ui.keys import COMMAND_BINDINGS, run_own_binding
 from tuinb.ui.view.cell_rows import Row, output_rows
+from tuinb.ui.view.output_look import OutputLook
 from tuinb.ui.view.painter import Block, RowPainter
+from tuinb.ui.view.rich_outputs import safe_links
 
 __all__ = ["GUTTER", "GutterMarks", "NotebookView"]
 
@@ -95,6 +97,8 @@ class NotebookView(RowPainter, can_focus=True):
         screen passes on keys that came after edit mode began, and notes chords)."""
         self.relayouts_skipped = 0
         """Height corrections applied without a screen layout (for tests)."""
+        self.outputs = OutputLook()
+        """How outputs look besides the model: images, widgets, sideways scroll, focus."""
 
     # ---- geometry -------------------------------------------------------------
 
@@ -237,6 +241,7 @@ class NotebookView(RowPainter, can_focus=True):
             self.editor_rows if editing else -1,
             self.app.current_theme.dark if self.is_attached else True,
             self.highlighting,
+            self.outputs.epoch(cell.id),
         )
 
     def _block(self, index: int) -> Block:
@@ -268,12 +273,17 @@ class NotebookView(RowPainter, can_focus=True):
         source = source or [Strip.blank(width)]
         lines: list[Row] = list(source)
         if cell.outputs:
+            if self.is_attached:
+                background = self.background_colors[1]
+                self.outputs.background = (background.r, background.g, background.b)
             lines.extend(
                 output_rows(
                     cell.outputs,
                     folded=cell.id not in self.unfolded,
                     width=width,
                     to_strips=lambda renderable: self._strips(renderable, width),
+                    look=self.outputs,
+                    cell_id=cell.id,
                 )
             )
         lines.append(Strip.blank(width))
@@ -293,7 +303,7 @@ class NotebookView(RowPainter, can_focus=True):
     def _strips(self, renderable: RenderableType, width: int) -> list[Strip]:
         console = self.app.console
         options = console.options.update(width=width, highlight=False)
-        lines = console.render_lines(renderable, options, pad=False)
+        lines = safe_links(console.render_lines(renderable, options, pad=False))
         return [Strip(line).crop_extend(0, width, None) for line in lines]
 
     def is_rendered(self, index: int) -> bool:
