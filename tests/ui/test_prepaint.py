@@ -100,6 +100,7 @@ async def test_first_frame_rows_are_the_views_rows(tmp_path: Path) -> None:
             await pilot.pause()
             view = screen.view
             view.highlighting = False  # the view's first frame: code not coloured yet
+            view.outputs.images = None  # ... and images not decoded yet: placeholders
             view.invalidate()
             for index in range(min(len(notebook.cells), HEIGHT)):
                 view.ensure_measured(index)  # heights as painted, not estimated

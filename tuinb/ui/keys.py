@@ -120,6 +120,15 @@ COMMAND_BINDINGS: list[Binding] = [
         id="cell.move_down",
     ),
     Binding("o", "screen.toggle_fold", "Fold / unfold outputs", id="output.toggle_fold"),
+    Binding("right", "screen.scroll_output(1)", "Scroll tables right", id="output.scroll_right"),
+    Binding("left", "screen.scroll_output(-1)", "Scroll tables left", id="output.scroll_left"),
+    Binding("tab", "screen.focus_widget(1)", "Use the next widget", id="widget.focus_next"),
+    Binding(
+        "shift+tab",
+        "screen.focus_widget(-1)",
+        "Use the previous widget",
+        id="widget.focus_previous",
+    ),
     Binding("question_mark", "screen.help", "Help", id="app.help_key"),
     *RUN_COMMAND_BINDINGS,
 ]

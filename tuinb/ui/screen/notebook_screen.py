@@ -13,6 +13,7 @@ paints is the `FramePacer`'s business (`tuinb.ui.screen.pacing`).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
@@ -33,10 +34,11 @@ from tuinb.ui.screen.cursor_actions import CursorActions
 from tuinb.ui.screen.edit_actions import EditActions
 from tuinb.ui.screen.kernel_actions import KernelActions
 from tuinb.ui.screen.notify import notify_finished
+from tuinb.ui.screen.output_actions import OutputActions
 from tuinb.ui.screen.pacing import FramePacer
 from tuinb.ui.screen.run_actions import RunActions
 from tuinb.ui.screen.statusbar import StatusBar
-from tuinb.ui.textual_compat import PacedScreen
+from tuinb.ui.textual_compat import PacedScreen, write_to_terminal
 from tuinb.ui.view.notebook_view import NotebookView
 
 if TYPE_CHECKING:
@@ -44,8 +46,10 @@ if TYPE_CHECKING:
     from textual.screen import Screen
     from textual.widget import Widget
 
+    from tuinb.config import Config
     from tuinb.engine.protocols import EngineLike
     from tuinb.model import Cell, Notebook
+    from tuinb.render.termgraphics import Capabilities
     from tuinb.ui.dialogs.stdin_prompt import StdinPrompt
 
 T = TypeVar("T")
@@ -63,6 +67,15 @@ class NotebookOwner(Protocol):
     def display_name(self) -> str: ...
     @property
     def kernel_display_name(self) -> str: ...
+    @property
+    def config(self) -> Config:
+        """The user's options."""
+        ...
+
+    def graphics(self) -> Capabilities:
+        """How the terminal draws images (detected at start, or forced by the config)."""
+        ...
+
     def start_save(self) -> None: ...
     def start_quit(self) -> None: ...
     def freeze_startup_objects(self) -> None: ...
@@ -95,6 +108,7 @@ class NotebookScreen(PacedScreen):
             self, running=self.running, editing=self.editing, marks=self.run_marks, pacer=self.pacer
         )
         self.chords = Chords(lambda: self.app.active_bindings, self.run_action)
+        self.outputs = OutputActions(self)
 
     # ---- parts ------------------------------------------------------------------
 
@@ -134,9 +148,17 @@ class NotebookScreen(PacedScreen):
         view.take_key = self.key_in_view
         view.marks = self.run_marks
         view.cell_note = self.run_marks.note
+        graphics = self.owner.graphics()
+        in_tmux = bool(os.environ.get("TMUX"))
+        self.outputs.setup(graphics, self.owner.config.output, tmux=in_tmux)
+        view.on_sideways = self.outputs.scroll_tables
         view.sync()
         view.focus()
         self.refresh_status()
+
+    def on_unmount(self) -> None:
+        """Stop decoding images; free the terminal's copies of them."""
+        self.outputs.close()
 
     def on_resize(self, event: events.Resize) -> None:
         """The terminal changed size: lay the editor over its cell again."""
@@ -195,6 +217,10 @@ class NotebookScreen(PacedScreen):
         """The terminal's bell and a desktop notification."""
         notify_finished(self.app, title, body)
 
+    def write_to_terminal(self, text: str) -> bool:
+        """Escape sequences for the terminal, in order with the frames (kitty images)."""
+        return write_to_terminal(self.app, text)
+
     def start_work(
         self, work: Coroutine[Any, Any, None], group: str, *, exclusive: bool = False
     ) -> None:
@@ -229,6 +255,7 @@ class NotebookScreen(PacedScreen):
             self.editing.leave(commit=False)
         self.notebook = notebook
         self.view.notebook = notebook
+        self.outputs.load_saved_widgets()
         self.view.invalidate()
         self.moving.select(0)
 
@@ -240,6 +267,8 @@ class NotebookScreen(PacedScreen):
         editor = self.editor
         if self.view.editing_id is not None and editor.display:
             editor.post_message(events.Key(event.key, event.character))
+            return True
+        if self.outputs.take_key(event):  # a widget control has the keys
             return True
         self.chords.key_pressed(event.key)
         return False
@@ -333,6 +362,12 @@ class NotebookScreen(PacedScreen):
     def action_toggle_fold(self) -> None:
         self.cells.toggle_fold()
 
+    def action_scroll_output(self, delta: int) -> None:
+        self.outputs.scroll_tables(delta)
+
+    def action_focus_widget(self, step: int) -> None:
+        self.outputs.focus_control(step)
+
     def action_run_cell(self) -> None:
         self.running.run_selected()
 
@@ -398,4 +433,4 @@ class NotebookScreen(PacedScreen):
 
     @on(bridge.EngineMessage)
     def _engine_message(self, message: bridge.EngineMessage) -> None:
-        bridge.deliver(message, running=self.running, kernel=self.kernel)
+        bridge.deliver(message, running=self.running, kernel=self.kernel, outputs=self.outputs)

@@ -99,6 +99,9 @@ class NotebookView(RowPainter, can_focus=True):
         """Height corrections applied without a screen layout (for tests)."""
         self.outputs = OutputLook()
         """How outputs look besides the model: images, widgets, sideways scroll, focus."""
+        self.on_sideways: Callable[[int, int], bool] | None = None
+        """Called with (delta, cell index) when the mouse scrolls sideways over a cell: True
+        if it scrolled something (a table)."""
 
     # ---- geometry -------------------------------------------------------------
 
@@ -365,6 +368,25 @@ class NotebookView(RowPainter, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         """Widths changed: heights change with them."""
         self.sync()
+
+    def _sideways(
+        self, event: events.MouseScrollLeft | events.MouseScrollRight, delta: int
+    ) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or not self._heights or self.on_sideways is None:
+            return
+        y_abs = int(self.scroll_y) + offset.y
+        if y_abs < self._total and self.on_sideways(delta, self.index_at(y_abs)):
+            event.stop()
+            event.prevent_default()
+
+    def on_mouse_scroll_right(self, event: events.MouseScrollRight) -> None:
+        """The sideways wheel (or shift+wheel) over a cell scrolls its tables."""
+        self._sideways(event, 1)
+
+    def on_mouse_scroll_left(self, event: events.MouseScrollLeft) -> None:
+        """The sideways wheel (or shift+wheel) over a cell scrolls its tables back."""
+        self._sideways(event, -1)
 
     def on_click(self, event: events.Click) -> None:
         """Select the clicked cell."""

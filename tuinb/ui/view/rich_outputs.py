@@ -23,6 +23,7 @@ coloured by Rich's highlighter.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -32,7 +33,7 @@ from rich.markdown import Markdown
 from rich.segment import Segment
 from rich.text import Text
 
-from tuinb.render.html import MarkdownBlock, Table, html_blocks
+from tuinb.render.html import HtmlBlock, MarkdownBlock, Table, html_blocks
 from tuinb.render.imagefit import DEFAULT_LAYOUT, ImageLayout, image_rows
 from tuinb.render.outputs import (
     MAX_LINES,
@@ -53,9 +54,11 @@ __all__ = [
     "STDERR_STYLE",
     "draw_plan",
     "image_placeholder",
+    "read_html",
     "render_output",
     "render_outputs",
     "safe_links",
+    "shift_limit",
     "table_lines",
 ]
 
@@ -164,9 +167,22 @@ def table_lines(
     return rows
 
 
+@functools.lru_cache(maxsize=64)
+def read_html(html: str) -> tuple[HtmlBlock, ...]:
+    """`html_blocks`, kept for the last outputs read (a cell is drawn again when it scrolls
+    sideways or a widget beside it changes; a DataFrame takes ~10 ms to read)."""
+    return tuple(html_blocks(html))
+
+
+def shift_limit(plan: ShownHtml) -> int:
+    """How far the plan's tables can scroll sideways (columns past their index)."""
+    tables = [block for block in read_html(plan.html) if isinstance(block, Table)]
+    return max((t.column_count - t.index_columns - 1 for t in tables), default=0)
+
+
 def _html(plan: ShownHtml, shift: int, width: int | None) -> RenderableType:
     parts: list[RenderableType] = []
-    for block in html_blocks(plan.html):
+    for block in read_html(plan.html):
         if isinstance(block, MarkdownBlock):
             parts.append(markdown(block.text))
             continue
