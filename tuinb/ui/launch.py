@@ -73,7 +73,8 @@ def open_editor(path: Path | None, *, kernel: str | None) -> int:
 
     loaded = load_config()  # its warnings are shown once the editor is up
 
-    with prepainted(notebook, kernel=kernel) as handoff:  # the first frame, while Textual loads
+    output = loaded.config.output
+    with prepainted(notebook, kernel=kernel, output=output) as handoff:  # while Textual loads
         from tuinb.engine.kernels import kernel_for, kill_all_kernels, launch_early, make_engine
 
         assert notebook.path is not None
@@ -90,10 +91,13 @@ def open_editor(path: Path | None, *, kernel: str | None) -> int:
                 recovery_interval=loaded.config.recovery_interval,
                 config=loaded,
             )
+            probe = handoff.graphics
+            if probe is not None:
+                app.terminal_graphics = probe.result
             if handoff.saved is not None:
                 from tuinb.ui.textual_compat import keep_terminal_modes
 
-                keep_terminal_modes(app, handoff.saved)
+                keep_terminal_modes(app, handoff.saved, typed=probe.keys if probe else None)
             app.run()
         finally:
             kill_all_kernels()  # whatever the route out, no kernel outlives the editor
