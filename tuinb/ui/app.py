@@ -387,6 +387,9 @@ class TuinbApp(App[int]):
                 return False
             if choice != "overwrite":
                 return False
+        if self.config.output.save_widget_state and self.engine is not None:
+            # as JupyterLab's "Save Widget State Automatically": the models go into the file
+            self.engine.widgets.store.save_into(notebook.metadata)
         try:
             save(notebook)
         except NotebookError as err:
