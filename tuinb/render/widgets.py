@@ -3,7 +3,8 @@
 The widgets that ``tqdm.notebook`` and simple dashboards use are drawn here
 as plain text (the view colours them and maps keys to the interactive rows):
 
-- IntProgress / FloatProgress: ``description ██████████░░░░░░ 62%``;
+- IntProgress / FloatProgress: ``description ██████████░░░░░░`` (no
+  percentage, as in JupyterLab; tqdm's own text stands beside it);
 - IntSlider / FloatSlider: ``description ━━━━━━●────────── 7``;
 - Checkbox ``[x] description``, Dropdown ``description [ b ▾]``,
   Text / Textarea ``description [hello     ]``, Button ``[ Run ]``;
@@ -120,13 +121,13 @@ def _row(store: WidgetStore, model: WidgetModel, width: int) -> WidgetRow:
     name, state = model.name, model.state
     lead = _description(model)
     if name in _PROGRESS:
-        room = max(10, min(40, width - text_width(lead) - 5))
+        # no percentage, as in JupyterLab (tqdm writes its own beside the bar)
+        room = max(10, min(40, width - text_width(lead)))
         filled = round(_fraction(model) * room)
-        percent = f"{round(_fraction(model) * 100):>3}%"
         style = str(state.get("bar_style", "") or "")
         start = text_width(lead)
         return WidgetRow(
-            f"{lead}{'█' * filled}{'░' * (room - filled)} {percent}",
+            f"{lead}{'█' * filled}{'░' * (room - filled)}",
             bar_style=style,
             bar=(start, start + filled, start + room),
         )
