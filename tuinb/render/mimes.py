@@ -39,6 +39,7 @@ __all__ = [
     "bare_repr",
     "choose_mime",
     "latex_output_text",
+    "markdown_cell_text",
     "markdown_output_text",
     "widget_model_id",
 ]
@@ -154,3 +155,12 @@ def markdown_output_text(source: str) -> str:
     from tuinb.render.mathspans import markdown_math
 
     return markdown_math(plain_text(source))
+
+
+def markdown_cell_text(source: str) -> str:
+    """A markdown cell's source ready for the markdown renderer: math as Unicode, control
+    characters shown as visible marks (it is typed text, as code is)."""
+    from tuinb.render.mathspans import markdown_math
+    from tuinb.sanitize import printable
+
+    return markdown_math(printable(source))

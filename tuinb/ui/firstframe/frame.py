@@ -126,6 +126,8 @@ def _source_rows(cell: Cell, width: int, limit: int) -> list[str]:
     if kind == "markdown":
         if has_controls(source):
             raise Unsupported("control characters in markdown")
+        if "$" in source or "\\begin" in source:
+            raise Unsupported("math, which the view shows as Unicode")
         return markdown_rows(source, width)
     head = "\n".join(source.split("\n", limit)[:limit])
     if kind == "code":

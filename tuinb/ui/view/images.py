@@ -111,8 +111,23 @@ class ImageDrawer:
 
     def rows(self, owner: str, mime: str, data: Any, width: int, background: RGB) -> Drawn | None:
         """The image's rows, why it cannot be drawn, or None (queued; `ready` follows)."""
+        return self.linked_rows(
+            owner, data_key(mime, data), lambda: (mime, data), width, background
+        )
+
+    def linked_rows(
+        self,
+        owner: str,
+        source: Hashable,
+        load: Callable[[], tuple[str, Any]],
+        width: int,
+        background: RGB,
+    ) -> Drawn | None:
+        """As `rows`, for an image whose bytes `load()` finds in the worker (a file beside
+        the notebook: reading it is blocking too); `source` names it in the cache, and
+        `load` raises `ImageError` when it cannot be had."""
         columns = image_columns(width)
-        key = (data_key(mime, data), self.protocol, columns, self.layout, background)
+        key = (source, self.protocol, columns, self.layout, background)
         found = self._done.get(key)
         if found is not None:
             self._done.move_to_end(key)
@@ -128,7 +143,7 @@ class ImageDrawer:
             self._pool = ThreadPoolExecutor(WORKERS, thread_name_prefix="tuinb-images")
         loop = asyncio.get_running_loop()
         image_id = next(self._ids) & 0xFFFFFF if self.protocol == "kitty" else 0
-        future = self._pool.submit(self._make, mime, data, columns, background, image_id)
+        future = self._pool.submit(self._make, load, columns, background, image_id)
         future.add_done_callback(
             lambda done: loop.call_soon_threadsafe(self._finished, key, image_id, done)
         )
@@ -137,7 +152,11 @@ class ImageDrawer:
     # ---- in a worker thread ---------------------------------------------------------
 
     def _make(
-        self, mime: str, data: Any, columns: int, background: RGB, image_id: int
+        self,
+        load: Callable[[], tuple[str, Any]],
+        columns: int,
+        background: RGB,
+        image_id: int,
     ) -> tuple[Drawn, str]:
         """The rows (or the reason) and, for kitty, the escapes that send the image.
 
@@ -145,6 +164,7 @@ class ImageDrawer:
         their own, and the cells' background is the view's."""
         layout = self.layout
         try:
+            mime, data = load()
             if self.protocol == "kitty":
                 return self._kitty(mime, data, columns, image_id)
             if self.protocol == "sixel":

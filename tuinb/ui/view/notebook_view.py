@@ -33,6 +33,7 @@ from tuinb.render.cells import GUTTER, GutterMarks, estimate_rows, source_kind
 from tuinb.sanitize import printable
 from tuinb.ui.keys import COMMAND_BINDINGS, run_own_binding
 from tuinb.ui.view.cell_rows import Row, output_rows
+from tuinb.ui.view.markdown_cell import markdown_cell_rows
 from tuinb.ui.view.output_look import OutputLook
 from tuinb.ui.view.painter import Block, RowPainter
 from tuinb.ui.view.rich_outputs import safe_links
@@ -260,12 +261,19 @@ class NotebookView(RowPainter, can_focus=True):
 
     def _render_block(self, cell: Cell, width: int, key: tuple[Any, ...]) -> Block:
         kind = source_kind(cell)
+        if self.is_attached:  # under transparent pixels of images
+            background = self.background_colors[1]
+            self.outputs.background = (background.r, background.g, background.b)
         if cell.id == self.editing_id:
             source = [Strip.blank(width)] * self.editor_rows
         elif kind == "markdown":
-            from rich.markdown import Markdown  # imported on first use: start-up time
-
-            source = self._strips(Markdown(printable(cell.source)), width)
+            source = markdown_cell_rows(
+                cell,
+                folder=self.notebook.path.parent if self.notebook.path is not None else None,
+                width=width,
+                look=self.outputs,
+                to_strips=lambda renderable: self._strips(renderable, width),
+            )
         elif kind == "code" and self.highlighting:
             source = self._strips(self._syntax(cell.source), width)
         elif kind == "code":
@@ -276,9 +284,6 @@ class NotebookView(RowPainter, can_focus=True):
         source = source or [Strip.blank(width)]
         lines: list[Row] = list(source)
         if cell.outputs:
-            if self.is_attached:
-                background = self.background_colors[1]
-                self.outputs.background = (background.r, background.g, background.b)
             lines.extend(
                 output_rows(
                     cell.outputs,
