@@ -49,16 +49,24 @@ class ImageFit(NamedTuple):
 
 
 def fit_image(
-    width: int, height: int, *, max_columns: int, max_rows: int, cell: CellPixels = DEFAULT_CELL
+    width: int,
+    height: int,
+    *,
+    max_columns: int,
+    max_rows: int,
+    cell: CellPixels = DEFAULT_CELL,
+    enlarge: bool = False,
 ) -> ImageFit:
-    """The cells an image of `width` x `height` pixels takes, aspect ratio kept, never enlarged.
+    """The cells an image of `width` x `height` pixels takes, aspect ratio kept.
 
     A plot is shown at its own size when it fits (as JupyterLab shows it),
-    else scaled down to `max_columns` (the text width) and `max_rows`.
+    else scaled down to `max_columns` (the text width) and `max_rows`;
+    `enlarge` (the full-screen viewer's zoom) scales a smaller one up to them.
     """
     width, height = max(width, 1), max(height, 1)
     cell_w, cell_h = max(cell.width, 1), max(cell.height, 1)
-    scale = min(1.0, (max(max_columns, 1) * cell_w) / width, (max(max_rows, 1) * cell_h) / height)
+    room = min((max(max_columns, 1) * cell_w) / width, (max(max_rows, 1) * cell_h) / height)
+    scale = room if enlarge else min(1.0, room)
     pixel_width = max(1, round(width * scale))
     pixel_height = max(1, round(height * scale))
     columns = max(1, min(max_columns, math.ceil(pixel_width / cell_w)))
@@ -75,6 +83,8 @@ class ImageLayout(NamedTuple):
     """The terminal's cell in pixels."""
     max_rows: int = DEFAULT_MAX_ROWS
     """The tallest an image is drawn (the config's ``image_max_height``)."""
+    enlarge: bool = False
+    """Scale a small image up to the room it has (the full-screen viewer), not only down."""
 
 
 DEFAULT_LAYOUT = ImageLayout()
@@ -101,5 +111,6 @@ def image_rows(size: tuple[int, int] | None, width: int, layout: ImageLayout) ->
         max_columns=image_columns(width),
         max_rows=layout.max_rows,
         cell=layout.cell,
+        enlarge=layout.enlarge,
     )
     return fit.rows

@@ -254,7 +254,14 @@ class ImageCache:
         return image
 
     def fitted(
-        self, mime: str, data: Any, *, max_columns: int, max_rows: int, cell: CellPixels
+        self,
+        mime: str,
+        data: Any,
+        *,
+        max_columns: int,
+        max_rows: int,
+        cell: CellPixels,
+        enlarge: bool = False,
     ) -> tuple[PILImage.Image, ImageFit]:
         """The image scaled to where it goes (RGBA), for the kitty and sixel encoders.
 
@@ -264,7 +271,12 @@ class ImageCache:
 
         image = self.image(mime, data, svg_width=max_columns * max(cell.width, 1))
         fit = fit_image(
-            image.width, image.height, max_columns=max_columns, max_rows=max_rows, cell=cell
+            image.width,
+            image.height,
+            max_columns=max_columns,
+            max_rows=max_rows,
+            cell=cell,
+            enlarge=enlarge,
         )
         size = (fit.pixel_width, fit.pixel_height)
         if image.size != size:

@@ -120,6 +120,7 @@ COMMAND_BINDINGS: list[Binding] = [
         id="cell.move_down",
     ),
     Binding("o", "screen.toggle_fold", "Fold / unfold outputs", id="output.toggle_fold"),
+    Binding("f", "screen.full_screen_output", "Output full screen", id="output.full_screen"),
     Binding("right", "screen.scroll_output(1)", "Scroll tables right", id="output.scroll_right"),
     Binding("left", "screen.scroll_output(-1)", "Scroll tables left", id="output.scroll_left"),
     Binding("tab", "screen.focus_widget(1)", "Use the next widget", id="widget.focus_next"),

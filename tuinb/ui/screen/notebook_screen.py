@@ -221,6 +221,10 @@ class NotebookScreen(PacedScreen):
         """Escape sequences for the terminal, in order with the frames (kitty images)."""
         return write_to_terminal(self.app, text)
 
+    def show_screen(self, screen: Screen[Any]) -> None:
+        """Put a screen on top (the full-screen output viewer)."""
+        self.app.push_screen(screen)
+
     def start_work(
         self, work: Coroutine[Any, Any, None], group: str, *, exclusive: bool = False
     ) -> None:
@@ -367,6 +371,9 @@ class NotebookScreen(PacedScreen):
 
     def action_focus_widget(self, step: int) -> None:
         self.outputs.focus_control(step)
+
+    def action_full_screen_output(self) -> None:
+        self.outputs.full_screen()
 
     def action_run_cell(self) -> None:
         self.running.run_selected()

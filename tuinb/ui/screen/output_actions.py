@@ -23,6 +23,9 @@ paints at most 60 frames a second whatever comes). Keys:
 - `right` / `left` scroll the selected cell's HTML tables sideways by a
   column (the index columns stay); the mouse's sideways wheel scrolls the
   cell under it.
+- `f` shows the selected cell's outputs full screen
+  (`tuinb.ui.dialogs.output_viewer`: images zoomed and panned, text and
+  tables scrolled, JSON folded).
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from tuinb.ui.view.rich_outputs import shift_limit
 if TYPE_CHECKING:
     from textual import events
     from textual.notifications import SeverityLevel
+    from textual.screen import Screen
 
     from tuinb.config import OutputConfig
     from tuinb.engine.protocols import EngineLike
@@ -50,6 +54,7 @@ if TYPE_CHECKING:
     from tuinb.ui.view.notebook_view import NotebookView
 
 NO_CONTROLS = "No widget to use in this cell's outputs."
+NO_OUTPUT = "This cell has no output to show full screen."
 
 
 class OutputsHost(Protocol):
@@ -79,6 +84,10 @@ class OutputsHost(Protocol):
     def write_to_terminal(self, text: str) -> bool:
         """Write escape sequences to the terminal, in order with the frames (kitty images);
         False without a terminal."""
+        ...
+
+    def show_screen(self, screen: Screen[Any]) -> None:
+        """Put a screen on top (the full-screen output viewer)."""
         ...
 
 
@@ -269,6 +278,21 @@ class OutputActions:
         else:
             await engine.widgets.update(model_id, changes)
         self.widget_changed(model_id)
+
+    # ---- full screen ---------------------------------------------------------------------
+
+    def full_screen(self) -> None:
+        """Show the selected cell's outputs full screen (`tuinb.ui.dialogs.output_viewer`)."""
+        from tuinb.ui.dialogs.output_viewer import OutputViewer
+
+        view = self.host.view
+        cells = self.host.notebook.cells
+        if not 0 <= view.cursor < len(cells) or not cells[view.cursor].outputs:
+            self.host.tell(NO_OUTPUT, timeout=3)
+            return
+        cell = cells[view.cursor]
+        viewer = OutputViewer(list(cell.outputs), look=view.outputs, cell_id=cell.id)
+        self.host.show_screen(viewer)
 
     # ---- tables sideways ----------------------------------------------------------------
 

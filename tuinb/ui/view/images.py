@@ -43,8 +43,8 @@ from rich.style import Style
 from textual.strip import Strip
 
 from tuinb.render import kitty
-from tuinb.render.imagefit import ImageLayout, image_columns
-from tuinb.render.images import HalfBlockPlan, ImageCache, ImageError, data_key
+from tuinb.render.imagefit import ImageLayout, fit_image, image_columns
+from tuinb.render.images import HalfBlockPlan, ImageCache, ImageError, data_key, half_block_plan
 from tuinb.render.termgraphics import GraphicsProtocol
 
 __all__ = ["ImageDrawer", "half_block_strips"]
@@ -90,17 +90,20 @@ class ImageDrawer:
         ready: Callable[[set[str]], None],
         write: Callable[[str], bool] | None = None,
         tmux: bool = False,
+        cache: ImageCache | None = None,
     ) -> None:
         self.protocol = protocol
         """How images are drawn: ``halfblock``, ``kitty`` or ``sixel``."""
         self.layout = layout
-        self.cache = ImageCache()
-        """Decoded images (shared with the full-screen viewer)."""
+        self.cache = cache if cache is not None else ImageCache()
+        """Decoded images (the full-screen viewer's drawer shares the view's)."""
+        self.write = write
+        """Where escape sequences for the terminal go (kitty images)."""
+        self.tmux = tmux
+        """Inside tmux: escape sequences go through its passthrough."""
         self.paused = False
         """Queue no work: placeholders only (the first frame's look, for tests)."""
         self._ready = ready
-        self._write = write
-        self._tmux = tmux
         self._done: OrderedDict[Hashable, Drawn] = OrderedDict()
         self._waiting: dict[Hashable, set[str]] = {}
         self._pool: ThreadPoolExecutor | None = None
@@ -169,14 +172,16 @@ class ImageDrawer:
                 return self._kitty(mime, data, columns, image_id)
             if self.protocol == "sixel":
                 return self._sixel(mime, data, columns, background), ""
-            plan = self.cache.half_blocks(
-                mime,
-                data,
+            image = self.cache.image(mime, data, svg_width=columns * max(layout.cell.width, 1))
+            fit = fit_image(
+                image.width,
+                image.height,
                 max_columns=columns,
                 max_rows=layout.max_rows,
                 cell=layout.cell,
-                background=background,
+                enlarge=layout.enlarge,
             )
+            plan = half_block_plan(image, fit.columns, fit.rows, background=background)
             return half_block_strips(plan), ""
         except ImageError as exc:
             return str(exc), ""
@@ -185,7 +190,12 @@ class ImageDrawer:
         layout = self.layout
         columns = min(columns, kitty.MAX_CELLS)
         image, fit = self.cache.fitted(
-            mime, data, max_columns=columns, max_rows=layout.max_rows, cell=layout.cell
+            mime,
+            data,
+            max_columns=columns,
+            max_rows=layout.max_rows,
+            cell=layout.cell,
+            enlarge=layout.enlarge,
         )
         sequence = kitty.transmit(kitty.encode_png(image), image_id)
         sequence += kitty.place(image_id, fit.columns, fit.rows)
@@ -194,14 +204,19 @@ class ImageDrawer:
             Strip([Segment(text, style)], fit.columns)
             for text in kitty.placeholder_rows(image_id, fit.columns, fit.rows)
         ]
-        return rows, kitty.wrap(sequence, tmux=self._tmux)
+        return rows, kitty.wrap(sequence, tmux=self.tmux)
 
     def _sixel(self, mime: str, data: Any, columns: int, background: RGB) -> Drawn:
         from tuinb.render.sixel import row_sequences
 
         layout = self.layout
         image, fit = self.cache.fitted(
-            mime, data, max_columns=columns, max_rows=layout.max_rows, cell=layout.cell
+            mime,
+            data,
+            max_columns=columns,
+            max_rows=layout.max_rows,
+            cell=layout.cell,
+            enlarge=layout.enlarge,
         )
         blank = Segment(" " * fit.columns)
         return [
@@ -220,7 +235,7 @@ class ImageDrawer:
         except Exception as exc:  # a broken image must not take the editor down
             drawn, sequence = f"The image could not be drawn ({type(exc).__name__}).", ""
         if sequence:
-            if self._write is None or not self._write(sequence):
+            if self.write is None or not self.write(sequence):
                 drawn = "There is no terminal to send the image to."
             else:
                 self._sent.add(image_id)
@@ -235,7 +250,7 @@ class ImageDrawer:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
-        if self._sent and self._write is not None:
+        if self._sent and self.write is not None:
             sequence = "".join(kitty.delete(image_id) for image_id in sorted(self._sent))
-            self._write(kitty.wrap(sequence, tmux=self._tmux))
+            self.write(kitty.wrap(sequence, tmux=self.tmux))
         self._sent.clear()
