@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tests.ui.editor_helpers import SIZE, make_app, screen_text, settle, write_notebook
 from tests.ui.test_output_images import plot_png
+from tuinb.config import parse_config
 from tuinb.model import load, save
 
 
@@ -37,9 +38,10 @@ async def test_images_in_markdown_cells_come_from_the_cell_and_its_folder(tmp_pa
     notebook = load(path)
     notebook.cells[0].attachments = {"p.png": {"image/png": plot_png(1, 1)}}
     save(notebook, path)
-    app = make_app(path)
+    loaded = parse_config("[output]\nimage_max_height = 4\n", tmp_path / "c.toml")
+    app = make_app(path, config=loaded)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, lambda: screen_text(app).count("▀") >= 15 * 4 + 8 * 4, "both images")
+        await settle(pilot, lambda: screen_text(app).count("▀") >= 2 * 8 * 4, "both images")
         rows = [row[8:].rstrip() for row in screen_text(app).split("\n")]
         blocks = [n for n, row in enumerate(rows) if "▀" in row]
         first = rows.index("Before")

@@ -81,7 +81,7 @@ async def test_kitty_bytes_are_textual_images(monkeypatch: pytest.MonkeyPatch) -
     (sequence,) = written
     image_id = int(re.search(r"i=(\d+)", sequence).group(1))  # type: ignore[union-attr]
     image, fit = ImageCache().fitted(
-        "image/png", data, max_columns=image_columns(60), max_rows=12, cell=CELL
+        "image/png", data, max_columns=image_columns(60), max_rows=12, cell=CELL, enlarge=True
     )
 
     # textual-image's TGP renderable writes to sys.__stdout__; importing it asks a tty
@@ -138,7 +138,7 @@ async def test_sixel_rows_are_textual_images_slices() -> None:
     rows = await drawn_by(drawer, data, 60)
     assert isinstance(rows, list)
     image, fit = ImageCache().fitted(
-        "image/png", data, max_columns=image_columns(60), max_rows=12, cell=CELL
+        "image/png", data, max_columns=image_columns(60), max_rows=12, cell=CELL, enlarge=True
     )
     pieces = slices(image, CELL.height)
     assert len(rows) == len(pieces) == fit.rows
@@ -193,11 +193,12 @@ async def test_a_plot_is_a_placeholder_first_then_half_blocks(
         await settle(pilot, lambda: "▀" in screen_text(app), "the plot drawn in half blocks")
         rows = screen_text(app).split("\n")
         image_rows = [row for row in rows if "▀" in row]
-        # 288x216 px in 10x20 cells: 29 columns, 11 rows, 1:1 (it fits the width)
-        assert len(image_rows) == 11
-        assert all(row[8:].rstrip().count("▀") == 29 for row in image_rows)
-        assert rows[1 + 11].strip() == ""  # the blank row that ends the cell
-        assert "x = 1" in rows[1 + 11 + 1]
+        # 288x216 px in 10x20 cells, sized to the text width and at most 24 rows high:
+        # 640x480 px, 64 columns by 24 rows
+        assert len(image_rows) == 24
+        assert all(row[8:].rstrip().count("▀") == 64 for row in image_rows)
+        assert rows[1 + 24].strip() == ""  # the blank row that ends the cell
+        assert "x = 1" in rows[1 + 24 + 1]
         segments = _segments(screen)
     assert written == []  # nothing but coloured text: the terminal said nothing of kitty/sixel
     assert not any(segment.control for segment in segments)

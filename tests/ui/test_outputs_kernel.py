@@ -40,7 +40,7 @@ async def test_plots_tables_math_and_json_from_a_kernel(tmp_path: Path) -> None:
         view = app.notebook_screen.view
         await wait(pilot, lambda: "▀" in screen_text(app), "the plot in half blocks")
         plot_rows = [row for row in screen_text(app).split("\n") if "▀" in row]
-        assert len(plot_rows) == 6  # 120 px high in 20-px cells, 1:1
+        assert len(plot_rows) == 24  # sized to the text width, at most 24 rows high
         await pilot.press("j")
         await wait(pilot, lambda: "score" in screen_text(app), "the DataFrame")
         text = screen_text(app)

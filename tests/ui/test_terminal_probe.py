@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -81,7 +82,10 @@ def run_probe(tmp_path: Path, answer: Answer, setting: str = "auto") -> tuple[st
         reader.join(timeout=5)
         os.close(master)
     output = seen.decode("utf-8", "replace")
-    result = next(line for line in output.splitlines() if line.startswith("RESULT"))
+    # the queries (from the probe's thread) may land on the line the child prints on
+    found = re.search(r"RESULT [^\r\n]*", output)
+    assert found is not None, output
+    result = found.group(0)
     return output, result
 
 

@@ -59,9 +59,9 @@ def fit_image(
 ) -> ImageFit:
     """The cells an image of `width` x `height` pixels takes, aspect ratio kept.
 
-    A plot is shown at its own size when it fits (as JupyterLab shows it),
-    else scaled down to `max_columns` (the text width) and `max_rows`;
-    `enlarge` (the full-screen viewer's zoom) scales a smaller one up to them.
+    Scaled down to `max_columns` (the text width) and `max_rows`; `enlarge`
+    scales a smaller one up to them too (else it keeps its own size, as
+    JupyterLab shows a plot that fits).
     """
     width, height = max(width, 1), max(height, 1)
     cell_w, cell_h = max(cell.width, 1), max(cell.height, 1)
@@ -83,8 +83,13 @@ class ImageLayout(NamedTuple):
     """The terminal's cell in pixels."""
     max_rows: int = DEFAULT_MAX_ROWS
     """The tallest an image is drawn (the config's ``image_max_height``)."""
-    enlarge: bool = False
-    """Scale a small image up to the room it has (the full-screen viewer), not only down."""
+    enlarge: bool = True
+    """Scale a small image up to the text width (and `max_rows`), not only down.
+
+    A terminal's cells are coarse: a 400-pixel plot drawn 1:1 in half blocks is
+    40 columns of 2-pixel-high samples, which cannot be read; sized to the text
+    width and the row limit it can. The same rule for every protocol keeps the
+    first frame's placeholders the height of the image the view draws."""
 
 
 DEFAULT_LAYOUT = ImageLayout()
