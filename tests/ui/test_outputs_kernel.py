@@ -9,6 +9,7 @@ import pytest
 
 from tests.ui.editor_helpers import screen_text
 from tests.ui.test_exec_kernel import editor, wait
+from tests.ui.test_output_tables import links_of
 from tuinb.model import CellType
 from tuinb.ui.app import TuinbApp
 
@@ -53,14 +54,7 @@ async def test_plots_tables_math_and_json_from_a_kernel(tmp_path: Path) -> None:
         text = screen_text(app)
         assert "bold and x²" in text
         assert '"rows": [' in text
-        links = {
-            segment.style.link
-            for row in view._block(2).lines
-            if not isinstance(row, tuple)
-            for segment in row
-            if segment.style is not None and segment.style.link
-        }
-        assert links == {"https://example.org/a%20b"}  # made safe, never raw
+        assert links_of(view, 2) == {"https://example.org/a%20b"}  # made safe, never raw
 
 
 TQDM = """\

@@ -6,13 +6,11 @@ import fcntl
 import os
 import re
 import struct
-import subprocess
-import sys
 import termios
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from tests.ui.test_launch import run_on_pty
 from tuinb.render.imagefit import CellPixels
 from tuinb.render.termgraphics import DEADLINE
 from tuinb.ui.firstframe.terminal import cell_pixels
@@ -35,62 +33,24 @@ print(f"RESULT {caps.protocol} {caps.cell.width}x{caps.cell.height} keys={keys!r
       f"waited={waited:.3f}", flush=True)
 """
 
-Answer = Callable[[bytes, int], bytes]
-"""What the fake terminal sends back after reading some output (and all of it so far)."""
+Answer = Callable[[bytes], bytes]
+"""What the fake terminal sends back after reading some of the program's output."""
 
 
 def run_probe(tmp_path: Path, answer: Answer, setting: str = "auto") -> tuple[str, str]:
     """Run CHILD on a pty whose other end `answer`s: (everything written, the result line)."""
-    notebook = tmp_path / "t.ipynb"
-    notebook.write_text(
-        '{"cells": [{"cell_type": "code", "id": "a", "metadata": {}, "source": "x = 1",'
-        ' "outputs": [], "execution_count": null}], "metadata": {},'
-        ' "nbformat": 4, "nbformat_minor": 5}'
+    code, output, _ = run_on_pty(
+        tmp_path, setting, child=CHILD, answer=answer, TERM="xterm-256color", TMUX=""
     )
-    master, slave = os.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    seen = bytearray()
-
-    def terminal() -> None:
-        while True:
-            try:
-                data = os.read(master, 65536)
-            except OSError:
-                return
-            if not data:
-                return
-            seen.extend(data)
-            reply = answer(data, len(seen))
-            if reply:
-                os.write(master, reply)
-
-    reader = threading.Thread(target=terminal, daemon=True)
-    reader.start()
-    env = {**os.environ, "TUINB_NO_PREPAINT": "", "TERM": "xterm-256color"}
-    env.pop("TMUX", None)
-    try:
-        process = subprocess.Popen(
-            [sys.executable, "-c", CHILD, str(notebook), setting],
-            stdin=slave,
-            stdout=slave,
-            stderr=slave,
-            env=env,
-        )
-        assert process.wait(timeout=60) == 0
-    finally:
-        os.close(slave)
-        reader.join(timeout=5)
-        os.close(master)
-    output = seen.decode("utf-8", "replace")
+    assert code == 0, output
     # the queries (from the probe's thread) may land on the line the child prints on
     found = re.search(r"RESULT [^\r\n]*", output)
     assert found is not None, output
-    result = found.group(0)
-    return output, result
+    return output, found.group(0)
 
 
 def test_a_sixel_terminal_is_found_and_keys_typed_meanwhile_are_kept(tmp_path: Path) -> None:
-    def answer(data: bytes, total: int) -> bytes:
+    def answer(data: bytes) -> bytes:
         if b"\x1b[c" in data:  # DA1, asked last: a key typed just before the answers
             return b"j" + b"\x1b[6;18;9t" + b"\x1b[?62;4;22c"
         return b""
@@ -104,7 +64,7 @@ def test_a_sixel_terminal_is_found_and_keys_typed_meanwhile_are_kept(tmp_path: P
 
 
 def test_kitty_answers_but_kitty_placeholders_only_in_kitty(tmp_path: Path) -> None:
-    def answer(data: bytes, total: int) -> bytes:
+    def answer(data: bytes) -> bytes:
         if b"\x1b[c" in data:
             return b"\x1b_Gi=31;OK\x1b\\\x1b[?62;22c"
         return b""
@@ -114,14 +74,14 @@ def test_kitty_answers_but_kitty_placeholders_only_in_kitty(tmp_path: Path) -> N
 
 
 def test_a_silent_terminal_gets_half_blocks_after_the_deadline(tmp_path: Path) -> None:
-    _, result = run_probe(tmp_path, lambda data, total: b"")
+    _, result = run_probe(tmp_path, lambda data: b"")
     assert result.startswith("RESULT halfblock 10x20 keys=b''")
     waited = float(result.rsplit("waited=", 1)[1])
     assert waited < DEADLINE + 1.0
 
 
 def test_a_forced_setting_asks_only_the_cell_size(tmp_path: Path) -> None:
-    def answer(data: bytes, total: int) -> bytes:
+    def answer(data: bytes) -> bytes:
         return b"\x1b[6;16;8t\x1b[?62;4c" if b"\x1b[c" in data else b""
 
     output, result = run_probe(tmp_path, answer, setting="kitty")

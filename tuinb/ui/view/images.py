@@ -35,7 +35,7 @@ import random
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.color import Color
 from rich.segment import ControlType, Segment
@@ -44,8 +44,18 @@ from textual.strip import Strip
 
 from tuinb.render import kitty
 from tuinb.render.imagefit import ImageLayout, fit_image, image_columns
-from tuinb.render.images import HalfBlockPlan, ImageCache, ImageError, data_key, half_block_plan
+from tuinb.render.images import (
+    HalfBlockPlan,
+    ImageCache,
+    ImageError,
+    ImageFit,
+    data_key,
+    half_block_plan,
+)
 from tuinb.render.termgraphics import GraphicsProtocol
+
+if TYPE_CHECKING:
+    from PIL import Image as PILImage
 
 __all__ = ["ImageDrawer", "half_block_strips"]
 
@@ -186,10 +196,9 @@ class ImageDrawer:
         except ImageError as exc:
             return str(exc), ""
 
-    def _kitty(self, mime: str, data: Any, columns: int, image_id: int) -> tuple[Drawn, str]:
+    def _fitted(self, mime: str, data: Any, columns: int) -> tuple[PILImage.Image, ImageFit]:
         layout = self.layout
-        columns = min(columns, kitty.MAX_CELLS)
-        image, fit = self.cache.fitted(
+        return self.cache.fitted(
             mime,
             data,
             max_columns=columns,
@@ -197,6 +206,9 @@ class ImageDrawer:
             cell=layout.cell,
             enlarge=layout.enlarge,
         )
+
+    def _kitty(self, mime: str, data: Any, columns: int, image_id: int) -> tuple[Drawn, str]:
+        image, fit = self._fitted(mime, data, min(columns, kitty.MAX_CELLS))
         sequence = kitty.transmit(kitty.encode_png(image), image_id)
         sequence += kitty.place(image_id, fit.columns, fit.rows)
         style = Style(color=Color.from_rgb(*kitty.id_colour(image_id)))
@@ -209,19 +221,12 @@ class ImageDrawer:
     def _sixel(self, mime: str, data: Any, columns: int, background: RGB) -> Drawn:
         from tuinb.render.sixel import row_sequences
 
-        layout = self.layout
-        image, fit = self.cache.fitted(
-            mime,
-            data,
-            max_columns=columns,
-            max_rows=layout.max_rows,
-            cell=layout.cell,
-            enlarge=layout.enlarge,
-        )
+        image, fit = self._fitted(mime, data, columns)
         blank = Segment(" " * fit.columns)
+        cell_height = self.layout.cell.height
         return [
             Strip([blank, Segment(sequence, None, _ZERO_WIDTH)], fit.columns)
-            for sequence in row_sequences(image, fit.columns, layout.cell.height, background)
+            for sequence in row_sequences(image, fit.columns, cell_height, background)
         ]
 
     # ---- back on the event loop -----------------------------------------------------
