@@ -124,6 +124,25 @@ async def test_a_slider_moves_with_the_keys_and_the_kernel_hears_it(tmp_path: Pa
         assert app.notebook_screen.view.outputs.focus is None
 
 
+async def test_an_output_widget_shows_what_it_captured(tmp_path: Path) -> None:
+    def setup(store: WidgetStore) -> None:
+        captured = [
+            {"output_type": "stream", "name": "stdout", "text": "captured line\n"},
+            {"output_type": "display_data", "data": {"text/markdown": "**bold** $x^2$"}},
+        ]
+        store.opened(
+            "o", model("OutputModel", outputs=captured, _model_module="@jupyter-widgets/output")
+        )
+        store.opened("l", model("LabelModel", value="a label"))
+        store.opened("v", model("VBoxModel", children=["IPY_MODEL_l", "IPY_MODEL_o"]))
+
+    path = write_notebook(tmp_path / "w.ipynb", [("code", "out")], {0: [view_of("v")]})
+    async with editor(path, setup) as (app, _, _, _):
+        rows = [row[8:].rstrip() for row in screen_text(app).split("\n")]
+        start = rows.index("a label")
+        assert rows[start + 1 : start + 3] == ["captured line", "bold x²"]
+
+
 async def test_tab_without_widgets_says_so(tmp_path: Path) -> None:
     path = write_notebook(tmp_path / "w.ipynb", [("code", "1")])
     async with editor(path) as (app, _, _, pilot):

@@ -24,7 +24,9 @@ plt.show()"""
 
 FRAME = """\
 import pandas as pd
-pd.DataFrame({"name": ["ada", "bob"], "score": [1.5, 22.25]})"""
+frame = pd.DataFrame({"name": ["ada", "bob"], "score": [1.5, 22.25]})
+display(frame.style.format({"score": "{:.1f}"}).highlight_max(subset=["score"]))
+frame"""
 
 MATH = """\
 from IPython.display import JSON, Latex, Markdown, display
@@ -37,7 +39,8 @@ async def test_plots_tables_math_and_json_from_a_kernel(tmp_path: Path) -> None:
     cells: list[tuple[CellType, str]] = [("code", PLOT), ("code", FRAME), ("code", MATH)]
     async with editor(tmp_path, cells) as (app, pilot):
         await pilot.press("R")  # run all
-        await wait(pilot, lambda: "[3]:" in screen_text(app), "all three cells run")
+        last = app.notebook.cells[2]
+        await wait(pilot, lambda: last.execution_count == 3, "all three cells run")
         view = app.notebook_screen.view
         await wait(pilot, lambda: "▀" in screen_text(app), "the plot in half blocks")
         plot_rows = [row for row in screen_text(app).split("\n") if "▀" in row]
@@ -46,8 +49,10 @@ async def test_plots_tables_math_and_json_from_a_kernel(tmp_path: Path) -> None:
         await wait(pilot, lambda: "score" in screen_text(app), "the DataFrame")
         text = screen_text(app)
         assert any("name" in row and "score" in row for row in text.split("\n"))
-        assert any("ada" in row and "1.50" in row for row in text.split("\n"))
+        assert any("ada" in row and "1.50" in row for row in text.split("\n"))  # the frame
+        assert any("bob" in row and "22.2" in row for row in text.split("\n"))  # the Styler
         assert "<table" not in text
+        assert "background-color" not in text  # its CSS dropped
         await pilot.press("j")
         view.scroll_to_cell(2)
         await wait(pilot, lambda: "α² + βᵢ" in screen_text(app), "the LaTeX as Unicode")
