@@ -242,3 +242,18 @@ def test_half_blocks_keep_the_pictures_colours() -> None:
     assert blue.style is not None
     assert blue.style.bgcolor is not None
     assert blue.style.bgcolor.triplet == (0, 0, 255)
+
+
+async def test_work_waits_for_the_release() -> None:
+    ready = asyncio.Event()
+    drawer = ImageDrawer("halfblock", ImageLayout(), ready=lambda owners: ready.set())
+    drawer.held = True
+    data = plot_png(1, 1)
+    assert drawer.rows("cell", "image/png", data, 40, (0, 0, 0)) is None
+    await asyncio.sleep(0)
+    assert drawer._pool is None  # nothing started: the editor's first frame goes first
+    drawer.release()
+    async with asyncio.timeout(20):
+        await ready.wait()
+    assert isinstance(drawer.rows("cell", "image/png", data, 40, (0, 0, 0)), list)
+    drawer.close()

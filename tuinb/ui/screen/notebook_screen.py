@@ -152,6 +152,7 @@ class NotebookScreen(PacedScreen):
         in_tmux = bool(os.environ.get("TMUX"))
         self.outputs.setup(graphics, self.owner.config.output, tmux=in_tmux)
         view.on_sideways = self.outputs.scroll_tables
+        self.call_after_refresh(self.outputs.release)  # images once the first frame is out
         view.sync()
         view.focus()
         self.refresh_status()

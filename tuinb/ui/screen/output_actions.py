@@ -128,9 +128,15 @@ class OutputActions:
                 write=self.host.write_to_terminal,
                 tmux=tmux,
             )
+            self._drawer.held = True  # until the screen's first frame is painted: `release`
         look.images = self._drawer
         look.widgets = self.store
         self.load_saved_widgets()
+
+    def release(self) -> None:
+        """The first frame is on the terminal: decode images."""
+        if self._drawer is not None:
+            self._drawer.release()
 
     def load_saved_widgets(self) -> None:
         """Read the widget state saved in the notebook (models the kernel has not opened)."""

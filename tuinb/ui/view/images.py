@@ -111,8 +111,10 @@ class ImageDrawer:
         """Where escape sequences for the terminal go (kitty images)."""
         self.tmux = tmux
         """Inside tmux: escape sequences go through its passthrough."""
-        self.paused = False
-        """Queue no work: placeholders only (the first frame's look, for tests)."""
+        self.held = False
+        """Hold the work until `release()` (the editor's first frame is painted first:
+        Pillow's import and the decoding would share the interpreter with it)."""
+        self._held: list[Callable[[], None]] = []
         self._ready = ready
         self._done: OrderedDict[Hashable, Drawn] = OrderedDict()
         self._waiting: dict[Hashable, set[str]] = {}
@@ -145,22 +147,34 @@ class ImageDrawer:
         if found is not None:
             self._done.move_to_end(key)
             return found
-        if self.paused:
-            return None
         waiting = self._waiting.get(key)
         if waiting is not None:
             waiting.add(owner)
             return None
         self._waiting[key] = {owner}
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(WORKERS, thread_name_prefix="tuinb-images")
         loop = asyncio.get_running_loop()
         image_id = next(self._ids) & 0xFFFFFF if self.protocol == "kitty" else 0
-        future = self._pool.submit(self._make, load, columns, background, image_id)
-        future.add_done_callback(
-            lambda done: loop.call_soon_threadsafe(self._finished, key, image_id, done)
-        )
+
+        def submit() -> None:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(WORKERS, thread_name_prefix="tuinb-images")
+            future = self._pool.submit(self._make, load, columns, background, image_id)
+            future.add_done_callback(
+                lambda done: loop.call_soon_threadsafe(self._finished, key, image_id, done)
+            )
+
+        if self.held:
+            self._held.append(submit)
+        else:
+            submit()
         return None
+
+    def release(self) -> None:
+        """Start the work held so far, and any from now on."""
+        self.held = False
+        held, self._held = self._held, []
+        for submit in held:
+            submit()
 
     # ---- in a worker thread ---------------------------------------------------------
 
