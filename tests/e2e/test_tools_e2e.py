@@ -137,7 +137,7 @@ async def test_alt_keys_act_in_edit_mode_instead_of_typing(
     await tmux.send("j", "Enter", "End")
     await tmux.wait_for("EDIT", what="edit mode")
     await tmux.send("M-t")  # a terminal sends ESC t: the outline, not a typed "t"
-    await tmux.wait_for("Heading", what="the outline panel")
+    await tmux.wait_for(re.compile(r"▶ +Heading"), what="the outline panel")
     screen = await tmux.screen()
     assert "xt" not in screen
     await tmux.send("Escape")  # the panel gives the keys back to the editor

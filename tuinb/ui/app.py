@@ -40,13 +40,14 @@ from tuinb.ui.screen.notebook_screen import NotebookScreen
 from tuinb.ui.themes import register_themes
 
 if TYPE_CHECKING:
-    from collections.abc import Coroutine, Sequence
+    from collections.abc import Callable, Coroutine, Sequence
     from typing import Any, TypeVar
 
     from textual.notifications import SeverityLevel
     from textual.screen import Screen
 
     from tuinb.engine.protocols import EngineLike
+    from tuinb.render.termgraphics import Capabilities
 
     T = TypeVar("T")
 
@@ -136,11 +137,31 @@ class TuinbApp(App[int]):
         self._signals: list[int] = []
         self._last_key = time.monotonic()
         self._switch_interval: float | None = None
+        self.terminal_graphics: Callable[[], Capabilities] | None = None
+        """What the terminal answered to the first frame's queries (set by `launch`)."""
 
     @property
     def config(self) -> Config:
         """The options of the user's config file (defaults where it says nothing)."""
         return self.loaded_config.config
+
+    def graphics(self) -> Capabilities:
+        """How images are drawn: what the terminal answered at start, or the config's
+        ``images`` when it is not ``auto``; half blocks in a test without a terminal."""
+        from tuinb.render.termgraphics import (
+            Capabilities,
+            Replies,
+            decide,
+            environment_hints,
+            images_setting,
+        )
+
+        setting = images_setting(self.config.output.images)
+        if self.terminal_graphics is not None:
+            return self.terminal_graphics()
+        if setting == "auto" and self.is_headless:
+            return Capabilities("halfblock", reason="no terminal to ask (headless)")
+        return decide(setting, environment_hints(), Replies())
 
     # ---- names ------------------------------------------------------------------
 

@@ -106,10 +106,19 @@ TOOL_COMMAND_BINDINGS: list[Binding] = [
     Binding(
         "L,shift+l", "screen.toggle_line_numbers", "Line numbers on / off", id="view.line_numbers"
     ),
+    # one key, two uses, by what the cursor cell holds (see NotebookScreen.action_sideways)
     Binding(
-        "left", "screen.collapse_heading", "Collapse the heading's section", id="heading.collapse"
+        "left",
+        "screen.sideways(-1)",
+        "Scroll a wide output left, else collapse the heading's section",
+        id="heading.collapse",
     ),
-    Binding("right", "screen.expand_heading", "Expand the heading's section", id="heading.expand"),
+    Binding(
+        "right",
+        "screen.sideways(1)",
+        "Scroll a wide output right, else expand the heading's section",
+        id="heading.expand",
+    ),
     Binding("t", "screen.edit_tags", "Edit the cell's tags", id="cell.tags"),
     Binding(
         "alt+m", "screen.edit_cell_metadata", "Edit the cell's metadata (JSON)", id="cell.metadata"
@@ -265,6 +274,14 @@ COMMAND_BINDINGS: list[Binding] = [
         id="cell.move_down",
     ),
     Binding("o", "screen.toggle_fold", "Fold / unfold outputs", id="output.toggle_fold"),
+    Binding("f", "screen.full_screen_output", "Output full screen", id="output.full_screen"),
+    Binding("tab", "screen.focus_widget(1)", "Use the next widget", id="widget.focus_next"),
+    Binding(
+        "shift+tab",
+        "screen.focus_widget(-1)",
+        "Use the previous widget",
+        id="widget.focus_previous",
+    ),
     Binding("question_mark", "screen.help", "Help", id="app.help_key"),
     *RUN_COMMAND_BINDINGS,
     *TOOL_COMMAND_BINDINGS,

@@ -170,7 +170,12 @@ def _run(
     state = attachment.kernel_state if attachment is not None else "starting"
     try:
         with prepainted(  # while Textual loads
-            notebook, kernel=kernel, state=state, options=options, theme=config.theme
+            notebook,
+            kernel=kernel,
+            state=state,
+            options=options,
+            theme=config.theme,
+            output=config.output,
         ) as handoff:
             from tuinb.engine.kernels import kill_all_kernels
 
@@ -189,10 +194,13 @@ def _run(
                     config=loaded,
                     notices=notices,
                 )
+                probe = handoff.graphics
+                if probe is not None:
+                    app.terminal_graphics = probe.result
                 if handoff.saved is not None:
                     from tuinb.ui.textual_compat import keep_terminal_modes
 
-                    keep_terminal_modes(app, handoff.saved)
+                    keep_terminal_modes(app, handoff.saved, typed=probe.keys if probe else None)
                 app.run()
             except KeyboardInterrupt:  # before Textual took the keys: no host waits for us
                 for host in starting:

@@ -13,6 +13,7 @@ paints is the `FramePacer`'s business (`tuinb.ui.screen.pacing`).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
@@ -33,6 +34,7 @@ from tuinb.ui.screen.cursor_actions import CursorActions
 from tuinb.ui.screen.edit_actions import EditActions
 from tuinb.ui.screen.kernel_actions import KernelActions
 from tuinb.ui.screen.notify import notify_finished
+from tuinb.ui.screen.output_actions import OutputActions
 from tuinb.ui.screen.pacing import FramePacer
 from tuinb.ui.screen.run_actions import RunActions
 from tuinb.ui.screen.statusbar import StatusBar
@@ -49,6 +51,7 @@ if TYPE_CHECKING:
     from tuinb.config import Config
     from tuinb.engine.protocols import EngineLike
     from tuinb.model import Cell, Notebook
+    from tuinb.render.termgraphics import Capabilities
     from tuinb.ui.dialogs.stdin_prompt import StdinPrompt
 
 T = TypeVar("T")
@@ -73,6 +76,10 @@ class NotebookOwner(Protocol):
     @property
     def read_only(self) -> bool:
         """The file is marked read-only or cannot be written (the `[RO]` mark)."""
+        ...
+
+    def graphics(self) -> Capabilities:
+        """How the terminal draws images (detected at start, or forced by the config)."""
         ...
 
     def start_save(self) -> None: ...
@@ -110,6 +117,7 @@ class NotebookScreen(ToolKeys, PacedScreen):
         )
         self.chords = Chords(lambda: self.app.active_bindings, self.run_action)
         self.tools = Tools(self, owner, cursor=self.moving, editing=self.editing, run=self.running)
+        self.outputs = OutputActions(self)
 
     # ---- parts ------------------------------------------------------------------
 
@@ -152,9 +160,18 @@ class NotebookScreen(ToolKeys, PacedScreen):
         view.marks = self.run_marks
         view.cell_note = self.run_marks.note
         self.tools.mounted()
+        graphics = self.owner.graphics()
+        in_tmux = bool(os.environ.get("TMUX"))
+        self.outputs.setup(graphics, self.owner.config.output, tmux=in_tmux)
+        view.on_sideways = self.outputs.scroll_tables
+        self.call_after_refresh(self.outputs.release)  # images once the first frame is out
         view.sync()
         view.focus()
         self.refresh_status()
+
+    def on_unmount(self) -> None:
+        """Stop decoding images; free the terminal's copies of them."""
+        self.outputs.close()
 
     def on_resize(self, event: events.Resize) -> None:
         """The terminal changed size: lay the editor over its cell again."""
@@ -223,6 +240,14 @@ class NotebookScreen(ToolKeys, PacedScreen):
         """The terminal's bell and a desktop notification."""
         notify_finished(self.app, title, body)
 
+    def write_to_terminal(self, text: str) -> bool:
+        """Escape sequences for the terminal, in order with the frames (kitty images)."""
+        return write_to_terminal(self.app, text)
+
+    def show_screen(self, screen: Screen[Any]) -> None:
+        """Put a screen on top (the full-screen output viewer)."""
+        self.app.push_screen(screen)
+
     def start_work(
         self, work: Coroutine[Any, Any, None], group: str, *, exclusive: bool = False
     ) -> None:
@@ -257,6 +282,7 @@ class NotebookScreen(ToolKeys, PacedScreen):
             self.editing.leave(commit=False)
         self.notebook = notebook
         self.view.notebook = notebook
+        self.outputs.load_saved_widgets()
         self.view.invalidate()
         self.moving.select(0)
         self.tools.notebook_replaced()
@@ -269,6 +295,8 @@ class NotebookScreen(ToolKeys, PacedScreen):
         editor = self.editor
         if self.view.editing_id is not None and editor.display:
             editor.post_message(events.Key(event.key, event.character))
+            return True
+        if self.outputs.take_key(event):  # a widget control has the keys
             return True
         self.chords.key_pressed(event.key)
         return False
@@ -362,6 +390,22 @@ class NotebookScreen(ToolKeys, PacedScreen):
     def action_toggle_fold(self) -> None:
         self.cells.toggle_fold()
 
+    def action_sideways(self, delta: int) -> None:
+        """left / right: scroll the cursor cell's wide tables or math sideways when it has
+        some; otherwise collapse (left) or expand (right) its heading's section."""
+        if self.outputs.scroll_tables(delta):
+            return
+        if delta < 0:
+            self.tools.outlining.collapse_at_cursor()
+        else:
+            self.tools.outlining.expand_at_cursor()
+
+    def action_focus_widget(self, step: int) -> None:
+        self.outputs.focus_control(step)
+
+    def action_full_screen_output(self) -> None:
+        self.outputs.full_screen()
+
     def action_run_cell(self) -> None:
         self.running.run_selected()
 
@@ -435,6 +479,6 @@ class NotebookScreen(ToolKeys, PacedScreen):
 
     @on(bridge.EngineMessage)
     def _engine_message(self, message: bridge.EngineMessage) -> None:
-        bridge.deliver(message, running=self.running, kernel=self.kernel)
+        bridge.deliver(message, running=self.running, kernel=self.kernel, outputs=self.outputs)
         if isinstance(message, bridge.CellStarted):
             self.tools.cell_started(message.cell_id)

@@ -52,12 +52,6 @@ class ToolKeys:
     def action_toggle_outline(self) -> None:
         self.tools.outlining.toggle()
 
-    def action_collapse_heading(self) -> None:
-        self.tools.outlining.collapse_at_cursor()
-
-    def action_expand_heading(self) -> None:
-        self.tools.outlining.expand_at_cursor()
-
     # ---- tags, metadata, clipboard ----------------------------------------------------------
 
     def action_edit_tags(self) -> None:

@@ -37,7 +37,10 @@ from tuinb.sanitize import printable
 from tuinb.ui.keys import COMMAND_BINDINGS, run_own_binding
 from tuinb.ui.view.cell_rows import Row, output_rows
 from tuinb.ui.view.find_marks import Marks, RowMarks, paint
+from tuinb.ui.view.markdown_cell import markdown_cell_rows
+from tuinb.ui.view.output_look import OutputLook
 from tuinb.ui.view.painter import Block, RowPainter
+from tuinb.ui.view.rich_outputs import safe_links
 
 __all__ = ["GUTTER", "GutterMarks", "NotebookView"]
 
@@ -109,6 +112,11 @@ class NotebookView(RowPainter, can_focus=True):
         """The collapsed sections as of the last `sync`: hidden cells take no rows."""
         self.find_marks: RowMarks | None = None
         """The find bar's matches to mark on the rows (None: the bar is closed)."""
+        self.outputs = OutputLook()
+        """How outputs look besides the model: images, widgets, sideways scroll, focus."""
+        self.on_sideways: Callable[[int, int], bool] | None = None
+        """Called with (delta, cell index) when the mouse scrolls sideways over a cell: True
+        if it scrolled something (a table)."""
 
     # ---- geometry -------------------------------------------------------------
 
@@ -262,6 +270,7 @@ class NotebookView(RowPainter, can_focus=True):
             self.highlighting,
             self.options,
             cell.id in self.collapsed.hidden,
+            self.outputs.epoch(cell.id),
         )
 
     def _block(self, index: int) -> Block:
@@ -279,12 +288,19 @@ class NotebookView(RowPainter, can_focus=True):
         if cell.id in self.collapsed.hidden:
             return Block(key, [], 0)
         kind = source_kind(cell)
+        if self.is_attached:  # under transparent pixels of images
+            background = self.background_colors[1]
+            self.outputs.background = (background.r, background.g, background.b)
         if cell.id == self.editing_id:
             source = [Strip.blank(width)] * self.editor_rows
         elif kind == "markdown":
-            from rich.markdown import Markdown  # imported on first use: start-up time
-
-            source = self._strips(Markdown(printable(cell.source)), width)
+            source = markdown_cell_rows(
+                cell,
+                folder=self.notebook.path.parent if self.notebook.path is not None else None,
+                width=width,
+                look=self.outputs,
+                to_strips=lambda renderable: self._strips(renderable, width),
+            )
         elif kind == "code":
             source = self._code_rows(cell.source, width)
         else:
@@ -299,6 +315,8 @@ class NotebookView(RowPainter, can_focus=True):
                     width=width,
                     to_strips=lambda renderable: self._strips(renderable, width),
                     max_lines=self.options.fold_lines,
+                    look=self.outputs,
+                    cell_id=cell.id,
                 )
             )
         lines.append(Strip.blank(width))
@@ -335,7 +353,7 @@ class NotebookView(RowPainter, can_focus=True):
     def _strips(self, renderable: RenderableType, width: int) -> list[Strip]:
         console = self.app.console
         options = console.options.update(width=width, highlight=False)
-        lines = console.render_lines(renderable, options, pad=False)
+        lines = safe_links(console.render_lines(renderable, options, pad=False))
         return [Strip(line).crop_extend(0, width, None) for line in lines]
 
     def is_rendered(self, index: int) -> bool:
@@ -397,6 +415,25 @@ class NotebookView(RowPainter, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         """Widths changed: heights change with them."""
         self.sync()
+
+    def _sideways(
+        self, event: events.MouseScrollLeft | events.MouseScrollRight, delta: int
+    ) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or not self._heights or self.on_sideways is None:
+            return
+        y_abs = int(self.scroll_y) + offset.y
+        if y_abs < self._total and self.on_sideways(delta, self.index_at(y_abs)):
+            event.stop()
+            event.prevent_default()
+
+    def on_mouse_scroll_right(self, event: events.MouseScrollRight) -> None:
+        """The sideways wheel (or shift+wheel) over a cell scrolls its tables."""
+        self._sideways(event, 1)
+
+    def on_mouse_scroll_left(self, event: events.MouseScrollLeft) -> None:
+        """The sideways wheel (or shift+wheel) over a cell scrolls its tables back."""
+        self._sideways(event, -1)
 
     def on_click(self, event: events.Click) -> None:
         """Select the clicked cell."""
