@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 from tuinb.clipboard import osc52
-from tuinb.model.find import output_text
+from tuinb.model.matching import output_text
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel

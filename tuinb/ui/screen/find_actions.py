@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 from textual.widgets.text_area import Selection
 
-from tuinb.model.find import Finder, FindOptions, Hit
+from tuinb.model.find import Finder, Hit
+from tuinb.model.matching import FindOptions
 from tuinb.model.replace import replace_all, replace_current
 from tuinb.ui.view.find_marks import RowMarks
 

@@ -24,7 +24,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Static
 
-from tuinb.model.find import FindOptions
+from tuinb.model.matching import FindOptions
 from tuinb.ui.keys import FIND_BINDINGS, pass_on_alt, run_own_binding
 
 __all__ = ["FindBar", "FindInput"]
