@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import logging
-import time
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Sequence
 from typing import Any, cast
 
-from tuinb.engine import introspect
+from tuinb.engine import introspect, overrun
 from tuinb.engine.backends import ConnectionReporting
 from tuinb.engine.comms import CommManager, CommSender
 from tuinb.engine.completion import Completion, Help
@@ -20,7 +18,6 @@ from tuinb.engine.events import (
     CellQueued,
     CellStarted,
     EngineEvent,
-    InterruptUnanswered,
     KernelConnectionChanged,
     KernelDied,
     KernelStarted,
@@ -34,11 +31,6 @@ from tuinb.engine.protocols import ClientLike, KernelBackend, MessageLike, Noteb
 from tuinb.engine.router import Execution, Router
 
 log = logging.getLogger(__name__)
-
-INTERRUPT_GRACE = 10.0
-"""Seconds a timed-out cell gets to end after the kernel is interrupted."""
-INTERRUPT_ANSWER = 2.0
-"""Seconds after an interrupt when a cell still running is reported (`InterruptUnanswered`)."""
 
 
 class EngineError(Exception):
@@ -230,7 +222,7 @@ class Engine:
                 await task
         self._death_task = self._pump_task = self._interrupt_watch = None
 
-    async def interrupt(self, *, answer_within: float = INTERRUPT_ANSWER) -> None:
+    async def interrupt(self, *, answer_within: float = overrun.INTERRUPT_ANSWER) -> None:
         """Interrupt the kernel (the running cell gets KeyboardInterrupt; the queue stops).
 
         If the cell that was running is still running `answer_within` seconds
@@ -241,16 +233,10 @@ class Engine:
         running = [e for e in self._router.executions() if e.began.done()]
         await self.backend.interrupt()
         if running and (self._interrupt_watch is None or self._interrupt_watch.done()):
-            self._interrupt_watch = asyncio.create_task(
-                self._watch_interrupt(running[0], answer_within), name="tuinb-interrupt-watch"
+            watch = overrun.watch_interrupt(
+                running[0], answer_within, is_alive=lambda: self.is_alive, emit=self._emit
             )
-
-    async def _watch_interrupt(self, execution: Execution, seconds: float) -> None:
-        try:
-            await asyncio.wait_for(asyncio.shield(execution.done), seconds)
-        except TimeoutError:
-            if self.is_alive and not execution.done.done():
-                self._emit(InterruptUnanswered(seconds, execution.cell_id))
+            self._interrupt_watch = asyncio.create_task(watch, name="tuinb-interrupt-watch")
 
     async def restart(self) -> None:
         """Restart the kernel: running cells end as `error`, queued ones as `aborted`."""
@@ -471,42 +457,18 @@ class Engine:
     async def wait_finished(
         self, execution: Execution, *, time_limit: float | None
     ) -> CellFinished:
-        """Wait for an execution to end; `time_limit` counts from when the kernel began it."""
-        if time_limit is None:
-            return await execution.done
-        if not execution.began.done():
-            either: list[asyncio.Future[Any]] = [execution.began, execution.done]
-            await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
-        remaining = time_limit - (time.monotonic() - execution.started)
-        try:
-            return await asyncio.wait_for(asyncio.shield(execution.done), max(remaining, 0))
-        except TimeoutError:
-            pass
-        return await self._time_out(execution, time_limit)
+        """Wait for an execution to end; `time_limit` counts from when the kernel began it.
 
-    async def _time_out(self, execution: Execution, limit: float) -> CellFinished:
-        message = f"the cell did not finish within {limit:g} seconds and was interrupted"
-        if not execution.replied.done():  # a pipelined run sends nothing more behind it
-            execution.replied.set_result("timeout")
-        # Requests sent ahead are dropped, as nothing runs after a timeout: if the
-        # interrupted code swallows KeyboardInterrupt, the kernel does not abort them.
-        for later in self._router.executions():
-            if later.deferred and not later.began.done():
-                self._router.forget(later)
-                dropped = later.finish("aborted")
-                if dropped is not None:
-                    self._emit(dropped)
-        with contextlib.suppress(Exception):
-            await self.backend.interrupt()
-        try:
-            result = await asyncio.wait_for(asyncio.shield(execution.done), INTERRUPT_GRACE)
-        except TimeoutError:
-            self._router.forget(execution)
-            event = execution.finish("error", ename="CellTimeoutError", evalue=message)
-            if event is not None:
-                self._emit(event)
-            return await execution.done
-        return dataclasses.replace(result, status="error", ename="CellTimeoutError", evalue=message)
+        A cell still running then is interrupted and ends as `error` with ename
+        `CellTimeoutError` (see `tuinb.engine.overrun`).
+        """
+        return await overrun.wait_finished(
+            execution,
+            time_limit=time_limit,
+            router=self._router,
+            backend=self.backend,
+            emit=self._emit,
+        )
 
     # ------------------------------------------------- completion and help
 
