@@ -9,7 +9,7 @@ from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Sequence
 from typing import Any, cast
 
-from tuinb.engine import introspect, overrun
+from tuinb.engine import introspect
 from tuinb.engine.backends import ConnectionReporting
 from tuinb.engine.comms import CommManager, CommSender
 from tuinb.engine.completion import Completion, Help
@@ -18,6 +18,7 @@ from tuinb.engine.events import (
     CellQueued,
     CellStarted,
     EngineEvent,
+    InterruptUnanswered,
     KernelConnectionChanged,
     KernelDied,
     KernelStarted,
@@ -31,6 +32,9 @@ from tuinb.engine.protocols import ClientLike, KernelBackend, MessageLike, Noteb
 from tuinb.engine.router import Execution, Router
 
 log = logging.getLogger(__name__)
+
+INTERRUPT_ANSWER = 2.0
+"""Seconds after an interrupt when a cell still running is reported (`InterruptUnanswered`)."""
 
 
 class EngineError(Exception):
@@ -222,7 +226,7 @@ class Engine:
                 await task
         self._death_task = self._pump_task = self._interrupt_watch = None
 
-    async def interrupt(self, *, answer_within: float = overrun.INTERRUPT_ANSWER) -> None:
+    async def interrupt(self, *, answer_within: float = INTERRUPT_ANSWER) -> None:
         """Interrupt the kernel (the running cell gets KeyboardInterrupt; the queue stops).
 
         If the cell that was running is still running `answer_within` seconds
@@ -233,10 +237,16 @@ class Engine:
         running = [e for e in self._router.executions() if e.began.done()]
         await self.backend.interrupt()
         if running and (self._interrupt_watch is None or self._interrupt_watch.done()):
-            watch = overrun.watch_interrupt(
-                running[0], answer_within, is_alive=lambda: self.is_alive, emit=self._emit
+            self._interrupt_watch = asyncio.create_task(
+                self._watch_interrupt(running[0], answer_within), name="tuinb-interrupt-watch"
             )
-            self._interrupt_watch = asyncio.create_task(watch, name="tuinb-interrupt-watch")
+
+    async def _watch_interrupt(self, execution: Execution, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(asyncio.shield(execution.done), seconds)
+        except TimeoutError:
+            if self.is_alive and not execution.done.done():
+                self._emit(InterruptUnanswered(seconds, execution.cell_id))
 
     async def restart(self) -> None:
         """Restart the kernel: running cells end as `error`, queued ones as `aborted`."""
@@ -460,9 +470,13 @@ class Engine:
         """Wait for an execution to end; `time_limit` counts from when the kernel began it.
 
         A cell still running then is interrupted and ends as `error` with ename
-        `CellTimeoutError` (see `tuinb.engine.overrun`).
+        `CellTimeoutError` (see `tuinb.engine.timelimits`).
         """
-        return await overrun.wait_finished(
+        if time_limit is None:
+            return await execution.done
+        from tuinb.engine import timelimits  # only runs with a time limit need it (not the editor)
+
+        return await timelimits.wait_finished(
             execution,
             time_limit=time_limit,
             router=self._router,

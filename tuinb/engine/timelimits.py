@@ -1,11 +1,10 @@
-"""Cells that do not end when asked: the interrupt watch and per-cell time limits.
+"""Per-cell time limits (`tuinb run --timeout`): what happens to a cell that runs too long.
 
 Apart from `tuinb.engine.engine` because it is one policy with its own
-numbers, not the engine's bookkeeping: how long an interrupted cell may take
-before the user is offered a restart (`INTERRUPT_ANSWER`), and what a time
-limit does (`tuinb run --timeout`): the kernel is interrupted, requests sent
-ahead are dropped, the cell gets `INTERRUPT_GRACE` seconds to end, and it
-ends as `error` with ename `CellTimeoutError` whatever it raised.
+numbers, not the engine's bookkeeping, and only headless runs use it (the
+editor sets no limit and never imports this): the kernel is interrupted,
+requests sent ahead are dropped, the cell gets `INTERRUPT_GRACE` seconds to
+end, and it ends as `error` with ename `CellTimeoutError` whatever it raised.
 """
 
 from __future__ import annotations
@@ -17,42 +16,23 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from tuinb.engine.events import CellFinished, EngineEvent, InterruptUnanswered
+from tuinb.engine.events import CellFinished, EngineEvent
 from tuinb.engine.protocols import KernelBackend
 from tuinb.engine.router import Execution, Router
 
 INTERRUPT_GRACE = 10.0
 """Seconds a timed-out cell gets to end after the kernel is interrupted."""
-INTERRUPT_ANSWER = 2.0
-"""Seconds after an interrupt when a cell still running is reported (`InterruptUnanswered`)."""
-
-
-async def watch_interrupt(
-    execution: Execution,
-    seconds: float,
-    *,
-    is_alive: Callable[[], bool],
-    emit: Callable[[EngineEvent], None],
-) -> None:
-    """Emit `InterruptUnanswered` if `execution` still runs `seconds` after an interrupt."""
-    try:
-        await asyncio.wait_for(asyncio.shield(execution.done), seconds)
-    except TimeoutError:
-        if is_alive() and not execution.done.done():
-            emit(InterruptUnanswered(seconds, execution.cell_id))
 
 
 async def wait_finished(
     execution: Execution,
     *,
-    time_limit: float | None,
+    time_limit: float,
     router: Router,
     backend: KernelBackend,
     emit: Callable[[EngineEvent], None],
 ) -> CellFinished:
     """Wait for an execution to end; `time_limit` counts from when the kernel began it."""
-    if time_limit is None:
-        return await execution.done
     if not execution.began.done():
         either: list[asyncio.Future[Any]] = [execution.began, execution.done]
         await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
