@@ -175,9 +175,7 @@ async def test_a_plot_is_a_placeholder_first_then_half_blocks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     written: list[str] = []
-    monkeypatch.setattr(
-        NotebookScreen, "write_to_terminal", lambda self, text: written.append(text)
-    )
+    monkeypatch.setattr(NotebookScreen, "write_terminal", lambda self, text: written.append(text))
     data = plot_png()
     path = write_notebook(
         tmp_path / "plot.ipynb",

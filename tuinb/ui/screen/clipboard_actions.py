@@ -15,35 +15,16 @@ from typing import TYPE_CHECKING, Protocol
 
 from tuinb.clipboard import osc52
 from tuinb.model.matching import output_text
+from tuinb.ui.screen.hosts import EditorPart, NotebookParts, Notifier, TerminalWriter
 
 if TYPE_CHECKING:
-    from textual.notifications import SeverityLevel
-
-    from tuinb.model import Notebook
-    from tuinb.ui.editor.cell_editor import CellEditor
-    from tuinb.ui.view.notebook_view import NotebookView
+    pass
 
 NO_TERMINAL = "Not copied: there is no terminal to hand the text to."
 
 
-class ClipboardHost(Protocol):
+class ClipboardHost(NotebookParts, EditorPart, Notifier, TerminalWriter, Protocol):
     """What copying needs from the notebook screen."""
-
-    @property
-    def notebook(self) -> Notebook: ...
-    @property
-    def view(self) -> NotebookView: ...
-    @property
-    def editor(self) -> CellEditor: ...
-    def write_terminal(self, text: str) -> bool:
-        """Write an escape sequence to the terminal now; False without one."""
-        ...
-
-    def tell(
-        self, message: str, *, severity: SeverityLevel = "information", timeout: float = 5
-    ) -> None:
-        """Show a notice."""
-        ...
 
 
 class ClipboardActions:

@@ -19,8 +19,8 @@ not answer within a second gets a one-line hint ("kernel busy").
 
 from __future__ import annotations
 
-from collections.abc import Coroutine, Mapping
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Protocol
 
 from textual.geometry import Offset, Region
 
@@ -36,26 +36,24 @@ from tuinb.engine.completion import (
 )
 from tuinb.engine.introspect import Completer
 from tuinb.ui.keys import COMPLETION_BINDINGS, TOOL_EDIT_BINDINGS, binding_keys, keys_for
+from tuinb.ui.screen.hosts import Background, EditorPart
 
 if TYPE_CHECKING:
     from textual import events
 
     from tuinb.engine.protocols import EngineLike
     from tuinb.model import Notebook
-    from tuinb.ui.editor.cell_editor import CellEditor
     from tuinb.ui.editor.popups import CompletionPopup, HelpPopup
 
 NO_KERNEL_HINT = "no kernel running"
 HELP_MORE = "shift+tab again or alt+h: all of it · escape: close"
 
 
-class CompleteHost(Protocol):
+class CompleteHost(EditorPart, Background, Protocol):
     """What completion and help need from the notebook screen."""
 
     @property
     def notebook(self) -> Notebook: ...
-    @property
-    def editor(self) -> CellEditor: ...
     @property
     def engine(self) -> EngineLike | None:
         """Answers completion and help requests; None: no kernel."""
@@ -73,12 +71,6 @@ class CompleteHost(Protocol):
     @property
     def keymap(self) -> Mapping[str, str]:
         """The user's remapped keys, by binding id (the popups' keys follow them)."""
-        ...
-
-    def start_work(
-        self, work: Coroutine[Any, Any, None], group: str, *, exclusive: bool = False
-    ) -> None:
-        """Run `work` in the background (`exclusive`: cancelling the group's earlier work)."""
         ...
 
     def show_pager(self, text: str, title: str) -> None:

@@ -8,21 +8,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
+from tuinb.ui.screen.hosts import NotebookParts, StatusRefresh
+
 if TYPE_CHECKING:
-    from tuinb.model import Notebook
-    from tuinb.ui.view.notebook_view import NotebookView
+    pass
 
 
-class CursorHost(Protocol):
-    """What moving the cursor needs from the notebook screen."""
-
-    @property
-    def notebook(self) -> Notebook: ...
-    @property
-    def view(self) -> NotebookView: ...
-    def refresh_status(self) -> None:
-        """Repaint the status bar (it shows `cell n/N`)."""
-        ...
+class CursorHost(NotebookParts, StatusRefresh, Protocol):
+    """What moving the cursor needs from the notebook screen (the status bar shows
+    `cell n/N`)."""
 
 
 class CursorActions:

@@ -13,35 +13,18 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 from tuinb.model.textedit import comment_prefix
 from tuinb.render.cells import GUTTER
+from tuinb.ui.screen.hosts import EditorPart, NotebookParts, StatusRefresh
 
 if TYPE_CHECKING:
-    from textual.widget import Widget
-
-    from tuinb.model import Notebook
-    from tuinb.ui.editor.cell_editor import CellEditor
     from tuinb.ui.screen.cursor_actions import CursorActions
-    from tuinb.ui.view.notebook_view import NotebookView
 
 Mode = Literal["command", "edit"]
 """JupyterLab's two modes: keys act on cells, or type into one."""
 
 
-class EditHost(Protocol):
-    """What edit mode needs from the notebook screen."""
-
-    @property
-    def notebook(self) -> Notebook: ...
-    @property
-    def view(self) -> NotebookView: ...
-    @property
-    def editor(self) -> CellEditor: ...
-    def focus_widget(self, widget: Widget) -> None:
-        """Give `widget` the keys now (the next key of a burst goes to it)."""
-        ...
-
-    def refresh_status(self) -> None:
-        """Repaint the status bar (it shows the mode and the unsaved mark)."""
-        ...
+class EditHost(NotebookParts, EditorPart, StatusRefresh, Protocol):
+    """What edit mode needs from the notebook screen (the status bar shows the mode and
+    the unsaved mark)."""
 
 
 class EditActions:

@@ -25,43 +25,23 @@ from textual.widgets.text_area import Selection
 from tuinb.model.find import Finder, Hit
 from tuinb.model.matching import FindOptions
 from tuinb.model.replace import replace_all, replace_current
+from tuinb.ui.screen.hosts import EditorPart, NotebookParts, Notifier
 from tuinb.ui.view.find_marks import RowMarks
 
 if TYPE_CHECKING:
-    from textual.notifications import SeverityLevel
-    from textual.widget import Widget
-
-    from tuinb.model import Notebook
-    from tuinb.ui.editor.cell_editor import CellEditor
     from tuinb.ui.screen.cursor_actions import CursorActions
     from tuinb.ui.screen.edit_actions import EditActions
     from tuinb.ui.screen.find_bar import FindBar
-    from tuinb.ui.view.notebook_view import NotebookView
 
 Toggle = Literal["case_sensitive", "whole_word", "regex", "in_outputs"]
 """A toggle of the find bar (a field of `FindOptions`)."""
 
 
-class FindHost(Protocol):
+class FindHost(NotebookParts, EditorPart, Notifier, Protocol):
     """What finding needs from the notebook screen."""
 
     @property
-    def notebook(self) -> Notebook: ...
-    @property
-    def view(self) -> NotebookView: ...
-    @property
-    def editor(self) -> CellEditor: ...
-    @property
     def find_bar(self) -> FindBar: ...
-    def focus_widget(self, widget: Widget) -> None:
-        """Give `widget` the keys now."""
-        ...
-
-    def tell(
-        self, message: str, *, severity: SeverityLevel = "information", timeout: float = 5
-    ) -> None:
-        """Show a notice."""
-        ...
 
 
 class FindActions:

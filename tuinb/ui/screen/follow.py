@@ -12,21 +12,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
+from tuinb.ui.screen.hosts import NotebookParts
+
 if TYPE_CHECKING:
-    from tuinb.model import Notebook
-    from tuinb.ui.view.notebook_view import NotebookView
+    pass
 
 CURSOR_ROWS = 3
 """Rows of the cursor cell kept in sight below a followed cell."""
 
 
-class FollowHost(Protocol):
+class FollowHost(NotebookParts, Protocol):
     """What following needs from the notebook screen."""
 
-    @property
-    def notebook(self) -> Notebook: ...
-    @property
-    def view(self) -> NotebookView: ...
     @property
     def mode(self) -> str:
         """ "command" or "edit"."""

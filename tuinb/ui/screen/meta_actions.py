@@ -9,44 +9,23 @@ name in the status bar).
 
 from __future__ import annotations
 
-from collections.abc import Coroutine
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from tuinb.model.tags import apply_cell_metadata, apply_notebook_metadata, metadata_json
 from tuinb.ui.dialogs.metadata_editor import MetadataEditor
 from tuinb.ui.dialogs.tag_editor import TagEditor
+from tuinb.ui.screen.hosts import Background, NotebookParts, StatusRefresh
 
 if TYPE_CHECKING:
-    from textual.screen import Screen
-
-    from tuinb.model import Notebook
     from tuinb.ui.screen.cursor_actions import CursorActions
     from tuinb.ui.screen.edit_actions import EditActions
-    from tuinb.ui.view.notebook_view import NotebookView
 
 T = TypeVar("T")
 
 
-class MetaHost(Protocol):
-    """What editing tags and metadata needs from the notebook screen."""
-
-    @property
-    def notebook(self) -> Notebook: ...
-    @property
-    def view(self) -> NotebookView: ...
-    def start_work(
-        self, work: Coroutine[Any, Any, None], group: str, *, exclusive: bool = False
-    ) -> None:
-        """Run `work` in the background."""
-        ...
-
-    async def ask(self, dialog: Screen[T]) -> T:
-        """Show a modal dialog and wait for its answer."""
-        ...
-
-    def refresh_status(self) -> None:
-        """Repaint the status bar (the kernel's name comes from the metadata)."""
-        ...
+class MetaHost(NotebookParts, Background, StatusRefresh, Protocol):
+    """What editing tags and metadata needs from the notebook screen (the status bar's
+    kernel name comes from the metadata)."""
 
 
 class MetaActions:

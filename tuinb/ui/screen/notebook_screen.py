@@ -189,7 +189,8 @@ class NotebookScreen(ToolKeys, PacedScreen):
         self.owner.cell_clipboard = cells
 
     def write_terminal(self, text: str) -> bool:
-        """Write an escape sequence (a clipboard copy) to the terminal now."""
+        """Escape sequences for the terminal (a clipboard copy, kitty images), in order with
+        the frames."""
         return write_to_terminal(self.app, text)
 
     def refresh_status(self) -> None:
@@ -239,10 +240,6 @@ class NotebookScreen(ToolKeys, PacedScreen):
     def ring(self, title: str, body: str) -> None:
         """The terminal's bell and a desktop notification."""
         notify_finished(self.app, title, body)
-
-    def write_to_terminal(self, text: str) -> bool:
-        """Escape sequences for the terminal, in order with the frames (kitty images)."""
-        return write_to_terminal(self.app, text)
 
     def show_screen(self, screen: Screen[Any]) -> None:
         """Put a screen on top (the full-screen output viewer)."""

@@ -17,33 +17,20 @@ from typing import TYPE_CHECKING, Protocol
 
 from tuinb.model.outline import NOT_A_HEADING, Outline, is_collapsed
 from tuinb.render.sections import NO_SECTIONS, Sections, plan_sections
+from tuinb.ui.screen.hosts import EditorPart, NotebookParts
 
 if TYPE_CHECKING:
-    from textual.widget import Widget
-
-    from tuinb.model import Notebook
     from tuinb.model.outline import Heading
-    from tuinb.ui.editor.cell_editor import CellEditor
     from tuinb.ui.screen.cursor_actions import CursorActions
     from tuinb.ui.screen.edit_actions import EditActions
     from tuinb.ui.screen.outline_panel import OutlinePanel
-    from tuinb.ui.view.notebook_view import NotebookView
 
 
-class OutlineHost(Protocol):
+class OutlineHost(NotebookParts, EditorPart, Protocol):
     """What the outline needs from the notebook screen."""
 
     @property
-    def notebook(self) -> Notebook: ...
-    @property
-    def view(self) -> NotebookView: ...
-    @property
-    def editor(self) -> CellEditor: ...
-    @property
     def outline_panel(self) -> OutlinePanel: ...
-    def focus_widget(self, widget: Widget) -> None:
-        """Give `widget` the keys now."""
-        ...
 
 
 class OutlineActions:

@@ -31,59 +31,35 @@ paints at most 60 frames a second whatever comes). Keys:
 from __future__ import annotations
 
 import math
-from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any, Protocol
 
 from tuinb.engine.widgetstate import WidgetStore
 from tuinb.render.imagefit import CellPixels, ImageLayout
 from tuinb.render.mimes import WIDGET_VIEW, widget_model_id
 from tuinb.render.outputs import ShownHtml, plan_output
+from tuinb.ui.screen.hosts import Background, NotebookParts, Notifier, TerminalWriter
 from tuinb.ui.view.images import ImageDrawer
 from tuinb.ui.view.output_look import Control, WidgetFocus
 from tuinb.ui.view.rich_outputs import shift_limit
 
 if TYPE_CHECKING:
     from textual import events
-    from textual.notifications import SeverityLevel
     from textual.screen import Screen
 
     from tuinb.config import OutputConfig
     from tuinb.engine.protocols import EngineLike
-    from tuinb.model import Notebook
     from tuinb.render.termgraphics import Capabilities
-    from tuinb.ui.view.notebook_view import NotebookView
 
 NO_CONTROLS = "No widget to use in this cell's outputs."
 NO_OUTPUT = "This cell has no output to show full screen."
 
 
-class OutputsHost(Protocol):
+class OutputsHost(NotebookParts, Notifier, Background, TerminalWriter, Protocol):
     """What the rich outputs need from the notebook screen."""
 
     @property
-    def notebook(self) -> Notebook: ...
-    @property
-    def view(self) -> NotebookView: ...
-    @property
     def engine(self) -> EngineLike | None:
         """The widgets' kernel side (None: widgets change here only)."""
-        ...
-
-    def tell(
-        self, message: str, *, severity: SeverityLevel = "information", timeout: float = 5
-    ) -> None:
-        """Show a notice."""
-        ...
-
-    def start_work(
-        self, work: Coroutine[Any, Any, None], group: str, *, exclusive: bool = False
-    ) -> None:
-        """Run `work` in the background."""
-        ...
-
-    def write_to_terminal(self, text: str) -> bool:
-        """Write escape sequences to the terminal, in order with the frames (kitty images);
-        False without a terminal."""
         ...
 
     def show_screen(self, screen: Screen[Any]) -> None:
@@ -125,7 +101,7 @@ class OutputActions:
                 protocol,
                 look.layout,
                 ready=self.images_ready,
-                write=self.host.write_to_terminal,
+                write=self.host.write_terminal,
                 tmux=tmux,
             )
             self._drawer.held = True  # until the screen's first frame is painted: `release`

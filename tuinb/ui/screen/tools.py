@@ -32,6 +32,14 @@ from tuinb.ui.screen.complete_actions import CompleteActions
 from tuinb.ui.screen.find_actions import FindActions
 from tuinb.ui.screen.find_bar import FindBar
 from tuinb.ui.screen.follow import ScrollFollow
+from tuinb.ui.screen.hosts import (
+    Background,
+    EditorPart,
+    NotebookParts,
+    Notifier,
+    StatusRefresh,
+    TerminalWriter,
+)
 from tuinb.ui.screen.meta_actions import MetaActions
 from tuinb.ui.screen.outline_actions import OutlineActions
 from tuinb.ui.screen.outline_panel import OutlinePanel
@@ -52,34 +60,16 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-class ToolsHost(Protocol):
+class ToolsHost(
+    NotebookParts, EditorPart, Notifier, Background, StatusRefresh, TerminalWriter, Protocol
+):
     """What the tools need from the notebook screen."""
 
-    @property
-    def notebook(self) -> Notebook: ...
-    @property
-    def view(self) -> NotebookView: ...
-    @property
-    def editor(self) -> CellEditor: ...
     @property
     def engine(self) -> EngineLike | None: ...
     @property
     def mode(self) -> str:
         """ "command" or "edit"."""
-        ...
-
-    def focus_widget(self, widget: Widget) -> None: ...
-    def tell(
-        self, message: str, *, severity: SeverityLevel = "information", timeout: float = 5
-    ) -> None: ...
-    def start_work(
-        self, work: Coroutine[Any, Any, None], group: str, *, exclusive: bool = False
-    ) -> None: ...
-    async def ask(self, dialog: Screen[T]) -> T: ...
-
-    def refresh_status(self) -> None: ...
-    def write_terminal(self, text: str) -> bool:
-        """Write an escape sequence to the terminal now; False without one."""
         ...
 
 
