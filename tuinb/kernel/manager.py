@@ -35,7 +35,6 @@ from tuinb.kernel.errors import (
     KernelStartError,
 )
 from tuinb.kernel.kernelspec import KernelSpec
-from tuinb.kernel.liveness import until_dead
 from tuinb.kernel.processes import ExitWatch, describe_exit, signal_group, wait_exit
 from tuinb.kernel.reaper import Reaper
 
@@ -241,6 +240,8 @@ class KernelManager:
         """Notice the kernel's death: its process exits (at once, through a pidfd where the
         system has them), or it stops answering heartbeats while pinging is useful
         (`tuinb.kernel.liveness`): `HEARTBEAT_FAILURES` lost pings in a row, under 2 s in all."""
+        from tuinb.kernel.liveness import until_dead  # once the kernel is up, as the client
+
         proc, client = self._proc, self._client
         assert proc is not None
         assert client is not None
