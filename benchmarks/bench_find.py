@@ -31,7 +31,8 @@ import time
 from pathlib import Path
 
 from tuinb.model import Notebook, load
-from tuinb.model.find import Finder, FindOptions
+from tuinb.model.find import Finder
+from tuinb.model.matching import FindOptions
 
 MAKE_NOTEBOOKS = Path("/work/shared/tools/make_notebooks.py")
 

@@ -39,7 +39,7 @@ from typing import Any
 
 from tuinb.engine import Engine, OutputsChanged
 from tuinb.engine.kernels import make_engine
-from tuinb.kernel.manager import QUIET_AFTER
+from tuinb.kernel.liveness import QUIET_AFTER
 from tuinb.model import Notebook, load, save
 from tuinb.session.client import SessionClient
 from tuinb.session.launch import attach, attach_frame, query, start_host

@@ -14,10 +14,10 @@ from tuinb.config import (
     Config,
     EditorConfig,
     OutputConfig,
-    default_config_text,
     load_config,
     parse_config,
 )
+from tuinb.default_config import default_config_text
 from tuinb.tomltext import attribute_docs, key_lines
 
 CONFIG = Path("/home/someone/.config/tuinb/config.toml")

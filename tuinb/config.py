@@ -2,7 +2,7 @@
 
 Each option is a field of a frozen dataclass below, with its default and an
 attribute docstring. The same declarations give `tuinb config` the documented
-default file (`default_config_text()`), so the file a user starts from and
+default file (`tuinb.default_config`), so the file a user starts from and
 the options tuinb reads never drift apart.
 
 Reading never stops tuinb from starting: a problem (bad TOML, an unknown key,
@@ -16,7 +16,7 @@ to share or commit by mistake. Jupyter Server tokens come from the
 environment (`JUPYTER_TOKEN`), and a `token`/`password` key is reported.
 
 `tomllib` is imported only when a file exists (the first frame does not pay
-for it otherwise); `inspect`/`ast` (for the docstrings) only by `tuinb config`.
+for it otherwise).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from typing import Any
 
 from tuinb import paths
 from tuinb.sanitize import printable
-from tuinb.tomltext import attribute_docs, comment, key_lines, literal
+from tuinb.tomltext import key_lines, literal
 
 __all__ = [
     "IMAGE_MODES",
@@ -40,7 +40,6 @@ __all__ = [
     "EditorConfig",
     "LoadedConfig",
     "OutputConfig",
-    "default_config_text",
     "load_config",
     "parse_config",
 ]
@@ -106,7 +105,7 @@ class Config:
     """[keys] section: binding id -> keys, e.g. "cell.run" = ["ctrl+r", "ctrl+j"]."""
 
 
-_SECTIONS: dict[str, type[Any]] = {"editor": EditorConfig, "output": OutputConfig}
+SECTIONS: dict[str, type[Any]] = {"editor": EditorConfig, "output": OutputConfig}
 """Fields of `Config` that are tables of their own."""
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
@@ -243,9 +242,9 @@ class _Reader:
             spec = declared.get(name)
             if spec is None:
                 self.unknown(key, list(declared))
-            elif not prefix and name in _SECTIONS:
+            elif not prefix and name in SECTIONS:
                 if isinstance(value, dict):
-                    values[name] = _SECTIONS[name](**self.fields(_SECTIONS[name], value, key))
+                    values[name] = SECTIONS[name](**self.fields(SECTIONS[name], value, key))
                 else:
                     self.warn(key, f"must be a table ([{name}]); its options have their defaults.")
             elif not prefix and name == "keys":
@@ -360,57 +359,3 @@ def _shown(value: Any) -> str:
         return "a table"
     text = literal(value)
     return printable(text if len(text) <= 40 else text[:37] + "...")
-
-
-# ------------------------------------------------------- the default file
-
-
-_HEADER = """\
-# tuinb configuration file.
-#
-# tuinb reads this file at start ({path}; the
-# TUINB_CONFIG_FILE environment variable names another). Every option is
-# shown with its default; delete the ones you do not change. A wrong key or
-# value is reported (file, line, key) and that option keeps its default.
-"""
-
-_KEYS_NOTE = """\
-# Remap keys by binding id: the id's keys are replaced by the ones given.
-# The ids are listed in the editor's help (`?` or f1) and in the README.
-# A key bound twice in one mode is reported with both ids.
-#
-# "cell.run" = ["ctrl+r", "ctrl+j"]
-# "notebook.save" = "ctrl+s"
-"""
-
-
-def _table_lines(cls: type[Any], instance: Any) -> list[str]:
-    docs = attribute_docs(cls)
-    out: list[str] = []
-    for spec in dataclasses.fields(cls):
-        if spec.name in _SECTIONS or spec.name == "keys":
-            continue
-        out += comment(docs.get(spec.name, ""))
-        out.append(f"{spec.name} = {literal(getattr(instance, spec.name))}")
-        out.append("")
-    return out
-
-
-def default_config_text(path: Path | None = None) -> str:
-    """The documented default file: every option with its default and its docstring.
-
-    Parses back to `Config()` (a test checks it).
-    """
-    shown = printable(str(paths.config_file() if path is None else path))
-    defaults = Config()
-    out = [_HEADER.format(path=shown)]
-    out += _table_lines(Config, defaults)
-    section_docs = attribute_docs(Config)
-    for name, cls in _SECTIONS.items():
-        out += comment(cls.__doc__ or section_docs.get(name, ""))
-        out.append(f"[{name}]")
-        out.append("")
-        out += _table_lines(cls, getattr(defaults, name))
-    out.append("[keys]")
-    out.append(_KEYS_NOTE)
-    return "\n".join(out).rstrip("\n") + "\n"

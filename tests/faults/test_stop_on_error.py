@@ -25,7 +25,7 @@ from tests.kernel_support import (
     write_scripted_spec,
 )
 from tuinb.engine import CellFinished, Engine, EngineEvent
-from tuinb.headless.run import RunOutcome, execute_notebook
+from tuinb.headless.execute import RunOutcome, execute_notebook
 from tuinb.kernel.manager import KernelManager
 from tuinb.model import Notebook
 

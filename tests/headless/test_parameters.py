@@ -24,10 +24,10 @@ from tuinb.headless.parameters import (
     ParametersError,
     collect_parameters,
     inject_parameters,
-    parameters_source,
     parse_value,
     read_parameters_file,
 )
+from tuinb.headless.translators import parameters_source
 from tuinb.model import load
 
 DATA = Path(__file__).parent.parent / "data"

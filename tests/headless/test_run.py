@@ -20,9 +20,9 @@ from nbclient.exceptions import CellExecutionError
 
 from tests.kernel_support import assert_kernels_gone, process_exists, wait_gone
 from tuinb.headless import run as headless
+from tuinb.headless.execute import SHUTDOWN_WAIT, RunOutcome, execute_notebook
 from tuinb.headless.kernels import kernels_command
 from tuinb.headless.progress import Progress
-from tuinb.headless.run import RunOutcome, execute_notebook
 from tuinb.kernel.kernelspec import get_kernel_spec
 from tuinb.kernel.manager import KernelManager
 from tuinb.model import Notebook, load
@@ -399,7 +399,7 @@ async def test_short_shutdown_leaves_no_kernel_behind(tmp_path: Path) -> None:
         notebook, backend, time_limit=None, allow_errors=False, progress_stream=io.StringIO()
     )
     assert outcome.exit_code == 0
-    assert backend.waits[0] == headless.SHUTDOWN_WAIT < 5
+    assert backend.waits[0] == SHUTDOWN_WAIT < 5
     (result,) = notebook.cells[0].outputs
     pid = int(result["data"]["text/plain"])
     await wait_gone(pid, within=2.0)  # the kernel and its process group

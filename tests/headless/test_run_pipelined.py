@@ -23,8 +23,8 @@ from tests.headless.test_run import (
 from tests.kernel_support import assert_kernels_gone
 from tuinb.engine import CellFinished
 from tuinb.headless import run as headless
+from tuinb.headless.execute import RunOutcome, execute_notebook
 from tuinb.headless.progress import Progress, Reporter
-from tuinb.headless.run import RunOutcome, execute_notebook
 from tuinb.model import load
 
 pytestmark = [pytest.mark.kernel, pytest.mark.usefixtures("python3_kernelspec")]

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.kernel_support import running_kernel, spec_from_folder, within, write_ipykernel_spec
-from tuinb.kernel import manager as manager_module
+from tuinb.kernel import liveness
 from tuinb.kernel.kernelspec import KernelSpec
 from tuinb.kernel.manager import KernelManager
 
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.kernel
 
 @pytest.fixture
 def spec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> KernelSpec:
-    monkeypatch.setattr(manager_module, "QUIET_AFTER", 0.3)
+    monkeypatch.setattr(liveness, "QUIET_AFTER", 0.3)
     return spec_from_folder(write_ipykernel_spec(tmp_path))
 
 

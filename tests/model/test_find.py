@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tuinb.model import Cell, Notebook, find
-from tuinb.model.find import Finder, FindOptions, Hit, compile_query, output_text
+from tuinb.model.find import Finder, Hit
+from tuinb.model.matching import FindOptions, compile_query, output_text
 from tuinb.model.replace import replace_all, replace_current
 
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import logging
-import time
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Sequence
 from typing import Any, cast
@@ -35,8 +33,6 @@ from tuinb.engine.router import Execution, Router
 
 log = logging.getLogger(__name__)
 
-INTERRUPT_GRACE = 10.0
-"""Seconds a timed-out cell gets to end after the kernel is interrupted."""
 INTERRUPT_ANSWER = 2.0
 """Seconds after an interrupt when a cell still running is reported (`InterruptUnanswered`)."""
 
@@ -471,42 +467,22 @@ class Engine:
     async def wait_finished(
         self, execution: Execution, *, time_limit: float | None
     ) -> CellFinished:
-        """Wait for an execution to end; `time_limit` counts from when the kernel began it."""
+        """Wait for an execution to end; `time_limit` counts from when the kernel began it.
+
+        A cell still running then is interrupted and ends as `error` with ename
+        `CellTimeoutError` (see `tuinb.engine.timelimits`).
+        """
         if time_limit is None:
             return await execution.done
-        if not execution.began.done():
-            either: list[asyncio.Future[Any]] = [execution.began, execution.done]
-            await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
-        remaining = time_limit - (time.monotonic() - execution.started)
-        try:
-            return await asyncio.wait_for(asyncio.shield(execution.done), max(remaining, 0))
-        except TimeoutError:
-            pass
-        return await self._time_out(execution, time_limit)
+        from tuinb.engine import timelimits  # only runs with a time limit need it (not the editor)
 
-    async def _time_out(self, execution: Execution, limit: float) -> CellFinished:
-        message = f"the cell did not finish within {limit:g} seconds and was interrupted"
-        if not execution.replied.done():  # a pipelined run sends nothing more behind it
-            execution.replied.set_result("timeout")
-        # Requests sent ahead are dropped, as nothing runs after a timeout: if the
-        # interrupted code swallows KeyboardInterrupt, the kernel does not abort them.
-        for later in self._router.executions():
-            if later.deferred and not later.began.done():
-                self._router.forget(later)
-                dropped = later.finish("aborted")
-                if dropped is not None:
-                    self._emit(dropped)
-        with contextlib.suppress(Exception):
-            await self.backend.interrupt()
-        try:
-            result = await asyncio.wait_for(asyncio.shield(execution.done), INTERRUPT_GRACE)
-        except TimeoutError:
-            self._router.forget(execution)
-            event = execution.finish("error", ename="CellTimeoutError", evalue=message)
-            if event is not None:
-                self._emit(event)
-            return await execution.done
-        return dataclasses.replace(result, status="error", ename="CellTimeoutError", evalue=message)
+        return await timelimits.wait_finished(
+            execution,
+            time_limit=time_limit,
+            router=self._router,
+            backend=self.backend,
+            emit=self._emit,
+        )
 
     # ------------------------------------------------- completion and help
 

@@ -14,7 +14,8 @@ import sys
 from collections.abc import Sequence
 
 from tuinb import paths
-from tuinb.config import default_config_text, load_config
+from tuinb.config import load_config
+from tuinb.default_config import default_config_text
 from tuinb.sanitize import printable
 
 

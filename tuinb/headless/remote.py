@@ -57,10 +57,10 @@ def run_remote(args: argparse.Namespace, parameters: dict[str, Any] | None = Non
         _say("run", str(exc))
         return 2
     scrub_tokens(source)
-    from tuinb.headless.run import _run_with_signals
+    from tuinb.headless.signals import run_with_signals
 
     timeout = args.timeout if args.timeout is not None and args.timeout > 0 else None
-    result, signal_exit = _run_with_signals(
+    result, signal_exit = run_with_signals(
         lambda: _run(
             source,
             output=args.output,
@@ -87,8 +87,8 @@ async def _run(
     parameters: dict[str, Any] | None,
 ) -> tuple[int, str | None]:
     from tuinb.engine.sources import ServerFolder, connection_for, open_remote_notebook
+    from tuinb.headless.execute import execute_notebook
     from tuinb.headless.parameters import ParametersError
-    from tuinb.headless.run import execute_notebook
     from tuinb.model import NotebookError
     from tuinb.server.errors import ServerError
     from tuinb.server.remote import RemoteKernel
@@ -165,8 +165,9 @@ async def _save(
 def run_on_gateway(args: argparse.Namespace, parameters: dict[str, Any] | None = None) -> int:
     """`tuinb run NOTEBOOK --gateway-url URL`: a local notebook on a gateway's kernel."""
     from tuinb.engine.sources import SourceError, kernel_backend, source_from_args
+    from tuinb.headless.execute import execute_notebook
     from tuinb.headless.parameters import ParametersError
-    from tuinb.headless.run import _run_with_signals, execute_notebook
+    from tuinb.headless.signals import run_with_signals
     from tuinb.model import NotebookError, load, save
 
     try:
@@ -184,7 +185,7 @@ def run_on_gateway(args: argparse.Namespace, parameters: dict[str, Any] | None =
         _say("run", str(exc))
         return 2
     timeout = args.timeout if args.timeout is not None and args.timeout > 0 else None
-    result, signal_exit = _run_with_signals(
+    result, signal_exit = run_with_signals(
         lambda: execute_notebook(
             notebook, backend, time_limit=timeout, allow_errors=args.allow_errors
         )

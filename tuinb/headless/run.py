@@ -13,28 +13,16 @@ import contextlib
 import gc
 import json
 import signal
-import sys
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
-from tuinb.headless.progress import Progress, Reporter
+from tuinb.headless.execute import RunOutcome, execute_notebook
+from tuinb.headless.signals import SIGNAL_EXIT, run_with_signals, signals_interrupt
 from tuinb.headless.terminal import Parser, say
 
 if TYPE_CHECKING:
-    from tuinb.engine import Engine, KernelBackend
     from tuinb.model import Notebook
-
-SKIP_TAG = "skip-execution"
-"""Cells with this tag are not run (as nbclient's `skip_cells_with_tag`)."""
-RAISES_TAG = "raises-exception"
-"""Cells with this tag may raise: the run goes on (as nbclient)."""
-SHUTDOWN_WAIT = 0.3
-"""Seconds of polite shutdown: the kernel gets half of it to answer shutdown_request
-(ipykernel does in ~30 ms); one that does not answer gets the other half to exit
-before it is signalled. The run's results are final by then.
-"""
 
 EXIT_GRACE = 0.0
 """Seconds the kernel may take to exit by itself once it answered shutdown_request.
@@ -44,124 +32,10 @@ when it replies (~30 ms) but needs ~0.2 s more to exit, so it is sent SIGTERM
 at once (`KernelManager.exit_grace`).
 """
 
-_SIGNAL_EXIT = {
-    getattr(signal, name): 128 + number
-    for name, number in (("SIGINT", 2), ("SIGTERM", 15), ("SIGHUP", 1))
-    if hasattr(signal, name)  # no SIGHUP on Windows
-}
-"""Signals that stop `tuinb run`, and the exit code for each (128 + POSIX number)."""
-
 
 def _say(line: str) -> None:
     """One line on stderr; control characters from the notebook or kernel shown as marks."""
     say("tuinb run", line)
-
-
-@dataclass
-class RunOutcome:
-    """What `execute_notebook` did."""
-
-    exit_code: int
-    message: str | None = None
-    """The one line for stderr, if any."""
-    save: bool = True
-    """Whether the notebook should be written."""
-
-
-def cells_to_run(notebook: Notebook) -> list[tuple[int, str]]:
-    """(1-based position among all cells, cell id) of the cells `tuinb run` executes.
-
-    Like nbclient: code cells with some source, not tagged `skip-execution`.
-    """
-    chosen = []
-    for position, cell in enumerate(notebook.cells, start=1):
-        tags = cell.metadata.get("tags") or []
-        if cell.cell_type == "code" and cell.source.strip() and SKIP_TAG not in tags:
-            chosen.append((position, cell.id))
-    return chosen
-
-
-async def execute_notebook(
-    notebook: Notebook,
-    backend: KernelBackend,
-    *,
-    time_limit: float | None,
-    allow_errors: bool,
-    progress_stream: IO[str] | None = None,
-    client: Any = None,
-) -> RunOutcome:
-    """Run every code cell of `notebook` in order on `backend`; results go into the model.
-
-    `client` is the backend's `start()` result if it was started already. The
-    kernel is always shut down before this returns (or raises).
-    """
-    import asyncio
-
-    from tuinb.engine import Engine
-
-    engine = Engine(notebook, backend, record_timing=True, allow_stdin=False)
-    progress = Progress(len(cells_to_run(notebook)), progress_stream or sys.stderr)
-    progress.current = "starting the kernel"
-    ticker = asyncio.create_task(progress.tick())
-    reporter = Reporter(cells_to_run(notebook), progress)
-    drain = asyncio.create_task(_follow(engine, reporter))
-    try:
-        try:
-            await engine.start(client)
-        except Exception as exc:
-            return RunOutcome(2, str(exc), save=False)
-        if engine.language_info:
-            notebook.metadata["language_info"] = dict(engine.language_info)
-        return await _run_cells(engine, notebook, reporter, time_limit, allow_errors)
-    finally:
-        ticker.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await ticker
-        progress.close()
-        with contextlib.suppress(Exception):
-            async with asyncio.timeout(10):
-                await engine.shutdown(timeout=SHUTDOWN_WAIT)
-        drain.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await drain
-
-
-async def _follow(engine: Engine, reporter: Reporter) -> None:
-    from tuinb.engine import CellStarted
-
-    async for event in engine.events():  # consumed, so events do not pile up
-        if isinstance(event, CellStarted):
-            reporter.begun(event.cell_id)
-
-
-async def _run_cells(
-    engine: Engine,
-    notebook: Notebook,
-    reporter: Reporter,
-    time_limit: float | None,
-    allow_errors: bool,
-) -> RunOutcome:
-    plan: list[tuple[str, bool]] = []
-    may_raise: dict[str, bool] = {}
-    for _position, cell_id in cells_to_run(notebook):
-        tags = notebook.cell(cell_id).metadata.get("tags") or []
-        may_raise[cell_id] = allow_errors or RAISES_TAG in tags
-        plan.append((cell_id, not may_raise[cell_id]))
-    results = engine.execute_pipelined(plan, time_limit=time_limit)
-    async with contextlib.aclosing(results):
-        async for result in results:
-            position = reporter.where[result.cell_id][1]
-            reporter.finished(result)
-            if result.status == "ok":
-                continue
-            fatal = (
-                result.ename in ("CellTimeoutError", "DeadKernelError")
-                or not may_raise[result.cell_id]
-            )
-            if result.status == "error" and not fatal:
-                continue
-            return RunOutcome(1, f"cell {position}: {result.ename}: {result.evalue}")
-    return RunOutcome(0)
 
 
 def _kernel_of(notebook: Notebook) -> str | None:
@@ -266,46 +140,6 @@ def _unwritable(target: Path) -> str | None:
     return None
 
 
-def _run_with_signals(main: Callable[[], Any]) -> tuple[Any, int | None]:
-    """Run the coroutine `main()`; Ctrl-C/SIGTERM/SIGHUP cancel it.
-
-    Returns (its result, None) or (None, the exit code for the signal).
-    """
-    import asyncio
-
-    caught: list[int] = []
-
-    async def guarded() -> Any:
-        loop = asyncio.get_running_loop()
-        task = asyncio.current_task()
-        assert task is not None
-
-        def stop(signum: int) -> None:
-            if not caught:
-                caught.append(signum)
-                task.cancel()
-
-        for signum in _SIGNAL_EXIT:
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(signum, stop, signum)
-        try:
-            return await main()
-        except asyncio.CancelledError:
-            if caught:
-                return None
-            raise
-        finally:
-            for signum in _SIGNAL_EXIT:
-                with contextlib.suppress(NotImplementedError, RuntimeError):
-                    loop.remove_signal_handler(signum)
-
-    try:
-        result = asyncio.run(guarded())
-    except KeyboardInterrupt:
-        return None, 130
-    return result, (_SIGNAL_EXIT[signal.Signals(caught[0])] if caught else None)
-
-
 def run_command(
     notebook: Path,
     *,
@@ -351,7 +185,7 @@ def run_command(
     manager = kernel_backend(spec, cwd=notebook.resolve().parent, exit_grace=EXIT_GRACE)
     caught: list[int] = []
     try:
-        with _signals_interrupt(caught):
+        with signals_interrupt(caught):
             # The kernel boots (~0.5 s) while asyncio, zmq, the engine and the
             # model are imported and the notebook is read; a failure to launch
             # is reported by `start()`.
@@ -363,7 +197,7 @@ def run_command(
             import tuinb.kernel.client  # noqa: F401
             from tuinb.model import NotebookError, save
 
-        result, signal_exit = _run_with_signals(
+        result, signal_exit = run_with_signals(
             lambda: _load_and_execute(
                 notebook,
                 manager,
@@ -374,7 +208,7 @@ def run_command(
             )
         )
     except KeyboardInterrupt:  # a signal before the event loop took signals over
-        result, signal_exit = None, _SIGNAL_EXIT[signal.Signals(caught[0] if caught else 2)]
+        result, signal_exit = None, SIGNAL_EXIT[signal.Signals(caught[0] if caught else 2)]
     except Exception as exc:  # a bug: still one line, and the kernel is shut down
         _say(f"internal error ({type(exc).__name__}: {exc}); nothing was written.")
         return 2
@@ -397,28 +231,6 @@ def run_command(
     # frees them; in a long-lived caller only cycles made before now stay.
     gc.freeze()
     return int(outcome.exit_code)
-
-
-@contextlib.contextmanager
-def _signals_interrupt(caught: list[int]) -> Iterator[None]:
-    """While the kernel launches and modules load: SIGTERM/SIGHUP raise KeyboardInterrupt too.
-
-    So that the `finally` that kills the kernel runs for them as for Ctrl-C.
-    """
-
-    def interrupt(signum: int, _frame: Any) -> None:
-        caught.append(signum)
-        raise KeyboardInterrupt
-
-    previous = {}
-    for signum in _SIGNAL_EXIT:
-        if signum != signal.SIGINT:
-            previous[signum] = signal.signal(signum, interrupt)
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
 
 
 def build_parser() -> argparse.ArgumentParser:

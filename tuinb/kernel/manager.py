@@ -17,7 +17,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Literal
 
@@ -46,21 +45,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-HEARTBEAT_INTERVAL = 0.25
-"""Seconds between heartbeat pings while the kernel answers them (and is at work)."""
-QUIET_AFTER = 2.0
-"""Seconds after the last message to or from the kernel during which it is still pinged.
-
-A kernel is pinged only while pinging is useful: while it says it is busy, or
-shortly after any message (a request may be on its way to a hung kernel).
-An idle kernel nobody talks to is not pinged at all, so an idle session host
-uses no CPU; its death is still noticed at once (the process's exit, through
-a pidfd), and a hung kernel as soon as someone sends it anything."""
-HEARTBEAT_TIMEOUT = 0.8
-"""Seconds a ping may take before it counts as lost."""
-HEARTBEAT_FAILURES = 2
-"""Lost pings in a row that mean the kernel is dead (<2 s in all). Two, so that a
-stall of our own event loop (which loses one ping) is never taken for a death."""
 STDERR_TAIL_LINES = 20
 
 _registry: dict[int, KernelManager] = {}
@@ -118,7 +102,8 @@ class KernelManager:
         self.last_heartbeat: float | None = None
         """`time.monotonic()` of the last answered heartbeat ping (None before the first)."""
         self.pinging = False
-        """Whether the death watch pings the kernel now (`QUIET_AFTER` says when it does)."""
+        """Whether the death watch pings the kernel now (`tuinb.kernel.liveness.QUIET_AFTER`
+        says when it does)."""
 
     # ------------------------------------------------------------ properties
 
@@ -254,13 +239,15 @@ class KernelManager:
     async def _watch_death(self) -> None:
         """Notice the kernel's death: its process exits (at once, through a pidfd where the
         system has them), or it stops answering heartbeats while pinging is useful
-        (`QUIET_AFTER`): `HEARTBEAT_FAILURES` lost pings in a row, under 2 s in all."""
+        (`tuinb.kernel.liveness`): `HEARTBEAT_FAILURES` lost pings in a row, under 2 s in all."""
+        from tuinb.kernel.liveness import until_dead  # once the kernel is up, as the client
+
         proc, client = self._proc, self._client
         assert proc is not None
         assert client is not None
         watch = ExitWatch(proc)
         try:
-            reason = await self._until_dead(proc, client, watch)
+            reason = await until_dead(self.spec.name, proc, client, watch, self)
         finally:
             watch.close()
         tail = self.stderr_tail(5)
@@ -271,41 +258,6 @@ class KernelManager:
             if not waiter.done():
                 waiter.set_result(reason)
         self._waiters.clear()
-
-    async def _until_dead(
-        self, proc: subprocess.Popen[bytes], client: KernelClient, watch: ExitWatch
-    ) -> str:
-        import asyncio  # loaded lazily: see launch()
-
-        failures = 0
-        while True:
-            code = proc.poll()
-            if code is not None:
-                return f"The kernel {self.spec.name} died ({describe_exit(code)})."
-            useful = client.kernel_busy or time.monotonic() - client.last_traffic < QUIET_AFTER
-            self.pinging = useful or failures > 0
-            if not self.pinging:
-                client.traffic.clear()  # asleep until someone talks to the kernel, or it exits
-                await watch.wait(None, client.traffic)
-                continue
-            ping = asyncio.ensure_future(client.heartbeat.ping(HEARTBEAT_TIMEOUT))
-            exited = asyncio.ensure_future(watch.exited.wait())
-            try:
-                await asyncio.wait([ping, exited], return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                for waiting in (ping, exited):
-                    if not waiting.done():
-                        waiting.cancel()
-            if not ping.done() or ping.cancelled():
-                continue  # the process exited: the next look says how
-            if ping.result():
-                failures = 0
-                self.last_heartbeat = time.monotonic()
-                await watch.wait(HEARTBEAT_INTERVAL)
-            else:
-                failures += 1
-                if failures >= HEARTBEAT_FAILURES:
-                    return f"The kernel {self.spec.name} stopped answering its heartbeat."
 
     async def wait_for_death(self) -> str:
         """Return a one-line reason once the kernel dies unexpectedly (not on shutdown)."""

@@ -2,7 +2,7 @@
 
 Without a child process to poll, the kernel's heartbeat tells: two pings in a
 row lost (0.8 s each, pinged every 0.25 s) mean it is gone, within 2 s as for
-our own kernels (`tuinb.kernel.manager`). A caller that can ask something
+our own kernels (`tuinb.kernel.liveness`). A caller that can ask something
 more direct (a provisioner's `poll()`, a process id) passes `still_running`.
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from tuinb.kernel.client import KernelClient
-from tuinb.kernel.manager import HEARTBEAT_FAILURES, HEARTBEAT_INTERVAL, HEARTBEAT_TIMEOUT
+from tuinb.kernel.liveness import HEARTBEAT_FAILURES, HEARTBEAT_INTERVAL, HEARTBEAT_TIMEOUT
 
 
 async def watch_heartbeat(

@@ -13,7 +13,8 @@ spans of one cell (row, start column, end column) for the cells on screen.
   stepped through. The search stops at `MAX_MATCHES` ("10000+ matches").
 - Navigation: `next()`/`previous()` from the current match or from a cell
   and offset, wrapping around the notebook; `label` is "3 of 17".
-- Replacing is `tuinb.model.replace` (sources only).
+- Scanning one cell (and the fast path for literal queries) is
+  `tuinb.model.matching`; replacing is `tuinb.model.replace` (sources only).
 
 Output text is searched as it is shown: sanitised, without colours.
 """
@@ -22,31 +23,17 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from tuinb.model.cell import Cell
 from tuinb.model.document import Notebook
-from tuinb.sanitize import plain_text
+from tuinb.model.matching import CellHits, CellTexts, FindOptions, Span, compile_query, scan_cell
 
-__all__ = ["FindOptions", "Finder", "Hit", "compile_query", "output_text"]
-
-Span = tuple[int, int]
+__all__ = ["Finder", "Hit"]
 
 MAX_MATCHES = 10_000
 """Matches found before the search stops ("10000+ matches"), as editors cap theirs: a
 query like `e` over 1,000 cells of outputs would otherwise cost a keystroke ~1 s."""
-
-
-@dataclass(frozen=True)
-class FindOptions:
-    """The find bar's toggles."""
-
-    case_sensitive: bool = False
-    whole_word: bool = False
-    regex: bool = False
-    in_outputs: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,78 +44,6 @@ class Hit:
     start: int
     end: int
     output: int | None = None
-
-
-def compile_query(query: str, options: FindOptions) -> re.Pattern[str] | str:
-    """The compiled query, or one sentence saying why the expression is invalid."""
-    body = query if options.regex else re.escape(query)
-    if options.whole_word:
-        body = rf"(?<!\w)(?:{body})(?!\w)"
-    flags = re.MULTILINE | (0 if options.case_sensitive else re.IGNORECASE)
-    try:
-        return re.compile(body, flags)
-    except re.error as exc:
-        where = f" at position {exc.pos}" if exc.pos is not None and options.regex else ""
-        return f"Invalid regular expression: {exc.msg}{where}."
-    except (RecursionError, OverflowError):
-        return "Invalid regular expression: it is too deeply nested or too large."
-
-
-def output_text(output: Mapping[str, Any]) -> str:
-    """The text of an output as the view shows it (streams, errors, `text/plain`), plain."""
-    kind = output.get("output_type")
-    if kind == "stream":
-        text: Any = output.get("text", "")
-    elif kind == "error":
-        traceback = output.get("traceback")
-        if isinstance(traceback, list) and traceback:
-            text = "\n".join(str(line) for line in traceback)
-        else:
-            text = f"{output.get('ename', '')}: {output.get('evalue', '')}"
-    else:
-        data = output.get("data")
-        text = data.get("text/plain", "") if isinstance(data, Mapping) else ""
-    if isinstance(text, list):
-        text = "".join(str(part) for part in text)
-    return plain_text(text) if isinstance(text, str) else ""
-
-
-@dataclass
-class _CellHits:
-    revision: int
-    source: list[Span]
-    outputs: dict[int, list[Span]]
-    complete: bool = True
-    """False when the scan stopped at the limit of matches."""
-
-    @property
-    def count(self) -> int:
-        return len(self.source) + sum(len(spans) for spans in self.outputs.values())
-
-
-@dataclass
-class _Text:
-    """A cell's texts as searched, computed once per revision of the cell."""
-
-    revision: int
-    _outputs: list[str] | None = None
-    _lower_source: str | None = None
-    _lower_outputs: list[str] | None = None
-
-    def outputs(self, cell: Cell) -> list[str]:
-        if self._outputs is None:
-            self._outputs = [output_text(output) for output in cell.outputs]
-        return self._outputs
-
-    def lower_source(self, cell: Cell) -> str:
-        if self._lower_source is None:
-            self._lower_source = cell.source.lower()
-        return self._lower_source
-
-    def lower_outputs(self, cell: Cell) -> list[str]:
-        if self._lower_outputs is None:
-            self._lower_outputs = [text.lower() for text in self.outputs(cell)]
-        return self._lower_outputs
 
 
 class Finder:
@@ -145,10 +60,10 @@ class Finder:
         self._pattern: re.Pattern[str] | None = None
         self.truncated = False
         """True when the notebook holds more than `MAX_MATCHES` matches (the rest are not shown)."""
-        self._scanned: dict[str, _CellHits] = {}  # every cell scanned, with or without matches
-        self._hits: dict[str, _CellHits] = {}  # those with matches
+        self._scanned: dict[str, CellHits] = {}  # every cell scanned, with or without matches
+        self._hits: dict[str, CellHits] = {}  # those with matches
         self._seen_revision = -1
-        self._texts: dict[str, _Text] = {}
+        self._texts: dict[str, CellTexts] = {}
         self._lines: dict[str, tuple[int, list[int]]] = {}  # id -> (rev, line start offsets)
 
     # ------------------------------------------------------------ searching
@@ -191,7 +106,7 @@ class Finder:
             self.truncated = False
             self.current = None
             return
-        scanned: dict[str, _CellHits] = {}
+        scanned: dict[str, CellHits] = {}
         needle = None if self.options.regex else self.query
         if needle is not None and not self.options.case_sensitive:
             needle = needle.lower()
@@ -223,57 +138,14 @@ class Finder:
 
     def _scan(
         self, cell: Cell, pattern: re.Pattern[str], needle: str | None, room: int
-    ) -> _CellHits:
+    ) -> CellHits:
         """The matches in one cell, at most `room` of them (then marked incomplete)."""
-        text = self._text(cell)
-        fold = needle is not None and not self.options.case_sensitive
-        hits = _CellHits(cell.revision, [], {})
-        searched = text.lower_source(cell) if fold else cell.source
-        if needle is None or needle in searched:
-            hits.source = self._find(pattern, needle, cell.source, searched, room)
-            room -= len(hits.source)
-        if self.options.in_outputs:
-            outputs = text.outputs(cell)
-            lowered = text.lower_outputs(cell) if fold else outputs
-            for index, output in enumerate(outputs):
-                if room <= 0:
-                    break
-                if needle is None or needle in lowered[index]:  # a literal query: skip the rest
-                    spans = self._find(pattern, needle, output, lowered[index], room)
-                    if spans:
-                        hits.outputs[index] = spans
-                        room -= len(spans)
-        hits.complete = room > 0
-        return hits
+        return scan_cell(cell, self._text(cell), pattern, needle, room, self.options)
 
-    def _find(
-        self, pattern: re.Pattern[str], needle: str | None, text: str, searched: str, limit: int
-    ) -> list[Span]:
-        """Spans of the query in `text`; `searched` is `text` as a literal query is sought in.
-
-        A literal query in ASCII text is found by `str.find` (about ten times
-        faster than the expression on 3 MB of outputs); the expression decides
-        everything else.
-        """
-        if needle is None or not (needle.isascii() and text.isascii()):
-            return _spans(pattern, text, limit)
-        spans: list[Span] = []
-        size = len(needle)
-        whole = self.options.whole_word
-        at = searched.find(needle)
-        while at >= 0 and len(spans) < limit:
-            end = at + size
-            if not whole or not (_word(searched, at - 1) or _word(searched, end)):
-                spans.append((at, end))
-                at = searched.find(needle, end)
-            else:
-                at = searched.find(needle, at + 1)
-        return spans
-
-    def _text(self, cell: Cell) -> _Text:
+    def _text(self, cell: Cell) -> CellTexts:
         cached = self._texts.get(cell.id)
         if cached is None or cached.revision != cell.revision:
-            cached = self._texts[cell.id] = _Text(cell.revision)
+            cached = self._texts[cell.id] = CellTexts(cell.revision)
         return cached
 
     # ------------------------------------------------------------ reading
@@ -435,7 +307,7 @@ class Finder:
         return None
 
     @staticmethod
-    def _groups(hits: _CellHits) -> list[tuple[int | None, list[Span]]]:
+    def _groups(hits: CellHits) -> list[tuple[int | None, list[Span]]]:
         groups: list[tuple[int | None, list[Span]]] = []
         if hits.source:
             groups.append((None, hits.source))
@@ -463,21 +335,3 @@ class Finder:
             return False
         spans = hits.source if hit.output is None else hits.outputs.get(hit.output, [])
         return (hit.start, hit.end) in spans
-
-
-def _word(text: str, index: int) -> bool:
-    """Whether text[index] is a word character (`\\w`); False outside the text."""
-    if index < 0 or index >= len(text):
-        return False
-    char = text[index]
-    return char.isalnum() or char == "_"
-
-
-def _spans(pattern: re.Pattern[str], text: str, limit: int) -> list[Span]:
-    spans: list[Span] = []
-    for match in pattern.finditer(text):
-        if match.end() > match.start():
-            spans.append(match.span())
-            if len(spans) >= limit:
-                break
-    return spans

@@ -2,7 +2,8 @@
 
 pylatexenc parses (it knows which macros take which arguments) and supplies
 its table of symbol macros (``\\alpha`` -> α, ``\\leq`` -> ≤, several hundred);
-the layout is ours. On the formula set in ``tests/render/latex_cases.py`` (43
+the layout is ours (`tuinb.render.latex_layout`; the macro tables in
+`tuinb.render.latex_macros`). On the formula set in ``tests/render/latex_cases.py`` (43
 formulas from real notebooks and sympy output; ``benchmarks/compare_latex.py``
 scores them) pylatexenc's own ``latex2text`` got 14 right, flatlatex 17 and
 unicodeit 20: none does both sub/superscripts and structure (``\\text``,
@@ -20,12 +21,12 @@ pylatexenc is imported on first use; nothing here touches a terminal.
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
+from tuinb.render import latex_macros as macros
 from tuinb.render.latex_layout import (
     ALPHABETS,
     SOFT,
@@ -34,6 +35,9 @@ from tuinb.render.latex_layout import (
     Box,
     Unsupported,
     attach_script,
+    braced,
+    bracketed,
+    columns,
     hjoin,
     line_box,
     resolve_soft,
@@ -44,72 +48,6 @@ from tuinb.render.latex_layout import (
 from tuinb.render.widths import pad, text_width
 
 __all__ = ["latex_to_unicode", "strip_math_delimiters"]
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-# ---- macros -----------------------------------------------------------------------------
-
-_IGNORED = _words(
-    "left right middle big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr "
-    "displaystyle textstyle scriptstyle limits nolimits nonumber notag label tag"
-)
-_SPACES = {",": " ", ";": " ", ":": " ", ">": " ", " ": " ", "quad": "  ", "qquad": "    ", "!": ""}
-_LITERAL = {"{": "{", "}": "}", "%": "%", "$": "$", "&": "&", "_": "_", "#": "#", "|": "‖"}
-_TEXT = _words(
-    "text textrm textit textbf textsf texttt textup textnormal mathrm mathit "
-    "mathnormal operatorname mbox hbox emph"
-)
-_ACCENTS = {
-    "hat": "\u0302", "widehat": "\u0302", "bar": "\u0304", "overline": "\u0305",
-    "vec": "\u20d7", "overrightarrow": "\u20d7", "tilde": "\u0303", "widetilde": "\u0303",
-    "dot": "\u0307", "ddot": "\u0308", "underline": "\u0332", "check": "\u030c",
-    "breve": "\u0306", "acute": "\u0301", "grave": "\u0300",
-}  # fmt: skip
-_FRACTIONS = frozenset({"frac", "dfrac", "tfrac", "cfrac"})
-_OWN_SYMBOLS = {
-    "hbar": "ℏ", "langle": "⟨", "rangle": "⟩", "ell": "ℓ", "emptyset": "∅", "varnothing": "∅",
-    "lVert": "‖", "rVert": "‖", "Vert": "‖", "lvert": "|", "rvert": "|", "vert": "|",
-    "mid": "|", "iff": "⟺", "implies": "⟹", "dots": "…", "ldots": "…", "cdots": "⋯",
-    "vdots": "⋮", "ddots": "⋱", "prime": "′", "circ": "∘", "degree": "°", "top": "ᵀ",
-    "intercal": "ᵀ", "bmod": "mod", "pmod": "mod", "lbrace": "{", "rbrace": "}",
-    "setminus": "∖", "colon": ":", "dagger": "†", "ddagger": "‡", "star": "⋆", "ast": "∗",
-    "square": "□", "checkmark": "✓", "varepsilon": "ε", "epsilon": "ϵ", "phi": "ϕ",
-    "varphi": "φ", "therefore": "∴", "because": "∵", "lfloor": "⌊", "rfloor": "⌋",
-    "lceil": "⌈", "rceil": "⌉", "leq": "≤", "geq": "≥", "le": "≤", "ge": "≥", "neq": "≠",
-    "ne": "≠", "to": "→", "gets": "←", "mapsto": "↦", "cdot": "⋅", "times": "×",
-}  # fmt: skip
-"""Where we prefer another character than pylatexenc's (ℏ, not ħ; ⟨ for \\langle) or it has none."""
-_WORD_FUNCTIONS = _words(
-    "sin cos tan cot sec csc sinh cosh tanh coth arcsin arccos arctan log ln lg exp "
-    "lim liminf limsup max min sup inf det arg deg dim ker hom Pr gcd lcm mod argmax "
-    "argmin tr Tr rank diag sgn erf"
-)
-
-
-@functools.cache
-def _context() -> Any:
-    """pylatexenc's macro/environment context without "specials" (``''`` is not a quote here)."""
-    from pylatexenc import latexwalker
-
-    db = latexwalker.get_default_latex_context_db()
-    return db.filter_context(keep_which=["macros", "environments"])
-
-
-@functools.cache
-def _symbols() -> dict[str, str]:
-    """Macro name -> text, for pylatexenc's argument-less symbol macros."""
-    from pylatexenc import latex2text
-
-    table: dict[str, str] = {}
-    for spec in latex2text.get_default_latex_context_db().iter_macro_specs():
-        repl = getattr(spec, "simplify_repl", None)
-        if isinstance(repl, str) and "%" not in repl and not spec.macroname.startswith("text"):
-            table[spec.macroname] = repl
-    table.update(_OWN_SYMBOLS)
-    return table
 
 
 def _is_space(item: Any) -> bool:
@@ -126,7 +64,7 @@ class _Walker:
     """Turns a pylatexenc node list into a `Box`."""
 
     def __init__(self) -> None:
-        self.symbols = _symbols()
+        self.symbols = macros.symbols()
 
     def nodes(self, nodes: Sequence[Any]) -> Box:
         """A node list: runs of boxes, with `_`/`^` binding to the box before."""
@@ -269,37 +207,37 @@ class _Walker:
         name: str = node.macroname
         args = self._args(node)
         space = " " if node.macro_post_space and not args else ""
-        if name in _IGNORED:
+        if name in macros.IGNORED:
             return line_box("")
-        if name in _SPACES:
-            return line_box(_SPACES[name])
-        if name in _LITERAL:
-            return line_box(_LITERAL[name])
+        if name in macros.SPACES:
+            return line_box(macros.SPACES[name])
+        if name in macros.LITERAL:
+            return line_box(macros.LITERAL[name])
         if name == "\\":
             return line_box("\n")
-        if name in _TEXT:
+        if name in macros.TEXT:
             return line_box(self._plain(args[-1] if args else None))
         if name in ALPHABETS:
             return line_box(restyle(self.group(args[-1] if args else None).text, ALPHABETS[name]))
-        if name in _ACCENTS:
+        if name in macros.ACCENTS:
             inner = self.group(args[-1] if args else None)
             if not inner.flat:
                 raise Unsupported("an accent over rows")
-            mark = _ACCENTS[name]
+            mark = macros.ACCENTS[name]
             text = inner.rows[0]
             if name in ("overline", "underline") or text_width(text) == 1:
                 return line_box(
                     "".join(c + mark if not unicodedata.combining(c) else c for c in text)
                 )
             return line_box(f"{text}{mark}")
-        if name in _FRACTIONS:
+        if name in macros.FRACTIONS:
             return self.fraction(args)
         if name == "sqrt":
             return self.root(args)
         if name == "binom":
             top, bottom = (self.group(arg).text for arg in args[-2:])
             return line_box(f"C({top}, {bottom})")
-        if name in _WORD_FUNCTIONS:
+        if name in macros.WORD_FUNCTIONS:
             return line_box(name + space)
         if name in ("mathop", "operatorname*"):
             return line_box(self._plain(args[-1] if args else None))
@@ -348,15 +286,15 @@ class _Walker:
             return self.nodes(node.nodelist)
         rows = self._table(node.nodelist)
         if name in ("matrix", "smallmatrix", "pmatrix", "bmatrix", "Bmatrix", "vmatrix", "Vmatrix"):
-            return self.matrix(rows, name)
+            return bracketed(columns(rows, gap="  ", aligns="c"), name)
         if name == "array":
-            return self.matrix(rows, "matrix")
+            return columns(rows, gap="  ", aligns="c")
         if name in ("cases", "dcases"):
-            return self._brace(self._columns(rows, gap="  ", aligns="ll"))
+            return braced(columns(rows, gap="  ", aligns="ll"))
         if name in ("aligned", "align", "alignat", "alignedat", "eqnarray", "split", "flalign"):
-            return self._columns(rows, gap="", aligns="rl")
+            return columns(rows, gap="", aligns="rl")
         if name in ("gather", "gathered", "multline"):
-            return self._columns(rows, gap=" ", aligns="c")
+            return columns(rows, gap=" ", aligns="c")
         raise Unsupported(f"the {name} environment")
 
     def _table(self, nodes: Sequence[Any]) -> list[list[Box]]:
@@ -384,66 +322,6 @@ class _Walker:
         if not laid:
             raise Unsupported("an empty environment")
         return laid
-
-    def _columns(self, rows: list[list[Box]], *, gap: str, aligns: str) -> Box:
-        if any(not cell.flat for row in rows for cell in row):
-            raise Unsupported("nested rows")
-        count = max(len(row) for row in rows)
-        cells = [
-            [resolve_soft(cell.rows[0], final=True).strip() for cell in row]
-            + [""] * (count - len(row))
-            for row in rows
-        ]
-        widths = [max(text_width(row[col]) for row in cells) for col in range(count)]
-        out = []
-        for row in cells:
-            parts = [
-                pad(text, widths[col], aligns[col % len(aligns)]) for col, text in enumerate(row)
-            ]
-            # aligned: "f(x) &= x" keeps the space around "="
-            line = " ".join(parts) if gap == "" and count > 1 else gap.join(parts)
-            out.append(line.rstrip())
-        return Box(tuple(out), (len(out) - 1) // 2)
-
-    def matrix(self, rows: list[list[Box]], name: str) -> Box:
-        body = self._columns(rows, gap="  ", aligns="c")
-        height = len(body.rows)
-        brackets = {
-            "pmatrix": ("(⎛⎜⎝", ")⎞⎟⎠"),
-            "bmatrix": ("[⎡⎢⎣", "]⎤⎥⎦"),
-            "vmatrix": ("||||", "||||"),
-            "Vmatrix": ("‖‖‖‖", "‖‖‖‖"),
-        }
-        if name == "Bmatrix":
-            return self._brace(body, close=True)
-        if name not in brackets:
-            return body
-        left, right = brackets[name]
-        width = body.width
-        out = []
-        for index, row in enumerate(body.rows):
-            pick = 0 if height == 1 else 1 if index == 0 else 3 if index == height - 1 else 2
-            out.append(f"{left[pick]} {pad(row, width)} {right[pick]}")
-        return Box(tuple(out), body.base)
-
-    def _brace(self, body: Box, *, close: bool = False) -> Box:
-        height = len(body.rows)
-        width = body.width
-        out = []
-        middle = (height - 1) // 2
-        for index, row in enumerate(body.rows):
-            if height == 1:
-                left, right = "{", "}"
-            elif index == 0:
-                left, right = "⎧", "⎫"
-            elif index == height - 1:
-                left, right = "⎩", "⎭"
-            elif index == middle:
-                left, right = "⎨", "⎬"
-            else:
-                left, right = "⎪", "⎪"
-            out.append(f"{left} {pad(row, width)} {right}" if close else f"{left} {row}")
-        return Box(tuple(out), body.base)
 
 
 # ---- the public functions --------------------------------------------------------------
@@ -487,7 +365,8 @@ def latex_to_unicode(source: str) -> str | None:
     from pylatexenc import latexwalker
 
     try:
-        walker = latexwalker.LatexWalker(formula, latex_context=_context(), tolerant_parsing=False)
+        context = macros.latex_context()
+        walker = latexwalker.LatexWalker(formula, latex_context=context, tolerant_parsing=False)
         nodes, _, _ = walker.get_latex_nodes()
         box = _Walker().nodes(nodes)
     except (Unsupported, latexwalker.LatexWalkerError):

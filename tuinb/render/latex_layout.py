@@ -1,4 +1,4 @@
-"""The layout half of `tuinb.render.latex`: boxes of rows, scripts, alphabets, tall brackets.
+"""The layout half of `tuinb.render.latex`: boxes of rows, scripts, alphabets, brackets, columns.
 
 A formula is laid out as a `Box`: rows of text and the row (`base`) that
 lines up with its neighbours, so ``A = \\begin{pmatrix}…`` puts ``A =``
@@ -201,3 +201,71 @@ def tall_delimiter(delimiter: str, height: int, row: int) -> str:
     if parts is None:
         return delimiter
     return parts[0] if row == 0 else parts[2] if row == height - 1 else parts[1]
+
+
+# ---- rows of cells: matrices, cases, aligned ------------------------------------------
+
+
+def columns(rows: list[list[Box]], *, gap: str, aligns: str) -> Box:
+    """Cells (one-row boxes) lined up in columns; `aligns` cycles over the columns."""
+    if any(not cell.flat for row in rows for cell in row):
+        raise Unsupported("nested rows")
+    count = max(len(row) for row in rows)
+    cells = [
+        [resolve_soft(cell.rows[0], final=True).strip() for cell in row] + [""] * (count - len(row))
+        for row in rows
+    ]
+    widths = [max(text_width(row[col]) for row in cells) for col in range(count)]
+    out = []
+    for row in cells:
+        parts = [pad(text, widths[col], aligns[col % len(aligns)]) for col, text in enumerate(row)]
+        # aligned: "f(x) &= x" keeps the space around "="
+        line = " ".join(parts) if gap == "" and count > 1 else gap.join(parts)
+        out.append(line.rstrip())
+    return Box(tuple(out), (len(out) - 1) // 2)
+
+
+_MATRIX_BRACKETS = {
+    "pmatrix": ("(⎛⎜⎝", ")⎞⎟⎠"),
+    "bmatrix": ("[⎡⎢⎣", "]⎤⎥⎦"),
+    "vmatrix": ("||||", "||||"),
+    "Vmatrix": ("‖‖‖‖", "‖‖‖‖"),
+}
+"""Left and right bracket of each matrix environment: one row, top, middle, bottom."""
+
+
+def bracketed(body: Box, name: str) -> Box:
+    """A matrix body in the brackets of environment `name` (none for `matrix`)."""
+    if name == "Bmatrix":
+        return braced(body, close=True)
+    if name not in _MATRIX_BRACKETS:
+        return body
+    left, right = _MATRIX_BRACKETS[name]
+    height = len(body.rows)
+    width = body.width
+    out = []
+    for index, row in enumerate(body.rows):
+        pick = 0 if height == 1 else 1 if index == 0 else 3 if index == height - 1 else 2
+        out.append(f"{left[pick]} {pad(row, width)} {right[pick]}")
+    return Box(tuple(out), body.base)
+
+
+def braced(body: Box, *, close: bool = False) -> Box:
+    """A tall ``{`` before the rows (`cases`), and its ``}`` after them with `close`."""
+    height = len(body.rows)
+    width = body.width
+    out = []
+    middle = (height - 1) // 2
+    for index, row in enumerate(body.rows):
+        if height == 1:
+            left, right = "{", "}"
+        elif index == 0:
+            left, right = "⎧", "⎫"
+        elif index == height - 1:
+            left, right = "⎩", "⎭"
+        elif index == middle:
+            left, right = "⎨", "⎬"
+        else:
+            left, right = "⎪", "⎪"
+        out.append(f"{left} {pad(row, width)} {right}" if close else f"{left} {row}")
+    return Box(tuple(out), body.base)

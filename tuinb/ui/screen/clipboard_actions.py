@@ -14,7 +14,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 from tuinb.clipboard import osc52
-from tuinb.model.find import output_text
 from tuinb.ui.screen.hosts import EditorPart, NotebookParts, Notifier, TerminalWriter
 
 if TYPE_CHECKING:
@@ -56,6 +55,8 @@ class ClipboardActions:
         cells = self.host.notebook.cells
         if not cells:
             return
+        from tuinb.model.matching import output_text  # not needed at start
+
         texts = [output_text(output) for output in cells[self.host.view.cursor].outputs]
         text = "\n".join(part.removesuffix("\n") for part in texts if part)
         if not text:

@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 from textual.widgets.text_area import Selection
 
-from tuinb.model.find import Finder, FindOptions, Hit
-from tuinb.model.replace import replace_all, replace_current
 from tuinb.ui.screen.hosts import EditorPart, NotebookParts, Notifier
 from tuinb.ui.view.find_marks import RowMarks
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the find modules load when the bar first opens, not at start
+    from tuinb.model.find import Finder, Hit
+    from tuinb.model.matching import FindOptions
     from tuinb.ui.screen.cursor_actions import CursorActions
     from tuinb.ui.screen.edit_actions import EditActions
     from tuinb.ui.screen.find_bar import FindBar
@@ -73,6 +73,8 @@ class FindActions:
             self._return_to = editor.cell_id
             self.editing.leave(commit=True)
         if self.finder is None or self.finder.notebook is not self.host.notebook:
+            from tuinb.model.find import Finder
+
             self.finder = Finder(self.host.notebook)
             self.marks = RowMarks(self.finder)
         was_open = bar.is_open
@@ -196,6 +198,8 @@ class FindActions:
         finder = self.finder
         if finder is None:
             return
+        from tuinb.model.replace import replace_current
+
         done = replace_current(finder, self.host.find_bar.replace_box.value)
         if done.error is not None:
             self.host.find_bar.show_state(finder.options, done.error, error=True)
@@ -210,6 +214,8 @@ class FindActions:
         finder = self.finder
         if finder is None or not self.is_open:
             return
+        from tuinb.model.replace import replace_all
+
         done = replace_all(finder, self.host.find_bar.replace_box.value)
         if done.error is not None:
             self.host.find_bar.show_state(finder.options, done.error, error=True)
@@ -228,4 +234,6 @@ class FindActions:
 
     def options(self) -> FindOptions:
         """The toggles as they are."""
+        from tuinb.model.matching import FindOptions
+
         return self.finder.options if self.finder is not None else FindOptions()

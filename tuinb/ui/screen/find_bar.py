@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import events
@@ -24,8 +24,10 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Static
 
-from tuinb.model.find import FindOptions
 from tuinb.ui.keys import FIND_BINDINGS, pass_on_alt, run_own_binding
+
+if TYPE_CHECKING:
+    from tuinb.model.matching import FindOptions
 
 __all__ = ["FindBar", "FindInput"]
 
