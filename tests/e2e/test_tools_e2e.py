@@ -144,5 +144,7 @@ async def test_alt_keys_act_in_edit_mode_instead_of_typing(
     await tmux.send("M-j")  # run and select below: a new cell, not "xj"
     await tmux.wait_for("cell 3/3", what="the run to move below")
     assert "xj" not in await tmux.screen()
+    # the run over (a cell still running would be asked about first: keep it running?)
+    await tmux.wait_for("finished", what="the cell's run to end")
     await tmux.send("C-q")
     await tmux.wait_for(lambda text: "ave" in text, what="the quit question")
