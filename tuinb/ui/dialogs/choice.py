@@ -100,11 +100,15 @@ def recovery_modal(question: str) -> ChoiceModal:
     )
 
 
-def external_change_modal(name: str) -> ChoiceModal:
-    """The file changed on disk since it was read or saved."""
+def external_change_modal(name: str, *, server: str | None = None) -> ChoiceModal:
+    """The file changed on disk since it was read or saved (`server`: the notebook is on
+    that Jupyter server, and someone saved it there, in JupyterLab perhaps)."""
+    changed, source = "on disk by another program", "disk"
+    if server is not None:
+        changed, source = f"on {server} (by JupyterLab?)", "the server"
     return ChoiceModal(
-        f"{name} was changed on disk by another program since it was opened. "
-        "Overwrite it with this version, reload it from disk, or cancel the save?",
+        f"{name} was changed {changed} since it was opened. "
+        f"Overwrite it with this version, reload it from {source}, or cancel the save?",
         [("overwrite", "Overwrite", "o"), ("reload", "Reload", "r"), ("cancel", "Cancel", "c")],
         cancel="cancel",
         modal_id="external-modal",
@@ -144,4 +148,27 @@ def keep_running_modal(name: str, running: int, queued: int) -> ChoiceModal:
         [("keep", "Keep running", "k"), ("stop", "Stop and quit", "s"), ("cancel", "Cancel", "c")],
         cancel="cancel",
         modal_id="keep-running-modal",
+    )
+
+
+def revert_modal(name: str, when: str) -> ChoiceModal:
+    """Put a server notebook's last checkpoint back (the changes since are lost)."""
+    return ChoiceModal(
+        f"Revert {name} to its checkpoint of {when}? The notebook on the server and here "
+        "becomes that version; every change since is lost.",
+        [("revert", "Revert", "r"), ("cancel", "Cancel", "c")],
+        cancel="cancel",
+        modal_id="revert-modal",
+    )
+
+
+def foreign_restart_modal(what: str) -> ChoiceModal:
+    """Restart a kernel tuinb did not start (`--existing`, a server's shared kernel)."""
+    return ChoiceModal(
+        f"This kernel is not tuinb's (it was running before, or others share it); "
+        f"{what[:1].lower()}{what[1:]} anyway? Every variable in it is lost, for everyone "
+        "using it.",
+        [("restart", "Restart", "r"), ("cancel", "Cancel", "c")],
+        cancel="cancel",
+        modal_id="restart-modal",
     )

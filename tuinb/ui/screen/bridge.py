@@ -72,6 +72,15 @@ class KernelStatusChanged(EngineMessage, bubble=False):
         return isinstance(message, KernelStatusChanged)
 
 
+class KernelConnectionChanged(EngineMessage, bubble=False):
+    """The connection to a server's or gateway's kernel dropped, came back or closed."""
+
+    def __init__(self, state: str, reason: str) -> None:
+        super().__init__()
+        self.state = state
+        self.reason = reason
+
+
 class KernelDied(EngineMessage, bubble=False):
     """The kernel process died or stopped answering."""
 
@@ -188,6 +197,8 @@ def to_message(event: Any) -> Message | None:
             return KernelStartFailed(text)
         case ev.KernelDied(reason=reason):
             return KernelDied(reason)
+        case ev.KernelConnectionChanged(state=state, message=reason):
+            return KernelConnectionChanged(state, reason)
         case ev.InterruptUnanswered(seconds=seconds, cell_id=cell_id):
             return InterruptUnanswered(seconds, cell_id)
         case session_events.SessionAttached():
@@ -233,5 +244,7 @@ def deliver(message: EngineMessage, *, running: RunActions, kernel: KernelAction
             kernel.start_failed(message.text)
         case KernelDied():
             kernel.died(message.reason)
+        case KernelConnectionChanged():
+            kernel.connection_changed(message.state, message.reason)
         case InterruptUnanswered():
             kernel.interrupt_unanswered(message.seconds, message.cell_id)
