@@ -35,6 +35,15 @@ class ChoiceModal(ModalScreen[str]):
         self.question = question
         self.choices = choices
         self.cancel = cancel
+        self.answered = False
+        """An answer was given (a second key before the dialog is gone is ignored: a
+        second dismiss raises in Textual)."""
+
+    def answer(self, choice: str) -> None:
+        """Dismiss with `choice`, once."""
+        if not self.answered:
+            self.answered = True
+            self.dismiss(choice)
 
     def compose(self) -> ComposeResult:
         """The question, then a row of buttons."""
@@ -52,18 +61,18 @@ class ChoiceModal(ModalScreen[str]):
         """A button answers the question."""
         event.stop()
         if event.button.id:
-            self.dismiss(event.button.id.removeprefix("choice-"))
+            self.answer(event.button.id.removeprefix("choice-"))
 
     def on_key(self, event: events.Key) -> None:
         """Answer keys: each choice's letter; escape cancels."""
         if event.key == "escape":
             event.stop()
-            self.dismiss(self.cancel)
+            self.answer(self.cancel)
             return
         for choice, _label, key in self.choices:
             if event.key == key:
                 event.stop()
-                self.dismiss(choice)
+                self.answer(choice)
                 return
 
 
