@@ -15,7 +15,11 @@ timed) on the notebooks ``make_notebooks.py`` writes:
 - ``j`` to screen at 1,000 cells (median of 10 presses, marker: the status
   bar's ``cell n/1000``);
 - a typed character to screen in a cell at 1,000 cells (median of 10);
-- tuinb's first screen in an environment where jupyter-server is installed.
+- tuinb's first screen in an environment where jupyter-server is installed;
+- tuinb twice: as users start it (its kernel in a session host, which outlives
+  the editor; tui_probe counts the host and its kernel with the editor, and
+  stops them after the run) and with ``--no-detach`` (the kernel is the
+  editor's child, as before sessions).
 
 The other editors run from their own virtual environment (never the project's):
 
@@ -74,6 +78,22 @@ class Program:
     start only once this is on screen, and peak RSS is sampled until then."""
 
 
+def runtime_folder() -> Path:
+    """A fresh folder for one probe's session hosts (short: it holds Unix sockets)."""
+    return Path(tempfile.mkdtemp(prefix="tbe", dir="/tmp"))
+
+
+def stop_hosts(runtime: Path) -> None:
+    """End the sessions the runs left (the terminal going leaves a host running, as it is
+    meant to; tui_probe kills the processes a run tagged, hosts included, so this is for
+    a host that escaped it) and remove their folder."""
+    for folder in sorted(p for p in runtime.iterdir() if p.is_dir()):
+        env = {**os.environ, "TUINB_RUNTIME_DIR": str(folder)}
+        code = "from tuinb.session.commands import stop_all; stop_all()"
+        subprocess.run([sys.executable, "-c", code], env=env, check=False, timeout=120)
+    shutil.rmtree(runtime, ignore_errors=True)
+
+
 @dataclass
 class Result:
     """One measured figure (None when the run failed)."""
@@ -98,6 +118,26 @@ def probe(
     linger_ms: int = 200,
 ) -> dict[str, Any] | None:
     """Run tui_probe once (with `runs` runs); returns its JSON summary object."""
+    runtime = runtime_folder()
+    try:
+        return _probe(program, notebook, marker, steps, runs, label, out, timeout, linger_ms,
+                      runtime)  # fmt: skip
+    finally:
+        stop_hosts(runtime)
+
+
+def _probe(
+    program: Program,
+    notebook: Path,
+    marker: str,
+    steps: list[tuple[str, str]],
+    runs: int,
+    label: str,
+    out: Path,
+    timeout: float,
+    linger_ms: int,
+    runtime: Path,
+) -> dict[str, Any] | None:
     results = out / "probe.jsonl"
     before = results.read_text().count("\n") if results.exists() else 0
     command = [sys.executable, str(TOOLS / "tui_probe.py"), "--runs", str(runs)]
@@ -108,6 +148,7 @@ def probe(
         command += ["--step", keys, step_marker]
     for item in program.env:
         command += ["--env", item]
+    command += ["--env", f"TUINB_RUNTIME_ROOT={runtime}"]
     command += ["--", *program.argv, str(notebook)]
     (out / "screens").mkdir(parents=True, exist_ok=True)
     done = subprocess.run(command, text=True, capture_output=True, check=False)
@@ -245,6 +286,7 @@ def measure(
             what = what.replace("first screen", "first key answered (j on the first frame)")
             results.append(Result(program.name, what, answered, "ms"))
         if notebook is huge:
+            # tui_probe counts every process of the run, a session host and its kernel too
             rss = median(summary, "hwm_sum_mb") if summary else None
             results.append(Result(program.name, "peak RSS, 200,000-line output", rss, "MB"))
             editor = editor_hwm(summary)
@@ -335,11 +377,22 @@ def main() -> int:
     # recovery copy a killed run leaves must not be offered to the next run, nor
     # land in the user's own data dir
     compile_bytecode(Path(args.tuinb))
-    private = f'TUINB_DATA_DIR="{out}/data/$TUIPROBE_RUN" exec "$@"'
+    # ... and its own session folder (the hosts a run leaves are measured, then stopped)
+    private = (
+        f'TUINB_DATA_DIR="{out}/data/$TUIPROBE_RUN" '
+        'TUINB_RUNTIME_DIR="$TUINB_RUNTIME_ROOT/$TUIPROBE_RUN" exec "$@"'
+    )
     programs = [
         Program(
             "tuinb",
             ["sh", "-c", private, "sh", args.tuinb],
+            j_markers=status_cells,
+            edit_marker="EDIT",
+            ready_marker="(idle)",
+        ),
+        Program(
+            "tuinb --no-detach",
+            ["sh", "-c", private, "sh", args.tuinb, "--no-detach"],
             j_markers=status_cells,
             edit_marker="EDIT",
             ready_marker="(idle)",

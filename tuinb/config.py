@@ -73,6 +73,9 @@ class OutputConfig:
     """Images: "auto" (ask the terminal), "kitty", "sixel", "halfblock" or "none"."""
     image_max_height: int = field(default=24, metadata={"min": 1})
     """Tallest an image is drawn, in terminal rows."""
+    save_widget_state: bool = False
+    """Save the widgets' state in the notebook (JupyterLab shows them then); off as in
+    JupyterLab."""
 
 
 @dataclass(frozen=True)

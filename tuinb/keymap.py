@@ -13,6 +13,9 @@ bindings and reports, one sentence each:
   stop it from being typed: that key is dropped.
 
 `"any"` overlaps both modes: a key bound in `any` and in `command` clashes.
+Any other mode is a context of its own (a popup, a bar, a panel, a dialog:
+`"completion"`, `"find"`): its keys shadow the modes' while it has the keys,
+so they clash only with keys of the same context.
 Keys are compared as Textual names them (`?` is `question_mark`, `J` is
 `shift+j`, modifiers in sorted order, `ctrl+i` is `tab`).
 
@@ -96,7 +99,14 @@ class BindingSpec:
     id: str
     keys: tuple[str, ...]
     mode: str
-    """`"command"`, `"edit"` or `"any"` (both)."""
+    """`"command"`, `"edit"`, `"any"` (both), or a context of its own (`"find"`)."""
+    types: bool | None = None
+    """Whether keys type text where the binding is active (None: edit and any modes do)."""
+
+    @property
+    def typing(self) -> bool:
+        """Whether a printable key given to this binding would stop it from being typed."""
+        return self.mode in ("edit", "any") if self.types is None else self.types
 
 
 @dataclass(frozen=True)
@@ -184,8 +194,12 @@ def _typing_key(key: str) -> bool:
     return len(name) == 1 or name in _TYPING_KEYS
 
 
+MODES = frozenset({"command", "edit", "any"})
+"""The editor's modes; every other mode is a context that only overlaps itself."""
+
+
 def _overlap(mode: str, other: str) -> bool:
-    return mode == other or "any" in (mode, other)
+    return mode == other or ("any" in (mode, other) and {mode, other} <= MODES)
 
 
 def _mode_name(mode: str, other: str) -> str:
@@ -276,7 +290,7 @@ def apply_keymap(
             continue
         keys: list[str] = []
         for key in keymap[binding.id]:
-            if binding.mode in ("edit", "any") and _typing_key(key):
+            if binding.typing and _typing_key(key):
                 problems.append(
                     KeymapProblem(
                         "typing_key",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -98,7 +99,9 @@ async def test_flood_of_200000_lines_is_saved_whole(
     await tmux.start([str(tuinb), str(notebook)], env=env_with(kernel_root))
     await tmux.wait_for(KERNEL_UP, within=60, what="the kernel to start")
     await tmux.send("M-j")  # alt+j, shift+enter's portable key: run and add a cell below
-    await tmux.wait_for("[1]:", within=120, what="the flood to finish")
+    # the count, or (the view follows the output's end past the screen) the timing line
+    finished = re.compile(r"\[1\]:|✓ [0-9.]+ m?s")
+    await tmux.wait_for(finished, within=120, what="the flood to finish")
     await tmux.send("C-s")
     await wait_until(
         lambda: bool(load(notebook).cells[0].outputs), within=20, what="the saved flood"

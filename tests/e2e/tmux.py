@@ -30,7 +30,11 @@ set -g status off
 set -g set-clipboard on
 set -g allow-rename on
 set -g set-titles off
+set-environment -gu LINES
+set-environment -gu COLUMNS
 """
+"""(LINES and COLUMNS: something in the test process exports them to its C environment,
+80x24, and Textual sizes itself by them; a pane's size must be the pane's.)"""
 
 
 def tuinb_command() -> Path:

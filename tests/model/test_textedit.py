@@ -72,6 +72,7 @@ def test_blank_ranges_and_clamped_rows() -> None:
         ('"', 'x = "', '"', Typed("", 1)),
         ("'", "don", "", None),  # an apostrophe
         ('"', 'x = ""', "", Typed('""""', 1)),  # the third quote opens a triple-quoted string
+        ('"', '""', "x = 1", None),  # not before text: typed over an existing line
         ("a", "", "", None),
     ],
 )

@@ -119,3 +119,17 @@ def test_escape_sequences_in_cells_and_text_are_dropped() -> None:
 def test_broken_html_does_not_raise() -> None:
     blocks = html_blocks("<table><tr><td rowspan='x'>1<td colspan=99999>2</table")
     assert blocks  # something is shown, nothing raised
+
+
+def test_markup_around_a_table_needs_no_converter() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from tuinb.render.html import html_blocks;"
+        "blocks = html_blocks('<div><style>td {color: red}</style>"
+        "<table><tr><th>a</th></tr><tr><td>1</td></tr></table></div>');"
+        "print(len(blocks), 'markdownify' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["1", "False"]  # a DataFrame costs no 70 ms import

@@ -100,3 +100,20 @@ def test_large_file_is_not_read(tmp_path: Path) -> None:
 
 def test_relative_image_of_an_unsaved_notebook_is_refused() -> None:
     assert isinstance(resolve_image("plot.png", notebook_dir=None), ImageRefused)
+
+
+def test_images_alone_on_a_line_cut_the_markdown() -> None:
+    from tuinb.render.mdimages import image_paragraphs
+
+    source = (
+        "# Results\n\nThe plot:\n\n![loss](figs/loss.png)\n\nand inline ![x](x.png) text.\n"
+        '<img src="attachment:a.png" alt="pasted">\n```\n![not](code.png)\n```\n'
+    )
+    assert image_paragraphs(source) == [
+        "# Results\n\nThe plot:\n\n",
+        ImageRef("loss", "figs/loss.png"),
+        "\nand inline ![x](x.png) text.\n",
+        ImageRef("pasted", "attachment:a.png"),
+        "```\n![not](code.png)\n```\n",
+    ]
+    assert image_paragraphs("no images") == ["no images"]

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from typing import Any
 
+from tuinb.engine.widgetstate import WidgetStore
 from tuinb.model import Notebook
 from tuinb.render.cells import (
     GUTTER,
@@ -17,12 +18,15 @@ from tuinb.render.cells import (
     source_kind,
 )
 from tuinb.render.marks import RunMarks
+from tuinb.render.mimes import WIDGET_VIEW
 from tuinb.render.outputs import (
     MAX_LINES,
     Placeholder,
+    ShownHtml,
+    ShownImage,
     ShownMarkdown,
-    ShownTables,
     ShownText,
+    ShownWidget,
     fold_note,
     plan_output,
 )
@@ -85,8 +89,12 @@ def test_the_mime_type_shown_and_what_stands_for_the_rest() -> None:
     assert isinstance(json_plan, ShownText)
     assert json_plan.json
     image = plan_output(display({"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"}))
-    assert isinstance(image, Placeholder)
-    assert image.message.startswith("[image/png")
+    assert isinstance(image, ShownImage)
+    assert image.summary.startswith("[image/png")
+    assert image.size is None  # the header says nothing: a one-row placeholder
+    text_form = plan_output(display({"image/png": "iVBOR", "text/plain": "<Fig>"}), images=False)
+    assert isinstance(text_form, ShownText)
+    assert text_form.fold.head == "<Fig>"
     placeholders = [
         plan_output(display({"application/x-\x1b]0;t\x07thing": 1})),
         plan_output({"output_type": "weird"}),
@@ -100,21 +108,34 @@ def test_the_mime_type_shown_and_what_stands_for_the_rest() -> None:
     ]
 
 
-def test_html_tables_are_planned_with_their_header_and_fold() -> None:
-    rows = "".join(f"<tr><td>{n}</td><td>v{n}</td></tr>" for n in range(50))
-    html = f"<p>before</p><table><tr><th>a</th><th>b</th></tr>{rows}</table>"
+def test_html_is_planned_whole_and_read_when_drawn() -> None:
+    html = "<p>before</p><table><tr><th>a</th></tr><tr><td>1</td></tr></table>"
     plan = plan_output(display({"text/html": html, "text/plain": "df"}))
-    assert isinstance(plan, ShownTables)
-    assert plan.outside is not None
-    assert plan.outside.fold.head == "before"
-    (table,) = plan.tables
-    assert (table.titles, table.show_header) == (["a", "b"], True)
-    assert table.hidden == 50 - MAX_LINES
-    assert table.rows.count(None) == 1
-    assert table.rows[0] == [("0", False), ("v0", False)]
-    text_only = plan_output(display({"text/html": "<b>bold</b>", "text/plain": "<X object>"}))
-    assert isinstance(text_only, ShownText)
-    assert (text_only.fold.head, text_only.ansi) == ("bold", False)
+    assert plan == ShownHtml(html, True, MAX_LINES)
+    assert plan_output(display({"text/html": html}), folded=False) == ShownHtml(
+        html, False, MAX_LINES
+    )
+
+
+def test_math_in_markdown_and_latex_outputs_is_unicode() -> None:
+    markdown = plan_output(display({"text/markdown": "Energy: $E = mc^2$"}))
+    assert markdown == ShownMarkdown("Energy: E = mc²")
+    latex = plan_output(display({"text/latex": r"$\alpha_i$", "text/plain": "alpha_i"}))
+    assert isinstance(latex, ShownText)
+    assert (latex.fold.head, latex.ansi) == ("αᵢ", False)
+
+
+def test_a_widget_view_is_drawn_from_the_store_or_shown_as_text() -> None:
+    data = {WIDGET_VIEW: {"model_id": "w1", "version_major": 2}, "text/plain": "IntSlider(5)"}
+    assert plan_output(display(data)) == plan_output(display({"text/plain": "IntSlider(5)"}))
+    store = WidgetStore()
+    store.opened("w1", {"_model_name": "IntSliderModel", "value": 5, "min": 0, "max": 10})
+    assert plan_output(display(data), widgets=store) == ShownWidget("w1")
+    store.opened("w1", {"_model_name": "ColorPickerModel", "value": "red"})
+    other = plan_output(display(data), widgets=store)
+    assert isinstance(other, ShownText)
+    assert other.fold.head == "IntSlider(5)"
+    assert "not drawn in the terminal" in other.note
 
 
 def test_gutter_labels_marks_and_widths() -> None:

@@ -21,7 +21,10 @@ def test_progress_bar_fills_to_its_value() -> None:
         p={"_model_name": "IntProgressModel", "value": 5, "max": 10, "description": "load"}
     )
     (row,) = widget_rows(store, "p", width=30)
-    assert row.text == "load " + "█" * 10 + "░" * 10 + "  50%"
+    # the bar takes the width left (25 columns), half of it filled; no percentage, as in
+    # JupyterLab
+    assert row.text == "load " + "█" * 12 + "░" * 13
+    assert row.bar == (5, 17, 30)
 
 
 def test_tqdm_style_hbox_is_one_row() -> None:
@@ -32,7 +35,8 @@ def test_tqdm_style_hbox_is_one_row() -> None:
         c={"_model_name": "HTMLModel", "value": " 3/3 [00:00&lt;00:00]"},
     )
     (row,) = widget_rows(store, "box", width=40)
-    assert row.text == "work: 100% " + "█" * 10 + " 100% 3/3 [00:00<00:00]"
+    bar = 40 - len("work: 100% ") - len(" 3/3 [00:00<00:00]")
+    assert row.text == "work: 100% " + "█" * bar + " 3/3 [00:00<00:00]"
     assert row.bar_style == "success"
 
 

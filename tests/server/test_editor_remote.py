@@ -20,8 +20,12 @@ from textual.pilot import Pilot
 from tests.server.support import RunningServer
 from tests.server.test_store import write_notebook
 from tests.ui.editor_helpers import SIZE, notices, screen_text, status
-from tuinb.engine.sources import OpenedNotebook, make_engine_for, open_remote_notebook
-from tuinb.engine.sources import source_from_args
+from tuinb.engine.sources import (
+    OpenedNotebook,
+    make_engine_for,
+    open_remote_notebook,
+    source_from_args,
+)
 from tuinb.render.status import UNTRUSTED_MARK
 from tuinb.server.address import stand_in_path
 from tuinb.ui.app import TuinbApp

@@ -14,6 +14,7 @@ async def test_config_problems_are_shown_and_the_editor_starts(tmp_path: Path) -
     app = make_app(path, config=loaded)
     async with app.run_test(size=SIZE) as pilot:
         assert app.config.recovery_interval == 5.0
+        assert app.recovery_interval == 5.0  # the copies are written on the config's interval
         assert app.config.editor.tab_width == 4  # the bad value keeps its default
 
         def shown() -> list[str]:

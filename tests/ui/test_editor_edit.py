@@ -20,12 +20,14 @@ from tests.ui.editor_helpers import (
     stream,
     write_notebook,
 )
+from tuinb.config import parse_config
 from tuinb.ui.editor.cell_editor import CellEditor
 
 
 async def test_edit_type_indent_and_escape(tmp_path: Path) -> None:
     path = write_notebook(tmp_path / "e.ipynb", [("code", "a = 1"), ("code", "b = 2")])
-    app = make_app(path)
+    no_pairs = parse_config("[editor]\nauto_close_brackets = false\n", tmp_path / "c.toml")
+    app = make_app(path, config=no_pairs)
     async with app.run_test(size=SIZE) as pilot:
         screen = nb_screen(app)
         await pilot.press("j", "enter")

@@ -201,6 +201,8 @@ def test_kernel_for_prefers_the_option_then_the_notebook() -> None:
     assert kernel_for({"kernelspec": {"name": "julia"}}, "ir") == "ir"
     assert kernel_for({"kernelspec": {"name": "julia"}}) == "julia"
     assert kernel_for({}) == "python3"
+    assert kernel_for({}, fallback="ir") == "ir"  # the config's default_kernel
+    assert kernel_for({"kernelspec": {"name": "julia"}}, fallback="ir") == "julia"
     choice = KernelChoice("ir", "R", "R")
     assert kernelspec_metadata(choice) == {"display_name": "R", "language": "R", "name": "ir"}
 

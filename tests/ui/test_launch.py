@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -161,9 +162,18 @@ except KeyboardInterrupt:
 
 
 def run_on_pty(
-    tmp_path: Path, how: str, size: tuple[int, int] = (24, 80), **env: str
+    tmp_path: Path,
+    how: str,
+    size: tuple[int, int] = (24, 80),
+    *,
+    child: str = CHILD,
+    answer: Callable[[bytes], bytes] | None = None,
+    **env: str,
 ) -> tuple[int, str, bool]:
-    """Run CHILD on a pseudo-terminal: exit code, output, attributes unchanged after."""
+    """Run `child` on a pseudo-terminal: exit code, output, attributes unchanged after.
+
+    `answer(data)`: what the terminal sends back after the program wrote `data`.
+    """
     import fcntl
     import os
     import struct
@@ -190,12 +200,15 @@ def run_on_pty(
             if not data:
                 return
             chunks.append(data)
+            reply = answer(data) if answer is not None else b""
+            if reply:
+                os.write(master, reply)
 
     reader = threading.Thread(target=drain, daemon=True)
     reader.start()
     try:
         process = subprocess.Popen(
-            [sys.executable, "-c", CHILD, str(notebook), how],
+            [sys.executable, "-c", child, str(notebook), how],
             stdin=slave,
             stdout=slave,
             stderr=slave,

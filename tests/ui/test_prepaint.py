@@ -13,22 +13,23 @@ import pytest
 from tests.ui.editor_helpers import SIZE, nb_screen, stream, write_notebook
 from tests.ui.test_editor_corpus import corpus
 from tuinb.model import Notebook, load
+from tuinb.model.outline import COLLAPSED_KEY
+from tuinb.render.options import DEFAULT_OPTIONS, ViewOptions
 from tuinb.ui.app import TuinbApp
 from tuinb.ui.firstframe import frame as prepaint
 from tuinb.ui.firstframe.colours import load_palette
 from tuinb.ui.firstframe.lines import Unsupported, markdown_rows, wrap_rows
 from tuinb.ui.view.notebook_view import GUTTER
-from tuinb.ui.view.rich_outputs import MIME_PRIORITY, MIME_RENDERERS
 
 SGR = re.compile(r"\x1b\[[0-9;:]*m")
 WIDTH = SIZE[0] - prepaint.SCROLLBAR - GUTTER
 HEIGHT = SIZE[1] - 1
 
 
-def plain_rows(notebook: Notebook) -> list[str]:
+def plain_rows(notebook: Notebook, options: ViewOptions = DEFAULT_OPTIONS) -> list[str]:
     """The prepaint's view rows as text, as `NotebookView.rendered_text` gives them."""
     rows = []
-    for label, bar, content in prepaint.view_rows(notebook, WIDTH, HEIGHT):
+    for label, bar, content in prepaint.view_rows(notebook, WIDTH, HEIGHT, options):
         text = label.rjust(GUTTER - 2) + " " + ("▌" if bar else " ") + SGR.sub("", content)
         rows.append(text.rstrip())
     return rows
@@ -71,7 +72,7 @@ def synthetic() -> list[Notebook]:
         {"output_type": "stream", "name": "stdout", "text": "wide 漢字 " * 20},
         {"output_type": "display_data", "data": {"text/html": "<b>x</b>"}, "metadata": {}},
     ]
-    notebooks = []
+    notebooks = [sectioned()]
     for index in range(len(outputs)):
         notebook = Notebook.from_dict(
             {
@@ -85,7 +86,29 @@ def synthetic() -> list[Notebook]:
     return notebooks
 
 
-async def test_first_frame_rows_are_the_views_rows(tmp_path: Path) -> None:
+def sectioned() -> Notebook:
+    """Tags under cells, a collapsed heading hiding its section (JupyterLab 4's key), a
+    nested one hidden with it (the classic notebook's key)."""
+    cell: dict[str, Any] = {"cell_type": "code", "source": "x = 1\ny = 2", "outputs": []}
+    cells: list[dict[str, Any]] = [
+        {"cell_type": "markdown", "source": "# Top", "metadata": {"tags": ["intro", "a\x1bb"]}},
+        dict(cell, metadata={"tags": ["parameters"]}, execution_count=1),
+        {"cell_type": "markdown", "source": "## Hidden part", "metadata": {COLLAPSED_KEY: True}},
+        cell,
+        {"cell_type": "markdown", "source": "### Deeper", "metadata": {"heading_collapsed": True}},
+        cell,
+        {"cell_type": "markdown", "source": "## Shown again"},
+        dict(cell, source="z = 3\n" * 30),
+    ]
+    return Notebook.from_dict({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+@pytest.mark.parametrize(
+    "options",
+    [DEFAULT_OPTIONS, ViewOptions(line_numbers=True, fold_lines=6)],
+    ids=["defaults", "numbers-fold-6"],
+)
+async def test_first_frame_rows_are_the_views_rows(tmp_path: Path, options: ViewOptions) -> None:
     notebooks = synthetic() + corpus()
     first = Notebook.new()
     first.path = tmp_path / "start.ipynb"
@@ -101,18 +124,16 @@ async def test_first_frame_rows_are_the_views_rows(tmp_path: Path) -> None:
             await pilot.pause()
             view = screen.view
             view.highlighting = False  # the view's first frame: code not coloured yet
+            view.options = options
+            view.outputs.images = None  # ... and images not decoded yet: placeholders
             view.invalidate()
             for index in range(min(len(notebook.cells), HEIGHT)):
                 view.ensure_measured(index)  # heights as painted, not estimated
             expected = [row.rstrip() for row in view.rendered_text()]
-            rows = plain_rows(notebook)
+            rows = plain_rows(notebook, options)
             painted += len(rows)
             assert rows == expected[: len(rows)], f"notebook {number}"
     assert painted > 20 * HEIGHT  # most of the frames are drawn, not given up
-
-
-def test_mime_order_is_the_renderers() -> None:
-    assert set(MIME_PRIORITY) == set(MIME_RENDERERS)
 
 
 def test_unsupported_markdown_is_refused() -> None:

@@ -15,15 +15,10 @@ from hypothesis import strategies as st
 from rich.console import Console, RenderableType
 from rich.markdown import Markdown
 
-from tuinb.ui.view.rich_outputs import (
-    MAX_LINES,
-    fold_lines,
-    image_summary,
-    latex_to_unicode,
-    pick_mime,
-    render_output,
-    render_outputs,
-)
+from tuinb.render.media import image_summary
+from tuinb.render.mimes import choose_mime
+from tuinb.render.outputs import fold_lines
+from tuinb.ui.view.rich_outputs import MAX_LINES, render_output, render_outputs
 
 WIDTH = 80
 
@@ -111,7 +106,7 @@ def test_error_without_traceback() -> None:
 # ---- MIME bundles -------------------------------------------------------------------
 
 
-def test_priority_follows_jupyterlab_order() -> None:
+def test_priority_follows_the_documented_order() -> None:
     bundle = {
         "text/plain": "p",
         "text/latex": "$x$",
@@ -120,18 +115,21 @@ def test_priority_follows_jupyterlab_order() -> None:
         "text/markdown": "m",
         "image/png": png(1, 1),
     }
-    assert pick_mime(bundle) == "text/markdown"
-    del bundle["text/markdown"]
-    assert pick_mime(bundle) == "application/json"
-    del bundle["application/json"]
-    assert pick_mime(bundle) == "text/html"
-    del bundle["text/html"]
-    assert pick_mime(bundle) == "text/latex"
-    del bundle["text/latex"]
-    assert pick_mime(bundle) == "image/png"
-    del bundle["image/png"]
-    assert pick_mime(bundle) == "text/plain"
-    assert pick_mime({"application/x-unknown": 1}) is None
+    shown = []
+    while bundle:
+        mime = choose_mime(bundle)
+        assert mime is not None
+        shown.append(mime)
+        del bundle[mime]
+    assert shown == [
+        "application/json",
+        "text/html",
+        "text/markdown",
+        "text/latex",
+        "image/png",
+        "text/plain",
+    ]
+    assert choose_mime({"application/x-unknown": 1}) is None
 
 
 def test_markdown() -> None:
@@ -165,9 +163,9 @@ def test_html_table_becomes_a_table() -> None:
     assert "<" not in text
 
 
-def test_html_without_table_falls_back_to_plain() -> None:
+def test_html_without_table_is_drawn_as_markdown() -> None:
     out = display({"text/html": "<p>styled</p>", "text/plain": "the plain repr"})
-    assert screen(render_output(out, width=WIDTH)) == "the plain repr\n"
+    assert screen(render_output(out, width=WIDTH)).rstrip() == "styled"
 
 
 def test_html_only_strips_tags() -> None:
@@ -186,7 +184,7 @@ def test_html_only_strips_tags() -> None:
 
 def test_html_with_bare_repr_strips_tags() -> None:
     out = display({"text/html": "<b>HTML</b>", "text/plain": "<IPython.core.display.HTML at 0x1>"})
-    assert screen(render_output(out, width=WIDTH)) == "HTML\n"
+    assert screen(render_output(out, width=WIDTH)).rstrip() == "HTML"
 
 
 def test_long_html_table_is_folded() -> None:
@@ -202,17 +200,19 @@ def test_long_html_table_is_folded() -> None:
     assert "v250" in unfolded
 
 
-def test_latex_prefers_plain_then_approximates() -> None:
-    out = display({"text/latex": r"$\frac{1}{2}$", "text/plain": "1/2"})
-    assert screen(render_output(out, width=WIDTH)) == "1/2\n"
-    out = display({"text/latex": r"$\alpha \leq \sqrt{x}$"})
-    assert screen(render_output(out, width=WIDTH)) == "\u03b1 ≤ √(x)\n"
-    assert latex_to_unicode(r"\frac{a}{b} \times \pi") == "(a)/(b) \u00d7 π"
+def test_latex_is_unicode_else_its_plain_text() -> None:
+    out = display({"text/latex": r"$\alpha \leq \sqrt{x}$", "text/plain": "alpha <= sqrt(x)"})
+    assert screen(render_output(out, width=WIDTH)) == "α ≤ √x\n"
+    out = display({"text/latex": r"$\unknownmacro{x}$", "text/plain": "the plain form"})
+    assert screen(render_output(out, width=WIDTH)) == "the plain form\n"
 
 
-def test_png_placeholder_with_size() -> None:
+def test_png_placeholder_with_size_takes_the_images_rows() -> None:
     out = display({"image/png": png(640, 480, extra=23 * 1024), "text/plain": "<Figure>"})
-    assert screen(render_output(out, width=WIDTH)) == "[image/png 640\u00d7480, 23 KB]\n"
+    rows = screen(render_output(out, width=WIDTH)).split("\n")[:-1]
+    assert rows[0] == "[image/png 640\u00d7480, 23 KB]"
+    assert len(rows) == 24  # 480 px at 20 px a row (the default cell)
+    assert not any(row.strip() for row in rows[1:])
 
 
 def test_png_with_newlines_in_base64() -> None:
@@ -239,7 +239,9 @@ def test_svg_placeholder() -> None:
     )
     svg += "<rect/></svg>"
     out = display({"image/svg+xml": svg})
-    assert screen(render_output(out, width=WIDTH)) == f"[image/svg+xml 120\u00d780, {len(svg)} B]\n"
+    rows = screen(render_output(out, width=WIDTH)).split("\n")[:-1]
+    assert rows[0] == f"[image/svg+xml 120\u00d780, {len(svg)} B]"
+    assert len(rows) == 24  # sized to the width, at most 24 rows
     assert image_summary("image/svg+xml", '<svg viewBox="0 0 30 40"></svg>').startswith(
         "[image/svg+xml 30\u00d740"
     )

@@ -274,3 +274,34 @@ def test_keep_terminal_modes_gives_the_driver_the_saved_attributes() -> None:
     driver: Any = app.driver_class(app)
     driver.start_application_mode()
     assert driver.attrs_before == ["saved"]
+
+
+def test_keys_read_before_textual_parse_as_its_input_thread_parses_them() -> None:
+    from textual import events
+
+    found = compat.typed_events(b"j\x1b[Aab")
+    keys = [event.key for event in found if isinstance(event, events.Key)]
+    assert keys == ["j", "up", "a", "b"]
+
+
+def test_keys_typed_during_the_handoff_go_first() -> None:
+    order: list[str] = []
+
+    class Found:
+        attrs_before: list[str] | None = None
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            pass
+
+        def process_message(self, message: Any) -> None:
+            order.append(f"key {message.key}")
+
+        def start_application_mode(self) -> None:
+            order.append("input thread started")
+
+    app = Host()
+    app.driver_class = Found  # type: ignore[assignment]
+    compat.keep_terminal_modes(app, ["saved"], typed=lambda: b"jk")
+    driver: Any = app.driver_class(app)
+    driver.start_application_mode()
+    assert order == ["key j", "key k", "input thread started"]

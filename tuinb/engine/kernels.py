@@ -60,13 +60,14 @@ def default_kernel() -> str:
     return default_kernel_name()
 
 
-def kernel_for(metadata: dict[str, Any], override: str | None = None) -> str:
-    """The kernel name to start: `override` (`--kernel`), the notebook's, or the default."""
+def kernel_for(metadata: dict[str, Any], override: str | None = None, *, fallback: str = "") -> str:
+    """The kernel name to start: `override` (`--kernel`), the notebook's, else `fallback`
+    (the config's `default_kernel`), else the default."""
     if override:
         return override
     spec = metadata.get("kernelspec")
     name = spec.get("name") if isinstance(spec, dict) else None
-    return name if isinstance(name, str) and name else default_kernel()
+    return name if isinstance(name, str) and name else fallback or default_kernel()
 
 
 def kernelspec_metadata(choice: KernelChoice) -> dict[str, str]:

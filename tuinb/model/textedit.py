@@ -129,7 +129,7 @@ def typed_char(char: str, before: str, after: str) -> Typed | None:
     if char not in QUOTES:
         return None
     if before.endswith(char * 2) and not after.startswith(char):  # a triple-quoted string
-        return Typed(char * 4, 1)
+        return Typed(char * 4, 1) if _closes_here(after) else None
     if after.startswith(char):
         return Typed("", 1, 0)
     previous = before[-1:]

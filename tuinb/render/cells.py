@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol
 
-from tuinb.render.outputs import output_height_estimate
+from tuinb.render.outputs import MAX_LINES, output_height_estimate
 from tuinb.sanitize import plain_text
 
 if TYPE_CHECKING:
@@ -90,10 +90,13 @@ def source_kind(cell: Cell) -> SourceKind:
     return "code" if cell.cell_type == "code" else "text"
 
 
-def estimate_rows(cell: Cell, *, folded: bool = True, source_rows: int | None = None) -> int:
+def estimate_rows(
+    cell: Cell, *, folded: bool = True, source_rows: int | None = None, max_lines: int = MAX_LINES
+) -> int:
     """Rows a cell will likely take before it is laid out: source, outputs, the blank row.
 
-    `source_rows`: the source's rows when known (the live editor's height).
+    `source_rows`: the source's rows when known (the live editor's height);
+    `max_lines`: the lines of a folded output (`ViewOptions.fold_lines`).
     """
     source = cell.source.count("\n") + 1 if source_rows is None else source_rows
-    return source + output_height_estimate(cell.outputs, folded=folded) + 1
+    return source + output_height_estimate(cell.outputs, folded=folded, max_lines=max_lines) + 1

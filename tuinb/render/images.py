@@ -9,10 +9,11 @@ scaled `PIL.Image` for the kitty and sixel encoders.
   by resvg-py (a Rust wheel, no system library; 5-30 ms for a matplotlib
   SVG), straight at the size it is drawn at. Images over `MAX_PIXELS` are
   refused (decompression bombs); an SVG is never drawn bigger than needed.
-- Fitting (`fit_image`): the image's pixels shown 1:1 where they fit (as
-  JupyterLab shows a plot at its own size), otherwise scaled down to
-  `max_columns` and `max_rows` with the aspect ratio kept, using the
-  terminal's cell size in pixels (`tuinb.render.termgraphics` measures it).
+- Fitting (`tuinb.render.imagefit.fit_image`, re-exported here): the
+  image's pixels shown 1:1 where they fit (as JupyterLab shows a plot at its
+  own size), otherwise scaled down to `max_columns` and `max_rows` with the
+  aspect ratio kept, using the terminal's cell size in pixels
+  (`tuinb.render.termgraphics` measures it).
 - `ImageCache`: decoded images (by output data) and plans (by data and size)
   in two bounded LRU maps behind a lock, so the work runs in a thread
   (``await asyncio.to_thread(cache.half_blocks, …)``: Pillow releases the GIL
@@ -28,12 +29,14 @@ from __future__ import annotations
 import base64
 import binascii
 import io
-import math
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from tuinb.render.imagefit import DEFAULT_CELL, CellPixels, ImageFit, fit_image
+from tuinb.render.media import IMAGE_MIME_TYPES
 
 if TYPE_CHECKING:
     from PIL import Image as PILImage
@@ -47,13 +50,11 @@ __all__ = [
     "ImageCache",
     "ImageError",
     "ImageFit",
+    "data_key",
     "decode_image",
     "fit_image",
     "half_block_plan",
 ]
-
-IMAGE_MIME_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml")
-"""The image types tuinb draws (in the order `choose_mime` prefers them)."""
 
 MAX_PIXELS = 50_000_000
 """Larger images are refused before they are decoded (Pillow's bomb limit is ~89 MP)."""
@@ -66,38 +67,6 @@ RGB = tuple[int, int, int]
 
 class ImageError(Exception):
     """An image that cannot be drawn; str(err) is one sentence for the user."""
-
-
-@dataclass(frozen=True)
-class CellPixels:
-    """The size of one terminal cell in pixels (10x20 when the terminal does not say)."""
-
-    width: int = 10
-    height: int = 20
-
-
-@dataclass(frozen=True)
-class ImageFit:
-    """Where an image goes: `columns` x `rows` cells, drawn from `pixel_width` x `pixel_height`."""
-
-    columns: int
-    rows: int
-    pixel_width: int
-    pixel_height: int
-
-
-def fit_image(
-    width: int, height: int, *, max_columns: int, max_rows: int, cell: CellPixels = CellPixels()
-) -> ImageFit:
-    """The cells an image of `width` x `height` pixels takes, aspect ratio kept, never enlarged."""
-    width, height = max(width, 1), max(height, 1)
-    cell_w, cell_h = max(cell.width, 1), max(cell.height, 1)
-    scale = min(1.0, (max(max_columns, 1) * cell_w) / width, (max(max_rows, 1) * cell_h) / height)
-    pixel_width = max(1, round(width * scale))
-    pixel_height = max(1, round(height * scale))
-    columns = max(1, min(max_columns, math.ceil(pixel_width / cell_w)))
-    rows = max(1, min(max_rows, math.ceil(pixel_height / cell_h)))
-    return ImageFit(columns, rows, pixel_width, pixel_height)
 
 
 # ---- decoding -----------------------------------------------------------------------------
@@ -239,10 +208,12 @@ def half_block_plan(
 
 # ---- the cache ----------------------------------------------------------------------------
 
-_DataKey = tuple[str, int, int]
+DataKey = tuple[str, int, int]
 
 
-def _data_key(mime: str, data: Any) -> _DataKey:
+def data_key(mime: str, data: Any) -> DataKey:
+    """What identifies an image's data in the caches: its type, hash and length (a str or
+    bytes keeps its hash, so a lookup does not read a 1 MB plot again)."""
     text = "".join(data) if isinstance(data, list) else data
     return (mime, hash(text), len(text))
 
@@ -255,14 +226,14 @@ class ImageCache:
         """Decoded images kept (each at most `MAX_PIXELS`; typical plots are ~0.2 MP)."""
         self.max_plans = max_plans
         """Plans kept (a plan of 100x30 cells is a few thousand small objects)."""
-        self._images: OrderedDict[tuple[_DataKey, int], PILImage.Image] = OrderedDict()
+        self._images: OrderedDict[tuple[DataKey, int], PILImage.Image] = OrderedDict()
         self._plans: OrderedDict[tuple[Any, ...], HalfBlockPlan] = OrderedDict()
-        self._errors: dict[tuple[_DataKey, int], str] = {}
+        self._errors: dict[tuple[DataKey, int], str] = {}
         self._lock = threading.Lock()
 
     def image(self, mime: str, data: Any, *, svg_width: int = 1024) -> PILImage.Image:
         """The decoded image of an output (decoded once). Blocking: call it off the UI thread."""
-        key = (_data_key(mime, data), svg_width if mime == "image/svg+xml" else 0)
+        key = (data_key(mime, data), svg_width if mime == "image/svg+xml" else 0)
         with self._lock:
             if key in self._errors:
                 raise ImageError(self._errors[key])
@@ -282,6 +253,36 @@ class ImageCache:
                 self._images.popitem(last=False)
         return image
 
+    def fitted(
+        self,
+        mime: str,
+        data: Any,
+        *,
+        max_columns: int,
+        max_rows: int,
+        cell: CellPixels,
+        enlarge: bool = False,
+    ) -> tuple[PILImage.Image, ImageFit]:
+        """The image scaled to where it goes (RGBA), for the kitty and sixel encoders.
+
+        Blocking: call it off the UI thread. Raises `ImageError`.
+        """
+        from PIL import Image
+
+        image = self.image(mime, data, svg_width=max_columns * max(cell.width, 1))
+        fit = fit_image(
+            image.width,
+            image.height,
+            max_columns=max_columns,
+            max_rows=max_rows,
+            cell=cell,
+            enlarge=enlarge,
+        )
+        size = (fit.pixel_width, fit.pixel_height)
+        if image.size != size:
+            image = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+        return image, fit
+
     def size(self, mime: str, data: Any) -> tuple[int, int]:
         """Pixel size of an output's image (decodes it; blocking)."""
         image = self.image(mime, data)
@@ -291,7 +292,7 @@ class ImageCache:
     def _plan_key(
         mime: str, data: Any, max_columns: int, max_rows: int, cell: CellPixels, background: RGB
     ) -> tuple[Any, ...]:
-        return (_data_key(mime, data), max_columns, max_rows, cell, background)
+        return (data_key(mime, data), max_columns, max_rows, cell, background)
 
     def cached_half_blocks(
         self,
@@ -300,7 +301,7 @@ class ImageCache:
         *,
         max_columns: int,
         max_rows: int,
-        cell: CellPixels = CellPixels(),
+        cell: CellPixels = DEFAULT_CELL,
         background: RGB = (0, 0, 0),
     ) -> HalfBlockPlan | None:
         """The plan `half_blocks` made for these arguments, else None (never blocks)."""
@@ -318,7 +319,7 @@ class ImageCache:
         *,
         max_columns: int,
         max_rows: int,
-        cell: CellPixels = CellPixels(),
+        cell: CellPixels = DEFAULT_CELL,
         background: RGB = (0, 0, 0),
     ) -> HalfBlockPlan:
         """Decode, fit and plan an output's image (cached). Blocking: run it in a thread.

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from tuinb.render.images import IMAGE_MIME_TYPES
+from tuinb.render.media import IMAGE_MIME_TYPES
 from tuinb.sanitize import plain_text
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "ImageRef",
     "ImageRefused",
     "ImageSource",
+    "image_paragraphs",
     "markdown_image_refs",
     "resolve_image",
 ]
@@ -100,6 +101,40 @@ def markdown_image_refs(source: str) -> list[ImageRef]:
             alt = plain_text(attributes.get("alt", ""))
             found.append((match.start(), ImageRef(alt, attributes["src"])))
     return [ref for _, ref in sorted(found, key=lambda item: item[0])]
+
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def image_paragraphs(source: str) -> list[str | ImageRef]:
+    """A markdown source cut where a line holds one image and nothing else (the usual
+    ``![](plot.png)``): markdown text, then the image, then the rest. Such an image is drawn
+    as a picture between the text around it; an image inside a sentence stays its alt text.
+    Lines in code fences are never images."""
+    parts: list[str | ImageRef] = []
+    text: list[str] = []
+    fence: str | None = None
+    for line in source.splitlines(keepends=True):
+        stripped = line.strip()
+        opening = _FENCE.match(line)
+        if fence is not None:
+            if line.lstrip(" ").startswith(fence):
+                fence = None
+        elif opening:
+            fence = opening.group(1)
+        elif stripped:
+            refs = markdown_image_refs(stripped)
+            whole = _MARKDOWN_IMAGE.fullmatch(stripped) or _HTML_IMAGE.fullmatch(stripped)
+            if len(refs) == 1 and whole:
+                if "".join(text).strip():
+                    parts.append("".join(text))
+                text = []
+                parts.append(refs[0])
+                continue
+        text.append(line)
+    if "".join(text).strip():
+        parts.append("".join(text))
+    return parts
 
 
 def _from_bundle(bundle: Any, name: str) -> ImageSource | ImageRefused:

@@ -1,7 +1,10 @@
-"""Plain-text stand-ins for outputs a terminal cannot draw: image sizes, LaTeX.
+"""Notebook fields as text, and what an image is without decoding it: its type, pixel size, bytes.
 
-No Rich here: these turn notebook data into short strings that `tuinb.ui.view.rich_outputs`
-puts on screen (through the sanitiser, like every string from a notebook).
+No Rich here, and nothing heavy: the first frame uses these to draw an image
+output as a placeholder of the right height (the pixel size comes from the
+file's header, a few hundred bytes of base64 decoded, never the image) and
+the summary line (``[image/png 640x480, 23 KB]``) that stands for it until
+it is drawn, or instead of it where it cannot be.
 """
 
 from __future__ import annotations
@@ -13,6 +16,16 @@ from typing import Any
 
 from tuinb.sanitize import plain_text
 
+__all__ = ["IMAGE_MIME_TYPES", "as_str", "image_pixel_size", "image_summary"]
+
+IMAGE_MIME_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml")
+"""The image types tuinb draws (in the order `tuinb.render.mimes.choose_mime` prefers them)."""
+
+_TIMES = "\N{MULTIPLICATION SIGN}"
+_HEADER_CHARS = 4096
+"""Base64 characters decoded to find a raster image's size (3 KB: PNG, GIF, WebP and most
+JPEGs say it within; a JPEG with a long EXIF block is decoded whole)."""
+
 
 def as_str(value: Any) -> str:
     """A notebook text field as one string (nbformat allows a list of lines)."""
@@ -21,36 +34,6 @@ def as_str(value: Any) -> str:
     if isinstance(value, list):
         return "".join(str(part) for part in value)
     return "" if value is None else str(value)
-
-
-# ---- LaTeX ---------------------------------------------------------------------------
-
-_TIMES = "\N{MULTIPLICATION SIGN}"
-_LATEX_SYMBOLS = {
-    **{f"\\{name}": chr(0x3B1 + i) for i, name in enumerate(("alpha", "beta", "gamma", "delta"))},
-    "\\epsilon": "ε", "\\theta": "θ", "\\lambda": "λ", "\\mu": "μ", "\\pi": "π",
-    "\\sigma": "\N{GREEK SMALL LETTER SIGMA}", "\\tau": "τ", "\\phi": "φ",
-    "\\omega": "ω", "\\Delta": "Δ",
-    "\\Sigma": "Σ", "\\Omega": "Ω", "\\infty": "∞", "\\sum": "∑", "\\prod": "∏",
-    "\\int": "∫", "\\partial": "∂", "\\cdot": "·", "\\times": _TIMES, "\\pm": "±",
-    "\\leq": "≤", "\\geq": "≥", "\\neq": "≠", "\\approx": "≈", "\\to": "→",
-    "\\rightarrow": "→", "\\left": "", "\\right": "",
-}  # fmt: skip
-"""A few LaTeX commands and the characters that stand for them."""
-_LATEX_WORD = re.compile(r"\\[A-Za-z]+")
-_LATEX_FRAC = re.compile(r"\\frac\{([^{}]*)\}\{([^{}]*)\}")
-_LATEX_SQRT = re.compile(r"\\sqrt\{([^{}]*)\}")
-
-
-def latex_to_unicode(latex: str) -> str:
-    """A rough unicode reading of simple LaTeX (fractions, roots, Greek, operators)."""
-    text = latex.strip().strip("$").strip()
-    text = text.removeprefix(r"\displaystyle").strip()
-    for _ in range(4):
-        text = _LATEX_FRAC.sub(r"(\1)/(\2)", text)
-        text = _LATEX_SQRT.sub(r"√(\1)", text)
-    text = _LATEX_WORD.sub(lambda m: _LATEX_SYMBOLS.get(m.group(0), m.group(0)), text)
-    return text.replace("{", "").replace("}", "")
 
 
 # ---- images ---------------------------------------------------------------------------
@@ -123,20 +106,74 @@ def _human_bytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
+def _webp_size(data: bytes) -> tuple[int, int] | None:
+    if data[:4] != b"RIFF" or data[8:12] != b"WEBP" or len(data) < 30:
+        return None
+    chunk = data[12:16]
+    if chunk == b"VP8X":
+        width = int.from_bytes(data[24:27], "little") + 1
+        height = int.from_bytes(data[27:30], "little") + 1
+        return width, height
+    if chunk == b"VP8L" and data[20] == 0x2F:
+        bits = int.from_bytes(data[21:25], "little")
+        return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+    if chunk == b"VP8 " and data[23:26] == b"\x9d\x01\x2a":
+        width, height = struct.unpack("<HH", data[26:30])
+        return int(width) & 0x3FFF, int(height) & 0x3FFF
+    return None
+
+
+def _raster_size(data: bytes) -> tuple[int, int] | None:
+    return _png_size(data) or _jpeg_size(data) or _gif_size(data) or _webp_size(data)
+
+
+def _b64_prefix(raw: str, chars: int) -> bytes:
+    text = raw[:chars].replace("\n", "") if len(raw) > chars else raw.replace("\n", "")
+    text = text[: len(text) - len(text) % 4]
+    try:
+        return binascii.a2b_base64(text)
+    except (binascii.Error, ValueError):
+        return b""
+
+
+def image_pixel_size(mime: str, value: Any) -> tuple[int, int] | None:
+    """An image output's size in pixels read from its header (None when unknown).
+
+    Raster types decode only the first few KB of base64; SVG reads its
+    ``width``/``height`` or ``viewBox``.
+    """
+    raw = as_str(value)
+    if mime == "image/svg+xml":
+        size = _svg_size(raw)
+    else:
+        size = _raster_size(_b64_prefix(raw, _HEADER_CHARS))
+        if size is None and mime == "image/jpeg" and len(raw) > _HEADER_CHARS:
+            size = _raster_size(_b64_prefix(raw, len(raw)))
+    if size is None or size[0] <= 0 or size[1] <= 0:
+        return None
+    return size
+
+
+def _byte_count(mime: str, raw: str) -> int:
+    if mime == "image/svg+xml":
+        return len(raw.encode("utf-8", "replace"))
+    body = raw.replace("\n", "").strip()
+    if body and len(body) % 4 == 0 and _B64.issuperset(body[:64]):
+        return len(body) * 3 // 4 - body[-2:].count("=")
+    try:
+        return len(binascii.a2b_base64(raw))
+    except (binascii.Error, ValueError):
+        return 0
+
+
+_B64 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
+
+
 def image_summary(mime: str, value: Any) -> str:
     """One line for an image: ``[image/png 640x480, 23 KB]`` (pixel size left out if unknown)."""
     raw = as_str(value)
-    dims: tuple[int, int] | None
-    if mime == "image/svg+xml":
-        size = len(raw.encode("utf-8", "replace"))
-        dims = _svg_size(raw)
-    else:
-        try:
-            data = binascii.a2b_base64(raw)
-        except (binascii.Error, ValueError):
-            data = b""
-        size = len(data)
-        dims = _png_size(data) or _jpeg_size(data) or _gif_size(data)
+    dims = image_pixel_size(mime, raw)
+    size = _byte_count(mime, raw)
     mime = plain_text(mime)
     if dims:
         return f"[{mime} {dims[0]}{_TIMES}{dims[1]}, {_human_bytes(size)}]"

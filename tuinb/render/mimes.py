@@ -11,7 +11,9 @@ all). tuinb keeps that order and adjusts it for a terminal
 2. ``application/json``: pretty and foldable, as JupyterLab's JSON viewer;
 3. ``text/html``, unless it is script-driven (Plotly, Bokeh, Altair, a
    widget's HTML fallback: ``<script>`` or ``<iframe>`` and no table), which
-   a terminal cannot run: then the next representation is shown instead;
+   a terminal cannot run, and the bundle has something better (an image,
+   markdown, LaTeX, or a ``text/plain`` that is more than a default repr):
+   then that is shown instead;
 4. ``text/markdown``, 5. ``text/latex`` (as Unicode; its source if that fails);
 6. raster images before SVG (``image/png``, ``image/jpeg``, ``image/gif``,
    ``image/webp``, then ``image/svg+xml``): the same pixels, and no SVG to
@@ -28,11 +30,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from tuinb.render.images import IMAGE_MIME_TYPES
-from tuinb.render.latex import latex_to_unicode
-from tuinb.render.mathspans import markdown_math
-from tuinb.render.media import as_str
-from tuinb.render.outputs import bare_repr
+from tuinb.render.media import IMAGE_MIME_TYPES, as_str
 from tuinb.sanitize import plain_text
 
 __all__ = [
@@ -40,9 +38,10 @@ __all__ = [
     "WIDGET_VIEW",
     "bare_repr",
     "choose_mime",
-    "field_text",
     "latex_output_text",
+    "markdown_cell_text",
     "markdown_output_text",
+    "widget_model_id",
 ]
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -62,14 +61,40 @@ MIME_ORDER: tuple[str, ...] = (
 )
 """Most preferred first (see the module's docstring for why it differs from JupyterLab's)."""
 
-_SCRIPTED = re.compile(r"<(?:script|iframe)\b", re.IGNORECASE)
-_TABLE = re.compile(r"<table\b", re.IGNORECASE)
-field_text = as_str
-"""A notebook text field as one string (nbformat allows a list of lines)."""
+_SCRIPTED = r"<(?:script|iframe)\b"
+_TABLE = r"<table\b"
+_BARE_REPR = r"<[\w.]+ (?:object(?: at 0x[0-9a-fA-F]+)?|at 0x[0-9a-fA-F]+)>"
+"""A default ``repr`` such as ``<IPython.core.display.HTML object>``: says nothing.
+(Patterns are compiled on first use, by `re`'s cache: compiling them at import
+cost the first frame ~1 ms.)"""
+
+
+def bare_repr(text: str) -> bool:
+    """Whether ``text/plain`` is only a default repr (``<IPython.core.display.HTML object>``)."""
+    return re.fullmatch(_BARE_REPR, text.strip()) is not None
 
 
 def _html_drawable(html: str) -> bool:
-    return not _SCRIPTED.search(html) or bool(_TABLE.search(html))
+    scripted = re.search(_SCRIPTED, html, re.IGNORECASE) is not None
+    return not scripted or re.search(_TABLE, html, re.IGNORECASE) is not None
+
+
+def _something_else(data: Mapping[str, Any], images: bool) -> bool:
+    """Whether a bundle has a representation worth showing instead of script-driven HTML:
+    an image, markdown, LaTeX, or a ``text/plain`` that says more than a default repr."""
+    if any(mime in data for mime in ("text/markdown", "text/latex")):
+        return True
+    if images and any(mime in data for mime in IMAGE_MIME_TYPES):
+        return True
+    plain = as_str(data.get("text/plain", ""))
+    return bool(plain.strip()) and not bare_repr(plain)
+
+
+def widget_model_id(data: Mapping[str, Any]) -> str | None:
+    """The model id of a bundle's widget view, if it has one."""
+    view = data.get(WIDGET_VIEW)
+    model_id = view.get("model_id") if isinstance(view, Mapping) else None
+    return model_id if isinstance(model_id, str) and model_id else None
 
 
 def choose_mime(
@@ -88,12 +113,12 @@ def choose_mime(
         if mime not in data:
             continue
         if mime == WIDGET_VIEW:
-            view = data[mime]
-            model_id = view.get("model_id") if isinstance(view, Mapping) else None
-            if widget_known is not None and isinstance(model_id, str) and widget_known(model_id):
+            model_id = widget_model_id(data)
+            if widget_known is not None and model_id is not None and widget_known(model_id):
                 return mime
             continue
-        if mime == "text/html" and not _html_drawable(field_text(data[mime])):
+        scripted = mime == "text/html" and not _html_drawable(as_str(data[mime]))
+        if scripted and _something_else(data, images):
             continue
         if mime in IMAGE_MIME_TYPES and not images:
             continue
@@ -106,13 +131,15 @@ def latex_output_text(data: Mapping[str, Any]) -> tuple[str, bool]:
 
     Unicode when the formula converts; else ``text/plain`` when it says more
     than a default repr (sympy's pretty print does); else the LaTeX source.
-    Sanitised.
+    Sanitised. (pylatexenc is imported on the first formula: not on the first frame.)
     """
-    source = field_text(data.get("text/latex"))
+    from tuinb.render.latex import latex_to_unicode
+
+    source = as_str(data.get("text/latex"))
     text = latex_to_unicode(source)
     if text is not None:
         return plain_text(text), True
-    plain = field_text(data.get("text/plain"))
+    plain = as_str(data.get("text/plain"))
     if plain.strip() and not bare_repr(plain):
         return plain_text(plain), False
     return plain_text(source.strip()), False
@@ -125,4 +152,15 @@ def markdown_output_text(source: str) -> str:
     stay markdown (the renderer makes links hyperlinks through
     `tuinb.sanitize.link_target` and images through `tuinb.render.mdimages`).
     """
+    from tuinb.render.mathspans import markdown_math
+
     return markdown_math(plain_text(source))
+
+
+def markdown_cell_text(source: str) -> str:
+    """A markdown cell's source ready for the markdown renderer: math as Unicode, control
+    characters shown as visible marks (it is typed text, as code is)."""
+    from tuinb.render.mathspans import markdown_math
+    from tuinb.sanitize import printable
+
+    return markdown_math(printable(source))

@@ -1,69 +1,74 @@
 """What a stored output shows, decided once without Rich: a plan the view and the first frame draw.
 
 `plan_output(output, folded=...)` picks the representation of an output
-(JupyterLab's MIME order), cuts a long text to its first and last lines
-(`fold_lines`, on the string, before anything is laid out: a 200,000-line
-output costs a count of its newlines) and names what cannot be drawn
-(placeholders). The notebook view (`tuinb.ui.view.rich_outputs`) turns a plan
-into Rich renderables; the first frame (`tuinb.ui.firstframe.frame`) into rows
-of terminal text, or gives up on the plans it does not reproduce exactly
-(Markdown and tables, which Rich lays out). Text in a plan is as the notebook
-holds it: each drawing sanitises it (`tuinb.sanitize`), keeping SGR colours
-only where `ShownText.ansi` says so.
+(`tuinb.render.mimes.choose_mime`: JupyterLab's order adjusted for a
+terminal), cuts a long text to its first and last lines (`fold_lines`, on
+the string, before anything is laid out: a 200,000-line output costs a count
+of its newlines) and names what stands for the rest:
+
+- `ShownText`: streams, errors, ``text/plain``, ``text/latex`` as Unicode
+  (`latex_output_text`), ``application/json`` as pretty lines
+  (`tuinb.render.jsonview`, deep levels collapsed when long);
+- `ShownMarkdown`: ``text/markdown``, math as Unicode (`markdown_output_text`);
+- `ShownHtml`: ``text/html``, which the view reads into markdown blocks and
+  real tables (`tuinb.render.html.html_blocks`) when it draws it;
+- `ShownImage`: an image with its pixel size read from its header (no
+  decoding), so a placeholder of the right height (`image_rows`) shows until
+  the view has drawn it;
+- `ShownWidget`: an ipywidgets view drawn from the widget store
+  (`tuinb.render.widgets`); a widget that cannot be drawn is its
+  ``text/plain`` with a note;
+- `Placeholder`: one line naming what is not drawn.
+
+The notebook view (`tuinb.ui.view.rich_outputs`) turns a plan into Rich
+renderables; the first frame (`tuinb.ui.firstframe.frame`) into rows of
+terminal text, or gives up on the plans it does not reproduce exactly
+(Markdown, HTML, widgets, which Rich lays out). Text in a plan is as the
+notebook holds it: each drawing sanitises it (`tuinb.sanitize`), keeping
+SGR colours only where `ShownText.ansi` says so.
 
 Importing this module costs the first frame ~1 ms: the plans are named
-tuples (a frozen dataclass costs ~0.4 ms to define), and the HTML parser is
-imported when an HTML output is planned.
+tuples (a frozen dataclass costs ~0.4 ms to define); the LaTeX, HTML, JSON
+and widget modules are imported when an output needs them.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from tuinb.render.media import as_str, image_summary, latex_to_unicode
+from tuinb.render.imagefit import DEFAULT_LAYOUT, image_rows
+from tuinb.render.media import IMAGE_MIME_TYPES, as_str, image_pixel_size, image_summary
+from tuinb.render.mimes import WIDGET_VIEW, bare_repr, choose_mime, widget_model_id
 from tuinb.sanitize import plain_text
 
 if TYPE_CHECKING:
-    from tuinb.render.html_tables import TablePlan
+    from tuinb.engine.widgetstate import WidgetStore
 
 __all__ = [
-    "IMAGE_TYPES",
     "MAX_LINES",
-    "MIME_PRIORITY",
-    "MIME_RENDERERS",
     "Fold",
     "OutputPlan",
     "Placeholder",
+    "ShownHtml",
+    "ShownImage",
     "ShownMarkdown",
-    "ShownTables",
     "ShownText",
+    "ShownWidget",
     "bare_repr",
     "fold_lines",
     "fold_note",
     "output_height_estimate",
     "output_text",
-    "pick_mime",
     "plan_output",
 ]
 
 MAX_LINES = 20
 """Lines a folded output shows (half before the fold line, half after)."""
 
-IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml")
-"""Image MIME types shown as a one-line summary."""
-
-MIME_PRIORITY: tuple[str, ...] = (
-    "text/markdown",
-    "application/json",
-    "text/html",
-    "text/latex",
-    *IMAGE_TYPES,
-    "text/plain",
-)
-"""The MIME types rendered, most preferred first (as JupyterLab's)."""
+ESTIMATE_COLUMNS = 100
+"""Text width assumed for an image's rows in a height estimate (the view measures the real one)."""
 
 
 class Fold(NamedTuple):
@@ -96,17 +101,12 @@ def fold_lines(text: str, max_lines: int) -> Fold:
     return Fold(text[:head_end], total - keep_head - keep_tail, tail)
 
 
-def pick_mime(data: Mapping[str, Any]) -> str | None:
-    """The MIME type of `data` that is shown, or None when none is supported."""
-    return next((mime for mime in MIME_PRIORITY if mime in data), None)
-
-
 def fold_note(hidden: int, unit: str = "lines") -> str:
     """The line standing for the `hidden` lines (or table rows) a fold leaves out."""
     return f"… {hidden:,} more {unit} (o to expand) …"
 
 
-def output_text(output: Mapping[str, Any]) -> tuple[str, bool] | None:
+def output_text(output: Mapping[str, Any], *, images: bool = True) -> tuple[str, bool] | None:
     """(text, whether it is error text) of an output shown as ANSI text, else None.
 
     Streams, errors and bundles whose shown MIME type is ``text/plain``;
@@ -122,7 +122,7 @@ def output_text(output: Mapping[str, Any]) -> tuple[str, bool] | None:
             return text, False
         return f"{as_str(output.get('ename'))}: {as_str(output.get('evalue'))}", True
     data = output.get("data")
-    if isinstance(data, Mapping) and pick_mime(data) == "text/plain":
+    if isinstance(data, Mapping) and choose_mime(data, images=images) == "text/plain":
         return as_str(data.get("text/plain")), False
     return None
 
@@ -139,15 +139,30 @@ def _line_count(text: str, limit: int) -> int:
     return count
 
 
-def output_height_estimate(outputs: list[dict[str, Any]], *, folded: bool) -> int:
-    """Rows the outputs will likely take (exact for unwrapped text)."""
+def _image_estimate(data: Mapping[str, Any], images: bool) -> int | None:
+    mime = choose_mime(data, images=images)
+    if mime not in IMAGE_MIME_TYPES:
+        return None
+    return image_rows(image_pixel_size(mime, data[mime]), ESTIMATE_COLUMNS, DEFAULT_LAYOUT)
+
+
+def output_height_estimate(
+    outputs: list[dict[str, Any]],
+    *,
+    folded: bool,
+    max_lines: int = MAX_LINES,
+    images: bool = True,
+) -> int:
+    """Rows the outputs will likely take (exact for unwrapped text); `max_lines` as folded."""
     total = 0
     for output in outputs:
-        text = output_text(output)
+        text = output_text(output, images=images)
         if text is None:
-            total += 3
+            data = output.get("data")
+            rows = _image_estimate(data, images) if isinstance(data, Mapping) else None
+            total += 3 if rows is None else rows
         elif folded:
-            total += _line_count(text[0], MAX_LINES + 1)
+            total += _line_count(text[0], max_lines + 1)
         else:
             total += text[0].removesuffix("\n").count("\n") + 1
     return total
@@ -168,124 +183,144 @@ class ShownText(NamedTuple):
     """Long lines wrap (an unfolded output); else they end in "…"."""
     json: bool = False
     """The text is JSON: the view colours it."""
+    note: str = ""
+    """A dim line after the text (a widget that is not drawn says so); sanitised."""
 
 
 class ShownMarkdown(NamedTuple):
-    """Markdown laid out by Rich (sanitised source)."""
+    """Markdown laid out by Rich (sanitised, math as Unicode)."""
 
     source: str
 
 
-class ShownTables(NamedTuple):
-    """HTML tables, after the text outside them (if any)."""
+class ShownHtml(NamedTuple):
+    """HTML, read into markdown blocks and tables (`tuinb.render.html.html_blocks`) when drawn."""
 
-    outside: ShownText | None
-    tables: list[TablePlan]
+    html: str
+    folded: bool
+    """Long tables fold to their first and last rows."""
+    max_lines: int
+
+
+class ShownImage(NamedTuple):
+    """An image, drawn by the view once decoded; until then (and in the first frame) a
+    placeholder of `image_rows` rows: the `summary` line, then blank rows."""
+
+    mime: str
+    data: Any
+    """The output's field (base64 text, or SVG text)."""
+    size: tuple[int, int] | None
+    """Pixel size from the image's header (None: unknown until decoded)."""
+    summary: str
+    """``[image/png 640x480, 23 KB]`` (sanitised; the x is a multiplication sign)."""
+
+
+class ShownWidget(NamedTuple):
+    """An ipywidgets view, drawn from the widget store (`tuinb.render.widgets.widget_rows`)."""
+
+    model_id: str
 
 
 class Placeholder(NamedTuple):
-    """One dim line naming what is not drawn (an image, an unknown type); sanitised."""
+    """One dim line naming what is not drawn (an unknown type); sanitised."""
 
     message: str
 
 
-OutputPlan = ShownText | ShownMarkdown | ShownTables | Placeholder
+OutputPlan = ShownText | ShownMarkdown | ShownHtml | ShownImage | ShownWidget | Placeholder
 """What one output shows."""
 
 
 def _text(raw: str, folded: bool, max_lines: int, *, error: bool = False, ansi: bool = True,
-          json_text: bool = False) -> ShownText:  # fmt: skip
+          json_text: bool = False, note: str = "") -> ShownText:  # fmt: skip
     fold = fold_lines(raw, max_lines) if folded else Fold(raw.removesuffix("\n"), 0, "")
-    return ShownText(fold, error=error, ansi=ansi, wrap=not folded, json=json_text)
-
-
-_Planner = Callable[[Mapping[str, Any], bool, int], OutputPlan]
+    return ShownText(fold, error=error, ansi=ansi, wrap=not folded, json=json_text, note=note)
 
 
 def _markdown(data: Mapping[str, Any], folded: bool, max_lines: int) -> OutputPlan:
-    source = plain_text(as_str(data["text/markdown"]))
+    from tuinb.render.mimes import markdown_output_text
+
+    source = markdown_output_text(as_str(data["text/markdown"]))
     if folded and fold_lines(source, max_lines).hidden:
         return _text(source, folded, max_lines, ansi=False)
     return ShownMarkdown(source)
 
 
 def _json(data: Mapping[str, Any], folded: bool, max_lines: int) -> OutputPlan:
-    try:
-        dumped = json.dumps(data["application/json"], indent=2, ensure_ascii=False, default=str)
-    except (TypeError, ValueError):
-        dumped = repr(data["application/json"])
-    return _text(dumped, folded, max_lines, ansi=False, json_text=True)
+    from tuinb.render.jsonview import default_folds, json_plan, visible_lines
 
-
-_BARE_REPR = r"<[\w.]+ (?:object(?: at 0x[0-9a-fA-F]+)?|at 0x[0-9a-fA-F]+)>"
-"""A default ``repr`` such as ``<IPython.core.display.HTML object>``: says nothing.
-(A pattern, compiled on first use: compiling it costs the first frame ~1 ms.)"""
-
-
-def bare_repr(text: str) -> bool:
-    """Whether ``text/plain`` is only a default repr (``<IPython.core.display.HTML object>``)."""
-    return re.fullmatch(_BARE_REPR, text.strip()) is not None
-
-
-def _html(data: Mapping[str, Any], folded: bool, max_lines: int) -> OutputPlan:
-    from tuinb.render.html_tables import plan_table, read_html  # only for HTML outputs
-
-    html = read_html(as_str(data["text/html"]))
-    outside = html.outside.strip()
-    if html.tables:
-        tables = [plan_table(rows, folded=folded, max_lines=max_lines) for rows in html.tables]
-        before = _text(outside, folded, max_lines, ansi=False) if outside else None
-        return ShownTables(before, tables)
-    plain = as_str(data.get("text/plain", ""))
-    if plain and not bare_repr(plain):
-        return _text(plain, folded, max_lines)
-    text = re.sub(r"\n\s*\n+", "\n", outside)
-    return _text(text or plain, folded, max_lines, ansi=False)
+    plan = json_plan(data["application/json"])
+    shown = visible_lines(plan, default_folds(plan) if folded else ())
+    text = "\n".join(line.text for _, line in shown)
+    return _text(text, folded, max_lines, ansi=False, json_text=True)
 
 
 def _latex(data: Mapping[str, Any], folded: bool, max_lines: int) -> OutputPlan:
-    plain = as_str(data.get("text/plain", ""))
-    text = plain or latex_to_unicode(as_str(data["text/latex"]))
-    return _text(text, folded, max_lines, ansi=bool(plain))
+    from tuinb.render.mimes import latex_output_text
+
+    text, _ = latex_output_text(data)
+    return _text(text, folded, max_lines, ansi=False)
 
 
-def _image(mime: str) -> _Planner:
-    def plan(data: Mapping[str, Any], folded: bool, max_lines: int) -> OutputPlan:
-        return Placeholder(image_summary(mime, data[mime]))
-
-    return plan
+def _image(mime: str, data: Mapping[str, Any]) -> OutputPlan:
+    value = data[mime]
+    return ShownImage(mime, value, image_pixel_size(mime, value), image_summary(mime, value))
 
 
-def _plain(data: Mapping[str, Any], folded: bool, max_lines: int) -> OutputPlan:
-    return _text(as_str(data["text/plain"]), folded, max_lines)
+def _unsupported_widget(data: Mapping[str, Any], widgets: WidgetStore | None) -> str:
+    """The note of a widget view that is not drawn (its model is known but not drawable)."""
+    model_id = widget_model_id(data)
+    if widgets is None or model_id is None or model_id not in widgets:
+        return ""
+    from tuinb.render.widgets import UNSUPPORTED_NOTE
 
-
-MIME_RENDERERS: dict[str, _Planner] = {
-    "text/markdown": _markdown,
-    "application/json": _json,
-    "text/html": _html,
-    "text/latex": _latex,
-    **{mime: _image(mime) for mime in IMAGE_TYPES},
-    "text/plain": _plain,
-}
-"""MIME type -> how its data is shown (one for each type of `MIME_PRIORITY`)."""
+    return UNSUPPORTED_NOTE
 
 
 def plan_output(
-    output: Mapping[str, Any], *, folded: bool = True, max_lines: int = MAX_LINES
+    output: Mapping[str, Any],
+    *,
+    folded: bool = True,
+    max_lines: int = MAX_LINES,
+    images: bool = True,
+    widgets: WidgetStore | None = None,
 ) -> OutputPlan:
-    """What one stored output (an nbformat v4 dict) shows."""
+    """What one stored output (an nbformat v4 dict) shows.
+
+    `images`: the terminal draws images (else their text form shows);
+    `widgets`: the widget models known now (None: widget views show their text).
+    """
     kind = output.get("output_type")
     shown = output_text(output) if kind in ("stream", "error") else None
     if shown is not None:
         return _text(shown[0], folded, max_lines, error=shown[1])
-    if kind in ("display_data", "execute_result", "update_display_data"):
-        data = output.get("data")
-        if not isinstance(data, Mapping):
-            return Placeholder("[empty output]")
-        mime = pick_mime(data)
-        if mime is None:
-            kinds = ", ".join(plain_text(str(kind)) for kind in data) or "empty output"
-            return Placeholder(f"[{kinds}]")
-        return MIME_RENDERERS[mime](data, folded, max_lines)
-    return Placeholder(f"[{plain_text(str(kind))} output]")
+    if kind not in ("display_data", "execute_result", "update_display_data"):
+        return Placeholder(f"[{plain_text(str(kind))} output]")
+    data = output.get("data")
+    if not isinstance(data, Mapping):
+        return Placeholder("[empty output]")
+    known: Callable[[str], bool] | None = None
+    if widgets is not None and WIDGET_VIEW in data:
+        from tuinb.render.widgets import widget_supported
+
+        known = partial(widget_supported, widgets)
+    mime = choose_mime(data, images=images, widget_known=known)
+    if mime is None:
+        kinds = ", ".join(plain_text(str(kind)) for kind in data) or "empty output"
+        return Placeholder(f"[{kinds}]")
+    if mime == WIDGET_VIEW:
+        model_id = widget_model_id(data)
+        assert model_id is not None
+        return ShownWidget(model_id)
+    if mime == "text/markdown":
+        return _markdown(data, folded, max_lines)
+    if mime == "application/json":
+        return _json(data, folded, max_lines)
+    if mime == "text/html":
+        return ShownHtml(as_str(data[mime]), folded, max_lines)
+    if mime == "text/latex":
+        return _latex(data, folded, max_lines)
+    if mime in IMAGE_MIME_TYPES:
+        return _image(mime, data)
+    note = _unsupported_widget(data, widgets) if WIDGET_VIEW in data else ""
+    return _text(as_str(data["text/plain"]), folded, max_lines, note=note)

@@ -3,7 +3,8 @@
 The widgets that ``tqdm.notebook`` and simple dashboards use are drawn here
 as plain text (the view colours them and maps keys to the interactive rows):
 
-- IntProgress / FloatProgress: ``description ██████████░░░░░░ 62%``;
+- IntProgress / FloatProgress: ``description ██████████░░░░░░`` (no
+  percentage, as in JupyterLab; tqdm's own text stands beside it);
 - IntSlider / FloatSlider: ``description ━━━━━━●────────── 7``;
 - Checkbox ``[x] description``, Dropdown ``description [ b ▾]``,
   Text / Textarea ``description [hello     ]``, Button ``[ Run ]``;
@@ -64,6 +65,8 @@ class WidgetRow:
     outputs: list[dict[str, Any]] | None = None
     bar_style: str = ""
     """``success`` / ``info`` / ``warning`` / ``danger`` of a progress bar, for its colour."""
+    bar: tuple[int, int, int] | None = None
+    """A progress bar's columns: where it starts, where its filled part ends, where it ends."""
 
 
 def _hidden(store: WidgetStore, model: WidgetModel) -> bool:
@@ -118,11 +121,16 @@ def _row(store: WidgetStore, model: WidgetModel, width: int) -> WidgetRow:
     name, state = model.name, model.state
     lead = _description(model)
     if name in _PROGRESS:
-        room = max(10, min(40, width - text_width(lead) - 5))
+        # no percentage, as in JupyterLab (tqdm writes its own beside the bar)
+        room = max(10, min(40, width - text_width(lead)))
         filled = round(_fraction(model) * room)
-        percent = f"{round(_fraction(model) * 100):>3}%"
         style = str(state.get("bar_style", "") or "")
-        return WidgetRow(f"{lead}{'█' * filled}{'░' * (room - filled)} {percent}", bar_style=style)
+        start = text_width(lead)
+        return WidgetRow(
+            f"{lead}{'█' * filled}{'░' * (room - filled)}",
+            bar_style=style,
+            bar=(start, start + filled, start + room),
+        )
     if name in _SLIDERS:
         room = max(10, min(40, width - text_width(lead) - 8))
         knob = round(_fraction(model) * (room - 1))
@@ -183,6 +191,7 @@ def widget_rows(
         len(rows) == 1 and rows[0].outputs is None for rows in children
     ):
         text, controls, style = "", [], ""
+        bar: tuple[int, int, int] | None = None
         for (row,) in children:
             offset = text_width(text) + (1 if text else 0)
             text = f"{text} {row.text}" if text else row.text
@@ -190,5 +199,7 @@ def widget_rows(
                 (mid, kind, start + offset, end + offset) for mid, kind, start, end in row.controls
             ]
             style = style or row.bar_style
-        return [WidgetRow(text, controls=tuple(controls), bar_style=style)]
+            if bar is None and row.bar is not None:
+                bar = (row.bar[0] + offset, row.bar[1] + offset, row.bar[2] + offset)
+        return [WidgetRow(text, controls=tuple(controls), bar_style=style, bar=bar)]
     return [row for rows in children for row in rows]

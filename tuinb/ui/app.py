@@ -34,13 +34,14 @@ from tuinb.ui.flows.leaving import Leaving
 from tuinb.ui.flows.recovery import RecoveryCopies
 from tuinb.ui.flows.remote import remote_saving
 from tuinb.ui.flows.saving import Saving
+from tuinb.ui.remap import install_keymap
 from tuinb.ui.screen import bridge
 from tuinb.ui.screen.bridge import pump_events
 from tuinb.ui.screen.notebook_screen import NotebookScreen
 from tuinb.ui.themes import register_themes
 
 if TYPE_CHECKING:
-    from collections.abc import Coroutine, Sequence
+    from collections.abc import Callable, Coroutine, Sequence
     from typing import Any, TypeVar
 
     from textual.notifications import SeverityLevel
@@ -48,11 +49,10 @@ if TYPE_CHECKING:
 
     from tuinb.engine.protocols import EngineLike
     from tuinb.model.store import NotebookStore
+    from tuinb.render.termgraphics import Capabilities
 
     T = TypeVar("T")
 
-RECOVERY_INTERVAL = 3.0
-"""Seconds between recovery copies while there is unsaved work."""
 VALIDATE_WHEN_QUIET = 1.0
 """Seconds without a key, with the kernel idle, before nbformat checks the file.
 
@@ -97,7 +97,7 @@ class TuinbApp(App[int]):
         *,
         engine: EngineLike | None = None,
         kernel_name: str | None = None,
-        recovery_interval: float = RECOVERY_INTERVAL,
+        recovery_interval: float | None = None,
         check_recovery: bool = True,
         config: LoadedConfig | None = None,
         notices: Sequence[str] = (),
@@ -123,8 +123,12 @@ class TuinbApp(App[int]):
         """Seconds the kernel gets to stop politely when the app ends."""
         self.kernel_name = kernel_name
         """The `--kernel` choice, if any."""
-        self.recovery_interval = recovery_interval
-        """Seconds between recovery copies while dirty."""
+        self.recovery_interval = (
+            self.loaded_config.config.recovery_interval
+            if recovery_interval is None
+            else recovery_interval
+        )
+        """Seconds between recovery copies while dirty (the config's unless given)."""
         self.check_recovery = check_recovery
         """Offer a newer recovery copy at start."""
         self.session = engine if isinstance(engine, SessionClient) else None
@@ -143,14 +147,36 @@ class TuinbApp(App[int]):
         )
         self.leaving = Leaving(self, self.saving, self.recovery)
         self._notices = tuple(notices)
+        self.keymap_applied: dict[str, str] = {}
+        """The keys the config's `[keys]` remapped, by binding id (set at mount)."""
         self._signals: list[int] = []
         self._last_key = time.monotonic()
         self._switch_interval: float | None = None
+        self.terminal_graphics: Callable[[], Capabilities] | None = None
+        """What the terminal answered to the first frame's queries (set by `launch`)."""
 
     @property
     def config(self) -> Config:
         """The options of the user's config file (defaults where it says nothing)."""
         return self.loaded_config.config
+
+    def graphics(self) -> Capabilities:
+        """How images are drawn: what the terminal answered at start, or the config's
+        ``images`` when it is not ``auto``; half blocks in a test without a terminal."""
+        from tuinb.render.termgraphics import (
+            Capabilities,
+            Replies,
+            decide,
+            environment_hints,
+            images_setting,
+        )
+
+        setting = images_setting(self.config.output.images)
+        if self.terminal_graphics is not None:
+            return self.terminal_graphics()
+        if setting == "auto" and self.is_headless:
+            return Capabilities("halfblock", reason="no terminal to ask (headless)")
+        return decide(setting, environment_hints(), Replies())
 
     # ---- names ------------------------------------------------------------------
 
@@ -188,6 +214,7 @@ class TuinbApp(App[int]):
         for notice in self._notices:
             self.notify(notice, severity="warning", timeout=10, markup=False)
         self.read_only = is_read_only(write_access(self.path))
+        self.keymap_applied = install_keymap(self, self.loaded_config)
         screen = NotebookScreen(self.notebook, owner=self, engine=self.engine)
         self.push_screen(screen)
         if self.engine is not None:
@@ -211,8 +238,9 @@ class TuinbApp(App[int]):
             self.run_worker(self.recovery.offer(), group="recovery")
 
     def _register_themes(self) -> None:
+        where = self.loaded_config.where("theme")
         try:
-            register_themes(self)
+            register_themes(self, select=self.config.theme, where=where)
         except (OSError, ValueError) as err:  # a broken theme file must not stop the editor
             self.notify(f"Themes could not be loaded: {err}", severity="warning", markup=False)
 

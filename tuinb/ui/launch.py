@@ -170,12 +170,22 @@ def _run(
     `engine_for` builds the engine instead (a server's or gateway's kernel, an existing
     one: `tuinb.ui.launch_remote`), once the frame is drawn; `store` keeps a notebook that
     is not a local file (a server's)."""
+    from tuinb.render.options import ViewOptions
     from tuinb.session.places import SessionError
     from tuinb.ui.firstframe.terminal import prepainted
 
+    config = loaded.config
+    options = ViewOptions(config.editor.line_numbers, config.output.fold_lines)
     state = attachment.kernel_state if attachment is not None else "starting"
     try:
-        with prepainted(notebook, kernel=kernel, state=state) as handoff:  # while Textual loads
+        with prepainted(  # while Textual loads
+            notebook,
+            kernel=kernel,
+            state=state,
+            options=options,
+            theme=config.theme,
+            output=config.output,
+        ) as handoff:
             from tuinb.engine.kernels import kill_all_kernels
 
             starting: list[HostStart] = []
@@ -197,10 +207,13 @@ def _run(
                     notices=notices,
                     store=store,
                 )
+                probe = handoff.graphics
+                if probe is not None:
+                    app.terminal_graphics = probe.result
                 if handoff.saved is not None:
                     from tuinb.ui.textual_compat import keep_terminal_modes
 
-                    keep_terminal_modes(app, handoff.saved)
+                    keep_terminal_modes(app, handoff.saved, typed=probe.keys if probe else None)
                 app.run()
             except KeyboardInterrupt:  # before Textual took the keys: no host waits for us
                 for host in starting:
@@ -240,7 +253,7 @@ def _engine(
         except ProtocolError as err:
             raise SessionError(f"The session's answer was not understood ({err}).") from None
     assert notebook.path is not None
-    name = kernel_for(notebook.metadata, kernel)
+    name = kernel_for(notebook.metadata, kernel, fallback=loaded.config.default_kernel)
     if starting is not None:
         from tuinb.session.client import SessionClient
         from tuinb.session.launch import SessionError, attach_frame

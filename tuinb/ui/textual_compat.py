@@ -18,7 +18,8 @@ imports `textual._*` or touches a private attribute of a Textual object
 6. The cell editor's base (`EditorTextArea`): `TextArea._build_highlight_map`,
    `_highlights`, `_line_cache`, `_replace_via_keyboard`.
 7. Handing the terminal over (`keep_terminal_modes`): the Linux driver's
-   `attrs_before`.
+   `attrs_before`; keys read before Textual started, parsed by
+   `textual._xterm_parser.XTermParser` (what the driver's input thread uses).
 
 No longer needed: the view's and the editor's `_on_key` overrides are now
 `on_key` (Textual calls one key handler per class along the MRO, the private
@@ -43,6 +44,7 @@ from textual.widgets import TextArea
 if TYPE_CHECKING:
     from textual.app import App
     from textual.binding import BindingsMap
+    from textual.message import Message
     from textual.scrollbar import ScrollBar
     from textual.strip import Strip
     from textual.widget import Widget
@@ -271,17 +273,36 @@ class EditorTextArea(TextArea):
 # ---- 7. handing the terminal over -----------------------------------------------------
 
 
-def keep_terminal_modes(app: App[Any], saved: list[Any]) -> None:
-    """Make Textual give back `saved` terminal attributes when it stops, not the ones it found.
+def typed_events(data: bytes) -> list[Message]:
+    """Keys (and pastes) read from the terminal before Textual did, as its input thread makes
+    them."""
+    from textual._xterm_parser import XTermParser
+
+    parser = XTermParser()
+    text = data.decode("utf-8", "replace")
+    return [*parser.feed(text), *parser.feed("")]
+
+
+def keep_terminal_modes(
+    app: App[Any], saved: list[Any], *, typed: Callable[[], bytes] | None = None
+) -> None:
+    """Make Textual give back `saved` terminal attributes when it stops, not the ones it found;
+    and hand it the keys `typed()` returns before its own input thread starts.
 
     Textual's Linux driver saves the attributes it finds when it starts (the
     first frame's, with echo off) and puts them back when it stops: on exit,
     and when the process is suspended (SIGTSTP), so a shell would get no echo.
+    The first frame asks the terminal about images and reads the answers for
+    a moment (`tuinb.ui.firstframe.terminal.GraphicsProbe`); `typed()` waits
+    for that to end and gives the keys it read meanwhile, which go first.
     """
     base = app.driver_class
 
     class HandoffDriver(base):  # type: ignore[valid-type, misc]
         def start_application_mode(self) -> None:
+            early = typed() if typed is not None else b""
+            for event in typed_events(early) if early else ():
+                self.process_message(event)
             super().start_application_mode()
             if getattr(self, "attrs_before", None) is not None:  # Linux only
                 self.attrs_before = saved

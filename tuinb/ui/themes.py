@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import tuinb
 from tuinb import paths
+from tuinb.sanitize import printable
 
 if TYPE_CHECKING:  # Textual is imported on first use: the first frame is drawn without it
     from textual.app import App
@@ -204,10 +205,14 @@ def load_themes(*, include_user: bool = True) -> LoadedThemes:
     return loaded
 
 
-def register_themes(app: App[Any], *, select: str | None = DEFAULT_DARK) -> list[str]:
+def register_themes(
+    app: App[Any], *, select: str | None = DEFAULT_DARK, where: str | None = None
+) -> list[str]:
     """Register every theme with `app`, switch to `select` if found, and warn about bad files.
 
-    Returns the names registered. Skipped files are shown with `app.notify`.
+    A `select` that names no theme leaves the default dark theme on, with a warning
+    starting with `where` (the config file and line that named it). Returns the names
+    registered. Skipped files are shown with `app.notify`.
     """
     loaded = load_themes()
     for theme in loaded.themes.values():
@@ -216,4 +221,15 @@ def register_themes(app: App[Any], *, select: str | None = DEFAULT_DARK) -> list
         app.notify(message, title="Theme", severity="warning", timeout=10)
     if select is not None and select in loaded.themes:
         app.theme = select
+    elif select is not None and where is not None:
+        if DEFAULT_DARK in loaded.themes:
+            app.theme = DEFAULT_DARK
+        known = ", ".join(f'"{name}"' for name in sorted(loaded.themes))
+        app.notify(
+            f"{where}: `theme` names no theme ({printable(repr(select))}); "
+            f"using {app.theme} (themes: {known}).",
+            severity="warning",
+            timeout=10,
+            markup=False,
+        )
     return list(loaded.themes)

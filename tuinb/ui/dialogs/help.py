@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
 from rich.table import Table
@@ -15,15 +16,16 @@ from textual.widgets import Static
 from tuinb.ui.keys import KEY_NOTES, all_bindings, key_display
 
 
-def help_table() -> Table:
-    """All bindings as a table of mode, keys, action and id."""
+def help_table(keymap: Mapping[str, str] | None = None) -> Table:
+    """All bindings as a table of mode, keys (as `keymap` remapped them), action and id."""
     table = Table(title="tuinb keys", expand=True, show_edge=False)
     table.add_column("mode")
     table.add_column("keys")
     table.add_column("action")
     table.add_column("id")
     for mode, binding in all_bindings():
-        table.add_row(mode, Text(key_display(binding)), binding.description, binding.id or "")
+        keys = Text(key_display(binding, keymap))
+        table.add_row(mode, keys, Text(binding.description), binding.id or "")
     return table
 
 
@@ -34,10 +36,15 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark,f1", "dismiss_help", "Close", id="help.close"),
     ]
 
+    def __init__(self, keymap: Mapping[str, str] | None = None) -> None:
+        super().__init__()
+        self.keymap = keymap
+        """The keys the user remapped (the table shows them)."""
+
     def compose(self) -> ComposeResult:
         """The table and the notes, scrollable."""
         with VerticalScroll(id="help-body"):
-            yield Static(help_table(), id="help-table")
+            yield Static(help_table(self.keymap), id="help-table")
             notes = Text()
             for note in KEY_NOTES:
                 notes.append(f"\n• {note}")

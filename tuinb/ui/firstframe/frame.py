@@ -24,12 +24,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tuinb.render.cells import GUTTER, estimate_rows, gutter_label, label_cells, source_kind
+from tuinb.render.imagefit import DEFAULT_LAYOUT, ImageLayout, image_rows
+from tuinb.render.mimes import WIDGET_VIEW, choose_mime
+from tuinb.render.notes import cell_note
+from tuinb.render.options import DEFAULT_OPTIONS, ViewOptions, line_number, line_number_width
 from tuinb.render.outputs import (
+    MAX_LINES,
     Placeholder,
+    ShownImage,
     ShownText,
     fold_note,
     plan_output,
 )
+from tuinb.render.sections import plan_sections
 from tuinb.render.status import (
     TrustMark,
     is_read_only,
@@ -62,6 +69,8 @@ SCROLLBAR = 2
 
 _FOLD_STYLE = "2;3"
 _DIM = "2"
+_NUMBER = "2"
+"""Line numbers: dim, as the view draws them."""
 _RED = "31"
 Row = tuple[str, bool, str]
 """A view row: gutter label, whether the cursor bar is drawn, content (text and SGR)."""
@@ -79,55 +88,99 @@ def _text_rows(shown: ShownText, width: int) -> list[str]:
         return ansi_rows(clean, width, style=style)
 
     fold = shown.fold
+    note = [_dim_row(shown.note, width)] if shown.note else []
     if not fold.hidden:
-        return rows(fold.head)
-    note = fold_note(fold.hidden)
-    if len(note) > width:
+        return rows(fold.head) + note
+    fold_line = fold_note(fold.hidden)
+    if len(fold_line) > width:
         raise Unsupported("a fold line wider than the screen")
     tail = rows(fold.tail) if fold.tail else []
-    return [*rows(fold.head), f"\x1b[{_FOLD_STYLE}m{note}{RESET}", *tail]
+    return [*rows(fold.head), f"\x1b[{_FOLD_STYLE}m{fold_line}{RESET}", *tail, *note]
 
 
-def output_rows(output: Mapping[str, Any], width: int) -> list[str]:
-    """One stored output, folded, as the view draws its plan (`tuinb.render.outputs`)."""
-    plan = plan_output(output, folded=True)
+def _dim_row(text: str, width: int) -> str:
+    return f"\x1b[{_DIM}m{fit(text, width, ellipsis=True)}{RESET}"
+
+
+_LAID_OUT_BY_RICH = frozenset({"text/markdown", "text/html", "text/latex"})
+"""Representations the first frame leaves to the view (and whose conversion, LaTeX or
+HTML, would import a library the first frame must not wait for)."""
+
+
+def output_rows(
+    output: Mapping[str, Any],
+    width: int,
+    max_lines: int = MAX_LINES,
+    images: ImageLayout = DEFAULT_LAYOUT,
+) -> list[str]:
+    """One stored output, folded, as the view draws its plan (`tuinb.render.outputs`).
+
+    An image is its placeholder: the summary line and blank rows, as many as
+    the view gives the image (the view draws it there once decoded).
+    """
+    data = output.get("data")
+    if isinstance(data, dict):
+        if WIDGET_VIEW in data:
+            raise Unsupported("a widget")  # drawn from the widget store
+        if choose_mime(data, images=images.draw) in _LAID_OUT_BY_RICH:
+            raise Unsupported("Markdown, HTML or LaTeX in an output")
+    plan = plan_output(output, folded=True, max_lines=max_lines, images=images.draw)
     if isinstance(plan, ShownText):
         return _text_rows(plan, width)
     if isinstance(plan, Placeholder):
-        return [f"\x1b[{_DIM}m{fit(plan.message, width, ellipsis=True)}{RESET}"]
-    raise Unsupported("Markdown or a table in an output")  # Rich lays them out
+        return [_dim_row(plan.message, width)]
+    if isinstance(plan, ShownImage):
+        rows = image_rows(plan.size, width, images)
+        return [_dim_row(plan.summary, width)] + [""] * (rows - 1)
+    raise Unsupported("an output Rich lays out")
 
 
-def _source_rows(cell: Cell, width: int, limit: int) -> list[str]:
+def _source_rows(cell: Cell, width: int, limit: int, options: ViewOptions) -> list[str]:
     source = cell.source
     kind = source_kind(cell)
     if kind == "markdown":
         if has_controls(source):
             raise Unsupported("control characters in markdown")
+        if "$" in source or "\\begin" in source:
+            raise Unsupported("math, which the view shows as Unicode")
         return markdown_rows(source, width)
     head = "\n".join(source.split("\n", limit)[:limit])
-    if kind == "code":
+    if kind != "code":
+        return wrap_rows(printable(head), width)
+    if not options.line_numbers:
         return [
             fit(expand_tabs(line), width, ellipsis=False) for line in printable(head).split("\n")
         ]
-    return wrap_rows(printable(head), width)
+    numbers = line_number_width(source.count("\n") + 1)
+    text_width = max(1, width - numbers)
+    return [
+        f"\x1b[{_NUMBER}m{line_number(row, numbers)}{RESET}"
+        + fit(expand_tabs(line), text_width, ellipsis=False)
+        for row, line in enumerate(printable(head).split("\n"), start=1)
+    ]
 
 
-def cell_rows(cell: Cell, width: int, limit: int) -> tuple[list[str], bool]:
+def cell_rows(
+    cell: Cell,
+    width: int,
+    limit: int,
+    options: ViewOptions = DEFAULT_OPTIONS,
+    images: ImageLayout = DEFAULT_LAYOUT,
+) -> tuple[list[str], bool]:
     """(content rows of a cell including its blank last row, whether they are complete).
 
     At most about `limit` rows are laid out; incomplete rows end at content the
     first frame does not reproduce, or at the limit.
     """
     try:
-        rows = _source_rows(cell, width, limit) or [""]
+        rows = _source_rows(cell, width, limit, options) or [""]
     except Unsupported:
         return [], False
     if len(rows) >= limit:
         return rows, False
     for output in cell.outputs:
         try:
-            rows.extend(output_rows(output, width))
+            rows.extend(output_rows(output, width, options.fold_lines, images))
         except Unsupported:
             return rows, False
         if len(rows) >= limit:
@@ -136,26 +189,41 @@ def cell_rows(cell: Cell, width: int, limit: int) -> tuple[list[str], bool]:
     return rows, True
 
 
-def _note(cell: Cell) -> str | None:
-    from tuinb.render.marks import RunMarks  # datetime: only for cells with timings
+def _note(cell: Cell, hidden: int) -> str | None:
+    timing = None
+    if "execution" in cell.metadata:
+        from tuinb.render.marks import RunMarks  # datetime: only for cells with timings
 
-    return RunMarks().note(cell)
+        timing = RunMarks().note(cell)
+    return cell_note(cell, timing=timing, hidden=hidden)
 
 
-def view_rows(notebook: Notebook, width: int, height: int) -> list[Row]:
+def view_rows(
+    notebook: Notebook,
+    width: int,
+    height: int,
+    options: ViewOptions = DEFAULT_OPTIONS,
+    images: ImageLayout = DEFAULT_LAYOUT,
+) -> list[Row]:
     """The rows of the view's first frame (cursor on the first cell), at most `height`."""
-    return _layout(notebook, width, height)[0]
+    return _layout(notebook, width, height, options, images)[0]
 
 
-def _layout(notebook: Notebook, width: int, height: int) -> tuple[list[Row], int]:
+def _layout(
+    notebook: Notebook, width: int, height: int, options: ViewOptions, images: ImageLayout
+) -> tuple[list[Row], int]:
     """The rows that fit, and the notebook's height for the scrollbar (estimated past them,
     as far as it changes the thumb)."""
     rows: list[Row] = []
     done = complete_rows = 0
+    sections = plan_sections(notebook)  # the first cell is never hidden: it has the cursor
     for index, cell in enumerate(notebook.cells):
-        content, complete = cell_rows(cell, width, height - len(rows))
-        note = _note(cell) if complete and "execution" in cell.metadata else None
-        if note:  # the timing line of a cell that ran, on its last row
+        if cell.id in sections.hidden:
+            done = index + 1
+            continue
+        content, complete = cell_rows(cell, width, height - len(rows), options, images)
+        note = _note(cell, sections.folded.get(cell.id, 0)) if complete else None
+        if note:  # the timing line of a cell that ran, its tags, on its last row
             content[-1] = f"\x1b[{_DIM}m{note[:width]}{RESET}"
         label = gutter_label(cell)
         for number, line in enumerate(content[: max(0, height - len(rows))]):
@@ -170,7 +238,8 @@ def _layout(notebook: Notebook, width: int, height: int) -> tuple[list[Row], int
     for cell in notebook.cells[done:]:
         if total >= height * height:  # the scrollbar's thumb is one row from here on
             break
-        total += estimate_rows(cell)
+        if cell.id not in sections.hidden:
+            total += estimate_rows(cell, max_lines=options.fold_lines)
     return rows, total
 
 
@@ -227,6 +296,8 @@ def frame(
     kernel: str | None = None,
     palette: Palette | None = None,
     state: str = "starting",
+    options: ViewOptions = DEFAULT_OPTIONS,
+    images: ImageLayout = DEFAULT_LAYOUT,
 ) -> str:
     """The whole first frame as one string of terminal output (no screen switch);
     `state`: the kernel's, as the status bar says it."""
@@ -234,7 +305,7 @@ def frame(
     width = max(10, columns - SCROLLBAR - GUTTER)
     height = max(0, lines - 1)
     out = ["\x1b[?2026h\x1b[0m\x1b[H\x1b[2J"]
-    rows, total = _layout(notebook, width, height)
+    rows, total = _layout(notebook, width, height, options, images)
     thumb = max(1, round(height * height / total)) if total > height else 0
     for y in range(height):
         out.append(f"\x1b[{y + 1};1H")

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
     from textual.screen import Screen
 
+    from tuinb.config import Config
     from tuinb.engine.protocols import EngineLike
     from tuinb.model import Notebook
     from tuinb.session.client import SessionClient
@@ -23,6 +24,11 @@ class FlowHost(Protocol):
 
     notebook: Notebook
     """The document being edited (replaced on reload, restore, the host's notebook)."""
+
+    @property
+    def config(self) -> Config:
+        """The options of the user's config file."""
+        ...
 
     @property
     def engine(self) -> EngineLike | None:

@@ -55,7 +55,11 @@ class Saving:
     async def _try(
         self, *, path: Path | None, overwrite: bool, allow_read_only: bool
     ) -> SaveResult:
-        session = self.host.session
+        host = self.host
+        if host.config.output.save_widget_state and host.engine is not None:
+            # as JupyterLab's "Save Widget State Automatically": the models go into the file
+            host.engine.widgets.store.save_into(host.notebook.metadata)
+        session = host.session
         if session is not None:  # attached, or the host gone: it saves the copy here then
             if path is not None:
                 return await session.save_as(

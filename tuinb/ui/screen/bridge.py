@@ -26,6 +26,7 @@ from tuinb.session import events as session_events
 
 if TYPE_CHECKING:
     from tuinb.ui.screen.kernel_actions import KernelActions
+    from tuinb.ui.screen.output_actions import OutputActions
     from tuinb.ui.screen.run_actions import RunActions
 
 YIELD_EVERY = 64
@@ -176,6 +177,18 @@ class CellFinished(EngineMessage, bubble=False):
         self.evalue = event.evalue
 
 
+class WidgetChanged(EngineMessage, bubble=False):
+    """A widget model was opened, changed or closed: redraw the cells that show it."""
+
+    def __init__(self, model_id: str) -> None:
+        super().__init__()
+        self.model_id = model_id
+
+    def can_replace(self, message: Message) -> bool:
+        """A later change of the same model makes this one redundant (a tqdm bar)."""
+        return isinstance(message, WidgetChanged) and message.model_id == self.model_id
+
+
 def to_message(event: Any) -> Message | None:
     """The Textual message for one engine event (None for an unknown one)."""
     match event:
@@ -207,6 +220,8 @@ def to_message(event: Any) -> Message | None:
             return SessionLost(event)
         case session_events.NotebookReplaced():
             return NotebookReplaced(event)
+        case ev.WidgetChanged(model_id=model_id) | ev.WidgetClosed(model_id=model_id):
+            return WidgetChanged(model_id)
     return None
 
 
@@ -222,9 +237,18 @@ async def pump_events(engine: EventSource, target: MessagePump) -> None:
             await asyncio.sleep(0)
 
 
-def deliver(message: EngineMessage, *, running: RunActions, kernel: KernelActions) -> None:
+def deliver(
+    message: EngineMessage,
+    *,
+    running: RunActions,
+    kernel: KernelActions,
+    outputs: OutputActions | None = None,
+) -> None:
     """Hand one of the bridge's messages to the action group it concerns."""
     match message:
+        case WidgetChanged():
+            if outputs is not None:
+                outputs.widget_changed(message.model_id)
         case CellOutputsChanged():
             running.outputs_changed(message.cell_id)
         case CellQueued():

@@ -9,19 +9,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
+from tuinb.ui.screen.hosts import NotebookParts, Notifier
+
 if TYPE_CHECKING:
-    from tuinb.model import Cell, CellType, Notebook
+    from tuinb.model import Cell, CellType
     from tuinb.ui.screen.cursor_actions import CursorActions
-    from tuinb.ui.view.notebook_view import NotebookView
 
 
-class CellsHost(Protocol):
+class CellsHost(NotebookParts, Notifier, Protocol):
     """What cell operations need from the notebook screen."""
 
-    @property
-    def notebook(self) -> Notebook: ...
-    @property
-    def view(self) -> NotebookView: ...
     @property
     def clipboard(self) -> list[Cell]:
         """Cells copied or cut (the app's, shared by every screen)."""
@@ -29,9 +26,6 @@ class CellsHost(Protocol):
 
     @clipboard.setter
     def clipboard(self, cells: list[Cell]) -> None: ...
-    def tell(self, message: str, *, timeout: float) -> None:
-        """Show a short notice."""
-        ...
 
 
 class CellActions:

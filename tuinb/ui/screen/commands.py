@@ -8,6 +8,7 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from tuinb.ui.keys import all_bindings, key_display
+from tuinb.ui.screen.notebook_screen import NotebookScreen
 
 
 class NotebookCommands(Provider):
@@ -15,15 +16,18 @@ class NotebookCommands(Provider):
 
     def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
         screen = self.screen
+        keymap = screen.owner.keymap_applied if isinstance(screen, NotebookScreen) else None
         commands: list[tuple[str, str, Callable[[], object]]] = []
-        for _mode, binding in all_bindings():
+        for mode, binding in all_bindings():
             if binding.id in ("app.palette", "app.help_key", "cursor.home"):
                 continue
+            if mode not in ("command", "edit", "any"):
+                continue  # a popup's, a bar's, a panel's or a dialog's own keys
             action = binding.action
             if action.startswith("chord("):
                 continue
             action = action.replace("screen.chord(", "screen.chord_now(")
-            label = f"{binding.description}  ({key_display(binding)})"
+            label = f"{binding.description}  ({key_display(binding, keymap)})"
             run = partial(self.app.run_action, action, screen)
             commands.append((label, binding.id or action, run))
         return commands

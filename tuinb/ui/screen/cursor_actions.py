@@ -8,21 +8,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
+from tuinb.ui.screen.hosts import NotebookParts, StatusRefresh
+
 if TYPE_CHECKING:
-    from tuinb.model import Notebook
-    from tuinb.ui.view.notebook_view import NotebookView
+    pass
 
 
-class CursorHost(Protocol):
-    """What moving the cursor needs from the notebook screen."""
-
-    @property
-    def notebook(self) -> Notebook: ...
-    @property
-    def view(self) -> NotebookView: ...
-    def refresh_status(self) -> None:
-        """Repaint the status bar (it shows `cell n/N`)."""
-        ...
+class CursorHost(NotebookParts, StatusRefresh, Protocol):
+    """What moving the cursor needs from the notebook screen (the status bar shows
+    `cell n/N`)."""
 
 
 class CursorActions:
@@ -40,7 +34,10 @@ class CursorActions:
         view = self.host.view
         before = set(view.selection)
         scroll = view.scroll_y
-        view.cursor = max(0, min(index, len(self.host.notebook.cells) - 1))
+        index = max(0, min(index, len(self.host.notebook.cells) - 1))
+        if view.collapsed.hidden:
+            index = self._shown(index, forward=index > view.cursor)
+        view.cursor = index
         if not extend:
             view.selection_anchor = view.cursor
         view.scroll_to_cell(view.cursor)
@@ -51,6 +48,20 @@ class CursorActions:
         else:
             view.refresh_cells(before | set(view.selection))
         self.host.refresh_status()
+
+    def _shown(self, index: int, *, forward: bool) -> int:
+        """The nearest cell to `index` not hidden under a collapsed heading, looking the way
+        the cursor moves first (the cell before a hidden section is its heading)."""
+        view = self.host.view
+        count = len(self.host.notebook.cells)
+        step = 1 if forward else -1
+        for start, way in ((index, step), (index, -step)):
+            at = start
+            while 0 <= at < count:
+                if not view.is_hidden(at):
+                    return at
+                at += way
+        return index
 
     def show_changes(self, cursor_id: str | None = None, *, index: int | None = None) -> None:
         """After a model operation: re-read it, put the cursor on a cell (by id or index)."""

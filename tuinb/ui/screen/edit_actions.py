@@ -11,36 +11,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal, Protocol
 
+from tuinb.model.textedit import comment_prefix
 from tuinb.render.cells import GUTTER
+from tuinb.ui.screen.hosts import EditorPart, NotebookParts, StatusRefresh
 
 if TYPE_CHECKING:
-    from textual.widget import Widget
-
-    from tuinb.model import Notebook
-    from tuinb.ui.editor.cell_editor import CellEditor
     from tuinb.ui.screen.cursor_actions import CursorActions
-    from tuinb.ui.view.notebook_view import NotebookView
 
 Mode = Literal["command", "edit"]
 """JupyterLab's two modes: keys act on cells, or type into one."""
 
 
-class EditHost(Protocol):
-    """What edit mode needs from the notebook screen."""
-
-    @property
-    def notebook(self) -> Notebook: ...
-    @property
-    def view(self) -> NotebookView: ...
-    @property
-    def editor(self) -> CellEditor: ...
-    def focus_widget(self, widget: Widget) -> None:
-        """Give `widget` the keys now (the next key of a burst goes to it)."""
-        ...
-
-    def refresh_status(self) -> None:
-        """Repaint the status bar (it shows the mode and the unsaved mark)."""
-        ...
+class EditHost(NotebookParts, EditorPart, StatusRefresh, Protocol):
+    """What edit mode needs from the notebook screen (the status bar shows the mode and
+    the unsaved mark)."""
 
 
 class EditActions:
@@ -63,7 +47,10 @@ class EditActions:
         view.selection_anchor = view.cursor
         editor = host.editor
         editor.cell_id = cell.id
-        if cell.cell_type == "code":
+        code = cell.cell_type == "code"
+        editor.show_line_numbers = code and view.options.line_numbers
+        editor.comment_marker = comment_prefix(host.notebook.language) if code else ""
+        if code:
             editor.highlight_language = host.notebook.language
         elif cell.cell_type == "markdown":
             editor.highlight_language = "markdown"
@@ -82,7 +69,9 @@ class EditActions:
 
     def _editor_rows(self) -> int:
         limit = max(3, self.host.view.scrollable_content_region.height - 2)
-        return max(1, min(self.host.editor.document.line_count, limit))
+        editor = self.host.editor
+        lines = editor.wrapped_document.height if editor.soft_wrap else editor.document.line_count
+        return max(1, min(lines, limit))
 
     def place_editor(self) -> None:
         """Lay the editor over its cell's rows in the view."""

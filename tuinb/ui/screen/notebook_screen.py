@@ -13,6 +13,7 @@ paints is the `FramePacer`'s business (`tuinb.ui.screen.pacing`).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
@@ -33,10 +34,13 @@ from tuinb.ui.screen.cursor_actions import CursorActions
 from tuinb.ui.screen.edit_actions import EditActions
 from tuinb.ui.screen.kernel_actions import KernelActions
 from tuinb.ui.screen.notify import notify_finished
+from tuinb.ui.screen.output_actions import OutputActions
 from tuinb.ui.screen.pacing import FramePacer
 from tuinb.ui.screen.run_actions import RunActions
 from tuinb.ui.screen.statusbar import StatusBar
-from tuinb.ui.textual_compat import PacedScreen
+from tuinb.ui.screen.tool_keys import ToolKeys
+from tuinb.ui.screen.tools import Tools
+from tuinb.ui.textual_compat import PacedScreen, write_to_terminal
 from tuinb.ui.view.notebook_view import NotebookView
 
 if TYPE_CHECKING:
@@ -44,8 +48,10 @@ if TYPE_CHECKING:
     from textual.screen import Screen
     from textual.widget import Widget
 
+    from tuinb.config import Config
     from tuinb.engine.protocols import EngineLike
     from tuinb.model import Cell, Notebook
+    from tuinb.render.termgraphics import Capabilities
     from tuinb.ui.dialogs.stdin_prompt import StdinPrompt
 
 T = TypeVar("T")
@@ -58,7 +64,11 @@ class NotebookOwner(Protocol):
     """Cells copied or cut with c / x."""
     kernel_name: str | None
     """The `--kernel` choice, if any."""
+    keymap_applied: dict[str, str]
+    """The keys the user's config remapped, by binding id (as given to `App.set_keymap`)."""
 
+    @property
+    def config(self) -> Config: ...
     @property
     def display_name(self) -> str: ...
     @property
@@ -68,6 +78,10 @@ class NotebookOwner(Protocol):
         """The file is marked read-only or cannot be written (the `[RO]` mark)."""
         ...
 
+    def graphics(self) -> Capabilities:
+        """How the terminal draws images (detected at start, or forced by the config)."""
+        ...
+
     def start_save(self) -> None: ...
     def start_save_as(self) -> None: ...
     def start_quit(self) -> None: ...
@@ -75,7 +89,7 @@ class NotebookOwner(Protocol):
     def freeze_startup_objects(self) -> None: ...
 
 
-class NotebookScreen(PacedScreen):
+class NotebookScreen(ToolKeys, PacedScreen):
     """Shows one notebook and runs every editing and running action on it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*GLOBAL_BINDINGS]
@@ -102,6 +116,8 @@ class NotebookScreen(PacedScreen):
             self, running=self.running, editing=self.editing, marks=self.run_marks, pacer=self.pacer
         )
         self.chords = Chords(lambda: self.app.active_bindings, self.run_action)
+        self.tools = Tools(self, owner, cursor=self.moving, editing=self.editing, run=self.running)
+        self.outputs = OutputActions(self)
         self.trust_mark = TrustMark()
         """Whether the bar says the notebook is not trusted (`tuinb.model.trust`)."""
 
@@ -134,7 +150,9 @@ class NotebookScreen(PacedScreen):
             editor = CellEditor(id="editor", soft_wrap=False, tab_behavior="indent")
             editor.display = False
             yield editor
+            yield from self.tools.body_widgets()
         yield StatusBar(id="status")
+        yield from self.tools.screen_widgets()
 
     def on_mount(self) -> None:
         """Paint the cells and hand the keys to command mode."""
@@ -143,9 +161,19 @@ class NotebookScreen(PacedScreen):
         view.take_key = self.key_in_view
         view.marks = self.run_marks
         view.cell_note = self.run_marks.note
+        self.tools.mounted()
+        graphics = self.owner.graphics()
+        in_tmux = bool(os.environ.get("TMUX"))
+        self.outputs.setup(graphics, self.owner.config.output, tmux=in_tmux)
+        view.on_sideways = self.outputs.scroll_tables
+        self.call_after_refresh(self.outputs.release)  # images once the first frame is out
         view.sync()
         view.focus()
         self.refresh_status()
+
+    def on_unmount(self) -> None:
+        """Stop decoding images; free the terminal's copies of them."""
+        self.outputs.close()
 
     def on_resize(self, event: events.Resize) -> None:
         """The terminal changed size: lay the editor over its cell again."""
@@ -161,6 +189,11 @@ class NotebookScreen(PacedScreen):
     @clipboard.setter
     def clipboard(self, cells: list[Cell]) -> None:
         self.owner.cell_clipboard = cells
+
+    def write_terminal(self, text: str) -> bool:
+        """Escape sequences for the terminal (a clipboard copy, kitty images), in order with
+        the frames."""
+        return write_to_terminal(self.app, text)
 
     def refresh_status(self) -> None:
         """Show the current state in the status bar."""
@@ -181,6 +214,7 @@ class NotebookScreen(PacedScreen):
             read_only=self.owner.read_only,
             untrusted=self.trust_mark.untrusted(self.notebook),
         )
+        self.tools.cell_moved()
 
     def sync_view(self) -> None:
         """Re-read the model into the view, the editor's place and the status bar."""
@@ -189,6 +223,7 @@ class NotebookScreen(PacedScreen):
         self.view.sync()
         self.editing.place_editor()
         self.refresh_status()
+        self.tools.synced()
 
     def view_unpainted(self) -> bool:
         """Whether the view changed since the last frame, this screen being on top."""
@@ -211,6 +246,10 @@ class NotebookScreen(PacedScreen):
     def ring(self, title: str, body: str) -> None:
         """The terminal's bell and a desktop notification."""
         notify_finished(self.app, title, body)
+
+    def show_screen(self, screen: Screen[Any]) -> None:
+        """Put a screen on top (the full-screen output viewer)."""
+        self.app.push_screen(screen)
 
     def start_work(
         self, work: Coroutine[Any, Any, None], group: str, *, exclusive: bool = False
@@ -246,8 +285,10 @@ class NotebookScreen(PacedScreen):
             self.editing.leave(commit=False)
         self.notebook = notebook
         self.view.notebook = notebook
+        self.outputs.load_saved_widgets()
         self.view.invalidate()
         self.moving.select(0)
+        self.tools.notebook_replaced()
 
     # ---- keys the view and the screen see first -----------------------------------
 
@@ -257,6 +298,8 @@ class NotebookScreen(PacedScreen):
         editor = self.editor
         if self.view.editing_id is not None and editor.display:
             editor.post_message(events.Key(event.key, event.character))
+            return True
+        if self.outputs.take_key(event):  # a widget control has the keys
             return True
         self.chords.key_pressed(event.key)
         return False
@@ -350,6 +393,22 @@ class NotebookScreen(PacedScreen):
     def action_toggle_fold(self) -> None:
         self.cells.toggle_fold()
 
+    def action_sideways(self, delta: int) -> None:
+        """left / right: scroll the cursor cell's wide tables or math sideways when it has
+        some; otherwise collapse (left) or expand (right) its heading's section."""
+        if self.outputs.scroll_tables(delta):
+            return
+        if delta < 0:
+            self.tools.outlining.collapse_at_cursor()
+        else:
+            self.tools.outlining.expand_at_cursor()
+
+    def action_focus_widget(self, step: int) -> None:
+        self.outputs.focus_control(step)
+
+    def action_full_screen_output(self) -> None:
+        self.outputs.full_screen()
+
     def action_run_cell(self) -> None:
         self.running.run_selected()
 
@@ -401,7 +460,7 @@ class NotebookScreen(PacedScreen):
     def action_help(self) -> None:
         from tuinb.ui.dialogs.help import HelpScreen
 
-        self.app.push_screen(HelpScreen())
+        self.app.push_screen(HelpScreen(self.owner.keymap_applied))
 
     # ---- messages from the view, the editor and the engine ---------------------------
 
@@ -414,11 +473,15 @@ class NotebookScreen(PacedScreen):
     @on(TextArea.Changed, "#editor")
     def _editor_changed(self, event: TextArea.Changed) -> None:
         self.editing.text_changed()
+        self.tools.text_changed()
 
     @on(TextArea.SelectionChanged, "#editor")
     def _editor_moved(self, event: TextArea.SelectionChanged) -> None:
         self.editing.cursor_moved()
+        self.tools.cursor_moved()
 
     @on(bridge.EngineMessage)
     def _engine_message(self, message: bridge.EngineMessage) -> None:
-        bridge.deliver(message, running=self.running, kernel=self.kernel)
+        bridge.deliver(message, running=self.running, kernel=self.kernel, outputs=self.outputs)
+        if isinstance(message, bridge.CellStarted):
+            self.tools.cell_started(message.cell_id)

@@ -14,18 +14,15 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 from tuinb.engine.events import CellStatus
 from tuinb.render.marks import format_duration
+from tuinb.ui.screen.hosts import NotebookParts, Notifier
 from tuinb.ui.screen.notify import LONG_CELL_SECONDS
 
 if TYPE_CHECKING:
-    from textual.notifications import SeverityLevel
-
     from tuinb.engine.protocols import EngineLike
-    from tuinb.model import Notebook
     from tuinb.render.marks import RunMarks
     from tuinb.ui.screen.cursor_actions import CursorActions
     from tuinb.ui.screen.edit_actions import EditActions
     from tuinb.ui.screen.pacing import FramePacer
-    from tuinb.ui.view.notebook_view import NotebookView
 
 NOT_RUNNING = "The kernel is not running: restart it with 0 0 or choose another with alt+k."
 NO_KERNEL = "This editor was started without a kernel."
@@ -34,22 +31,12 @@ RunScope = Literal["all", "above", "below"]
 """Which cells `run_many` runs, relative to the cursor."""
 
 
-class RunHost(Protocol):
+class RunHost(NotebookParts, Notifier, Protocol):
     """What running cells needs from the notebook screen."""
 
     @property
-    def notebook(self) -> Notebook: ...
-    @property
-    def view(self) -> NotebookView: ...
-    @property
     def engine(self) -> EngineLike | None:
         """Runs the cells; None: this editor runs nothing."""
-        ...
-
-    def tell(
-        self, message: str, *, severity: SeverityLevel = "information", timeout: float = 5
-    ) -> None:
-        """Show a notice."""
         ...
 
     def ring(self, title: str, body: str) -> None:

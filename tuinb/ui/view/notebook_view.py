@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import RenderableType
+from rich.segment import Segment
 from rich.style import Style
 from rich.syntax import Syntax
 from rich.text import Text
@@ -30,10 +31,16 @@ from textual.message import Message
 from textual.strip import Strip
 
 from tuinb.render.cells import GUTTER, GutterMarks, estimate_rows, source_kind
+from tuinb.render.options import ViewOptions, line_number, line_number_width
+from tuinb.render.sections import NO_SECTIONS, Sections
 from tuinb.sanitize import printable
 from tuinb.ui.keys import COMMAND_BINDINGS, run_own_binding
 from tuinb.ui.view.cell_rows import Row, output_rows
+from tuinb.ui.view.find_marks import Marks, RowMarks, paint
+from tuinb.ui.view.markdown_cell import markdown_cell_rows
+from tuinb.ui.view.output_look import OutputLook
 from tuinb.ui.view.painter import Block, RowPainter
+from tuinb.ui.view.rich_outputs import safe_links
 
 __all__ = ["GUTTER", "GutterMarks", "NotebookView"]
 
@@ -52,6 +59,8 @@ class NotebookView(RowPainter, can_focus=True):
         "notebook-view--selected",
         "notebook-view--editing",
         "notebook-view--editor-area",
+        "notebook-view--find-match",
+        "notebook-view--find-current",
     }
 
     DEFAULT_CSS = """
@@ -95,6 +104,19 @@ class NotebookView(RowPainter, can_focus=True):
         screen passes on keys that came after edit mode began, and notes chords)."""
         self.relayouts_skipped = 0
         """Height corrections applied without a screen layout (for tests)."""
+        self.options = ViewOptions()
+        """Line numbers and the fold length (the config's; `shift+l` toggles the numbers)."""
+        self.sections: Callable[[], Sections] | None = None
+        """Supplies the sections collapsed headings hide (plugged in by the screen)."""
+        self.collapsed = NO_SECTIONS
+        """The collapsed sections as of the last `sync`: hidden cells take no rows."""
+        self.find_marks: RowMarks | None = None
+        """The find bar's matches to mark on the rows (None: the bar is closed)."""
+        self.outputs = OutputLook()
+        """How outputs look besides the model: images, widgets, sideways scroll, focus."""
+        self.on_sideways: Callable[[int, int], bool] | None = None
+        """Called with (delta, cell index) when the mouse scrolls sideways over a cell: True
+        if it scrolled something (a table)."""
 
     # ---- geometry -------------------------------------------------------------
 
@@ -137,6 +159,7 @@ class NotebookView(RowPainter, can_focus=True):
         self.cursor = max(0, min(self.cursor, count - 1))
         self.selection_anchor = max(0, min(self.selection_anchor, count - 1))
         width = self.content_width
+        self.collapsed = self.sections() if self.sections is not None else NO_SECTIONS
         heights = []
         for cell in cells:
             block = self._blocks.get(cell.id)
@@ -170,9 +193,17 @@ class NotebookView(RowPainter, can_focus=True):
         self.refresh()
 
     def _estimate(self, cell: Cell) -> int:
+        if cell.id in self.collapsed.hidden:
+            return 0
         editing = cell.id == self.editing_id
         folded = cell.id not in self.unfolded
-        return estimate_rows(cell, folded=folded, source_rows=self.editor_rows if editing else None)
+        source_rows = self.editor_rows if editing else None
+        max_lines = self.options.fold_lines
+        return estimate_rows(cell, folded=folded, source_rows=source_rows, max_lines=max_lines)
+
+    def is_hidden(self, index: int) -> bool:
+        """Whether cell `index` is hidden under a collapsed heading."""
+        return self.notebook.cells[index].id in self.collapsed.hidden
 
     def _measure_visible(self) -> None:
         if not self._heights:
@@ -237,6 +268,9 @@ class NotebookView(RowPainter, can_focus=True):
             self.editor_rows if editing else -1,
             self.app.current_theme.dark if self.is_attached else True,
             self.highlighting,
+            self.options,
+            cell.id in self.collapsed.hidden,
+            self.outputs.epoch(cell.id),
         )
 
     def _block(self, index: int) -> Block:
@@ -251,18 +285,24 @@ class NotebookView(RowPainter, can_focus=True):
         return block
 
     def _render_block(self, cell: Cell, width: int, key: tuple[Any, ...]) -> Block:
+        if cell.id in self.collapsed.hidden:
+            return Block(key, [], 0)
         kind = source_kind(cell)
+        if self.is_attached:  # under transparent pixels of images
+            background = self.background_colors[1]
+            self.outputs.background = (background.r, background.g, background.b)
         if cell.id == self.editing_id:
             source = [Strip.blank(width)] * self.editor_rows
         elif kind == "markdown":
-            from rich.markdown import Markdown  # imported on first use: start-up time
-
-            source = self._strips(Markdown(printable(cell.source)), width)
-        elif kind == "code" and self.highlighting:
-            source = self._strips(self._syntax(cell.source), width)
+            source = markdown_cell_rows(
+                cell,
+                folder=self.notebook.path.parent if self.notebook.path is not None else None,
+                width=width,
+                look=self.outputs,
+                to_strips=lambda renderable: self._strips(renderable, width),
+            )
         elif kind == "code":
-            plain = Text(printable(cell.source), no_wrap=True, overflow="crop")
-            source = self._strips(plain, width)
+            source = self._code_rows(cell.source, width)
         else:
             source = self._strips(Text(printable(cell.source)), width)
         source = source or [Strip.blank(width)]
@@ -274,10 +314,30 @@ class NotebookView(RowPainter, can_focus=True):
                     folded=cell.id not in self.unfolded,
                     width=width,
                     to_strips=lambda renderable: self._strips(renderable, width),
+                    max_lines=self.options.fold_lines,
+                    look=self.outputs,
+                    cell_id=cell.id,
                 )
             )
         lines.append(Strip.blank(width))
         return Block(key, lines, len(source))
+
+    def _code_rows(self, source: str, width: int) -> list[Strip]:
+        """A code cell's rows: highlighted once the lexer is ready, numbered if asked."""
+        numbers = line_number_width(source.count("\n") + 1) if self.options.line_numbers else 0
+        text_width = max(1, width - numbers)
+        if self.highlighting:
+            rows = self._strips(self._syntax(source), text_width)
+        else:
+            plain = Text(printable(source), no_wrap=True, overflow="crop")
+            rows = self._strips(plain, text_width)
+        if not numbers:
+            return rows
+        style = Style(dim=True)  # as the first frame draws them
+        return [
+            Strip.join([Strip([Segment(line_number(row, numbers), style)], numbers), strip])
+            for row, strip in enumerate(rows, start=1)
+        ]
 
     def _syntax(self, source: str) -> RenderableType:
         dark = self.app.current_theme.dark if self.is_attached else True
@@ -293,7 +353,7 @@ class NotebookView(RowPainter, can_focus=True):
     def _strips(self, renderable: RenderableType, width: int) -> list[Strip]:
         console = self.app.console
         options = console.options.update(width=width, highlight=False)
-        lines = console.render_lines(renderable, options, pad=False)
+        lines = safe_links(console.render_lines(renderable, options, pad=False))
         return [Strip(line).crop_extend(0, width, None) for line in lines]
 
     def is_rendered(self, index: int) -> bool:
@@ -356,6 +416,25 @@ class NotebookView(RowPainter, can_focus=True):
         """Widths changed: heights change with them."""
         self.sync()
 
+    def _sideways(
+        self, event: events.MouseScrollLeft | events.MouseScrollRight, delta: int
+    ) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or not self._heights or self.on_sideways is None:
+            return
+        y_abs = int(self.scroll_y) + offset.y
+        if y_abs < self._total and self.on_sideways(delta, self.index_at(y_abs)):
+            event.stop()
+            event.prevent_default()
+
+    def on_mouse_scroll_right(self, event: events.MouseScrollRight) -> None:
+        """The sideways wheel (or shift+wheel) over a cell scrolls its tables."""
+        self._sideways(event, 1)
+
+    def on_mouse_scroll_left(self, event: events.MouseScrollLeft) -> None:
+        """The sideways wheel (or shift+wheel) over a cell scrolls its tables back."""
+        self._sideways(event, -1)
+
     def on_click(self, event: events.Click) -> None:
         """Select the clicked cell."""
         offset = event.get_content_offset(self)
@@ -364,6 +443,27 @@ class NotebookView(RowPainter, can_focus=True):
         y_abs = int(self.scroll_y) + offset.y
         if y_abs < self._total:
             self.post_message(self.CellClicked(self.index_at(y_abs)))
+
+    # ---- the find bar's marks ------------------------------------------------------------
+
+    def show_marks(self, marks: RowMarks | None) -> None:
+        """Mark the find bar's matches on the rows (None: no marks), and repaint."""
+        self.find_marks = marks
+        self.marking = marks is not None
+        self.refresh()
+
+    def row_marks(self, cell: Cell, block: Block, row: int) -> Marks | None:
+        """The find bar's matches on one row of a cell (None: none, or not searched)."""
+        marks = self.find_marks
+        if marks is None:
+            return None
+        return marks.block_row(cell, block.lines, block.key, row, block.source_rows, self.options)
+
+    def paint_marks(self, content: Strip, marks: Any) -> Strip:
+        """Draw the find bar's marks over a row's finished content."""
+        match = self.get_component_rich_style("notebook-view--find-match")
+        current = self.get_component_rich_style("notebook-view--find-current")
+        return paint(content, marks, match, current)
 
     def cursor_style(self) -> Style:
         """Style of the cursor bar (for tests)."""

@@ -52,6 +52,9 @@ _ContentKey = tuple[Any, ...]
 _GutterKey = tuple[GutterHead | None, str] | None
 """(label and mark on a cell's first row, bar) of a row's gutter."""
 
+_RowKey = tuple[Any, ...]
+"""(content's cache key, gutter key), plus the row's marks when it has any."""
+
 
 @dataclass
 class Block:
@@ -116,6 +119,17 @@ class RowPainter(ScrollView):
     def _strips(self, renderable: RenderableType, width: int) -> list[Strip]:
         raise NotImplementedError
 
+    marking = False
+    """Whether rows carry marks (the find bar is open): `row_marks` is asked only then."""
+
+    def row_marks(self, cell: Cell, block: Block, row: int) -> tuple[Hashable, ...] | None:
+        """Marks drawn over one row of a cell (the find bar's matches), or None."""
+        return None
+
+    def paint_marks(self, content: Strip, marks: Hashable) -> Strip:
+        """A row's finished content with its marks drawn over it."""
+        return content
+
     # ---- painting -------------------------------------------------------------------
 
     @property
@@ -153,6 +167,9 @@ class RowPainter(ScrollView):
             gutters = self._finished_gutters([plan[n][2] for n in missing])
             full = crop.x == 0 and crop.width == self.size.width
             for n, content, gutter in zip(missing, contents, gutters, strict=True):
+                row_key = plan[n][0]
+                if len(row_key) == 3:  # marks of the find bar's matches
+                    content = self.paint_marks(content, row_key[2])
                 strip = content if gutter is None else Strip.join([gutter, content])
                 if not full:
                     strip = strip.crop(crop.x, crop.right)
@@ -173,11 +190,11 @@ class RowPainter(ScrollView):
             tuple(id(line_filter) for line_filter in self.get_line_filters()),
         )
 
-    def _row_plan(self, y_abs: int, end: int) -> list[tuple[Hashable, _ContentKey, _GutterKey]]:
+    def _row_plan(self, y_abs: int, end: int) -> list[tuple[_RowKey, _ContentKey, _GutterKey]]:
         """For each virtual row from ``y_abs`` to ``end``: (row key, content key, gutter key)."""
         if not self._heights:
             return [((_BLANK_ROW, None), _BLANK_ROW, None)] * (end - y_abs)
-        plan: list[tuple[Hashable, _ContentKey, _GutterKey]] = []
+        plan: list[tuple[_RowKey, _ContentKey, _GutterKey]] = []
         cells = self.notebook.cells
         selection = self.selection
         index = self.index_at(y_abs)
@@ -185,6 +202,9 @@ class RowPainter(ScrollView):
             if y_abs >= self._total:
                 plan.extend([((_BLANK_ROW, None), _BLANK_ROW, None)] * (end - y_abs))
                 break
+            if not self._heights[index]:  # hidden under a collapsed heading
+                index += 1
+                continue
             cell = cells[index]
             block = self._block(index)
             top = self._tops[index]
@@ -203,7 +223,9 @@ class RowPainter(ScrollView):
                     (cell.id, block.key, row, note if row == last else None),
                 )
                 gutter: _GutterKey = (head if row == 0 else None, "" if row == last else bar)
-                plan.append(((content[2], gutter), content, gutter))
+                marks = self.row_marks(cell, block, row) if self.marking else None
+                row_key = (content[2], gutter, marks) if marks else (content[2], gutter)
+                plan.append((row_key, content, gutter))
             y_abs = stop
             index += 1
         return plan
@@ -344,9 +366,11 @@ class RowPainter(ScrollView):
     def render_line(self, y: int) -> Strip:
         """One row of the view as the screen shows it (for tests and diagnostics)."""
         y_abs = int(self.scroll_y) + y
-        _, content, gutter = self._row_plan(y_abs, y_abs + 1)[0]
+        row_key, content, gutter = self._row_plan(y_abs, y_abs + 1)[0]
         width = self.content_width
         line = self._content_line(content, width)
+        if len(row_key) == 3:
+            line = self.paint_marks(line, row_key[2])
         return line if gutter is None else Strip.join([self._gutter_line(gutter), line])
 
     def rendered_text(self) -> list[str]:
