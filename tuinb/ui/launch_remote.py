@@ -21,7 +21,9 @@ start is not one a host of ours could own.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,6 +42,36 @@ def _say(text: str) -> None:
     from tuinb.sanitize import printable
 
     sys.stderr.write(f"tuinb: {printable(text)}\n")
+
+
+@contextlib.contextmanager
+def keys_as_typed() -> Iterator[None]:
+    """Hold the terminal in the first frame's input mode while the notebook is fetched.
+
+    A key typed during the request would otherwise be read in the terminal's
+    line mode: echoed, and enter turned into a newline, which Textual reads as
+    ctrl+j (run the cell) once it starts. In this mode it waits as typed, and
+    reaches the editor as the same key (`tuinb.ui.firstframe.terminal`).
+    """
+    if not sys.stdin.isatty():
+        yield
+        return
+    import termios
+
+    from tuinb.ui.firstframe.terminal import startup_mode
+
+    fd = sys.stdin.fileno()
+    try:
+        saved = termios.tcgetattr(fd)
+        termios.tcsetattr(fd, termios.TCSANOW, startup_mode(saved))
+    except termios.error:
+        yield
+        return
+    try:
+        yield
+    finally:
+        with contextlib.suppress(termios.error):
+            termios.tcsetattr(fd, termios.TCSANOW, saved)
 
 
 def open_source(source: Source) -> int:
@@ -140,7 +172,8 @@ def _fetch(source: Source) -> _Fetched | int:
 
     while True:
         try:
-            opened = asyncio.run(load(source))
+            with keys_as_typed():
+                opened = asyncio.run(load(source))
         except (ServerError, NotebookError) as err:
             _say(str(err))
             return 2
