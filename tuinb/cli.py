@@ -88,12 +88,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         source = _source(editor_args)
         if source is None:
             return 2
-        say(
-            "tuinb",
-            "the editor cannot open server notebooks, gateway or existing kernels yet; "
-            "`tuinb run` can run server notebooks.",
-        )
-        return 2
+        refused = _refuse_without_terminal(source.path)
+        if refused is not None:
+            return refused
+        from tuinb.ui.launch_remote import open_source
+
+        try:
+            return open_source(source)
+        except KeyboardInterrupt:
+            return 130
     refused = _refuse_without_terminal(path)
     if refused is not None:
         return refused
@@ -108,11 +111,29 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _beyond_this_machine(args: argparse.Namespace) -> bool:
     """Whether a server, a gateway or an existing kernel is involved (a plain local notebook
     is opened without importing any of that: the first frame does not wait for it)."""
+    url = args.path is not None and args.path.startswith(("http://", "https://"))
+    return bool(url or args.server or args.token or _gateway(args) or args.existing is not None)
+
+
+def _gateway(args: argparse.Namespace) -> str | None:
+    """The gateway a local notebook's kernel runs on: `--gateway-url`, else
+    `JUPYTER_GATEWAY_URL`, else the config file's `gateway_url` or `server_url` (as
+    `tuinb.engine.sources.gateway_url` says, without importing the engine here: a local
+    notebook's start-up pays only for reading the config file); the environment's and the
+    config's are not for a server notebook or `--existing`."""
     import os
 
+    if args.gateway_url:
+        return str(args.gateway_url)
     url = args.path is not None and args.path.startswith(("http://", "https://"))
-    gateway = args.gateway_url or os.environ.get("JUPYTER_GATEWAY_URL")
-    return bool(url or args.server or args.token or gateway or args.existing is not None)
+    if url or args.server or args.existing is not None:
+        return None
+    if os.environ.get("JUPYTER_GATEWAY_URL"):
+        return os.environ["JUPYTER_GATEWAY_URL"]
+    from tuinb.config import load_config
+
+    config = load_config().config
+    return config.gateway_url or config.server_url or None
 
 
 def _source(args: argparse.Namespace) -> Source | None:
@@ -120,8 +141,6 @@ def _source(args: argparse.Namespace) -> Source | None:
 
     A token typed on the command line is overwritten in the process's arguments at once.
     """
-    import os
-
     from tuinb.engine.sources import SourceError, source_from_args
 
     try:
@@ -129,7 +148,7 @@ def _source(args: argparse.Namespace) -> Source | None:
             args.path,
             server=args.server,
             token=args.token,
-            gateway=args.gateway_url or os.environ.get("JUPYTER_GATEWAY_URL") or None,
+            gateway=_gateway(args),
             existing=args.existing,
             kernel=args.kernel,
         )

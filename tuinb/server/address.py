@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 from tuinb.server.secret import Token
@@ -159,3 +160,23 @@ def parse_server_url(
     netloc = f"{host}:{parts.port}" if parts.port else host  # no user:password@
     base_url = urlunsplit((parts.scheme, netloc, f"/{prefix}/" if prefix else "/", "", ""))
     return ServerAddress(base_url, normalise_path(path if path is not None else found), chosen)
+
+
+STAND_IN_FOLDER = "tuinb-server"
+"""The first part of a server notebook's stand-in local path (see `stand_in_path`)."""
+
+
+def stand_in_path(base_url: str, server_path: str) -> Path:
+    """The local path the editor knows a server notebook by.
+
+    The editor names a notebook by its path (the status bar, recovery copies
+    keyed by it); a server notebook has none here, so it gets one under
+    ``/tuinb-server/HOST:PORT/``: never a file (its saves go through the
+    contents API), the right name for the bar, and a key for recovery copies
+    that differs per server and path.
+    """
+    parts = urlsplit(base_url)
+    where = (parts.netloc or "server") + parts.path.rstrip("/")
+    return Path(
+        "/", STAND_IN_FOLDER, *PurePosixPath(where).parts, *PurePosixPath(server_path).parts
+    )

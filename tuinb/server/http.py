@@ -114,6 +114,12 @@ class ServerConnection:
         """`the Jupyter server at http://host:8888/`, for messages."""
         return f"the {self.kind} at {self.address.display}"
 
+    def where_first(self) -> str:
+        """`The Jupyter server at ...`, to begin a sentence (`str.capitalize` would lower
+        the rest: "jupyter")."""
+        where = self.where()
+        return where[:1].upper() + where[1:]
+
     # ------------------------------------------------------------ errors
 
     def unreachable(self, exc: BaseException) -> ServerUnreachable:
@@ -133,11 +139,11 @@ class ServerConnection:
         """The error for 401/403 (and a redirect to a login page)."""
         if self.address.token is None:
             return ServerAuthError(
-                f"{self.where().capitalize()} wants a token ({status}); pass it with --token or "
+                f"{self.where_first()} wants a token ({status}); pass it with --token or "
                 "the JUPYTER_TOKEN environment variable (it is in the URL the server printed)."
             )
         return ServerAuthError(
-            f"{self.where().capitalize()} refused the token ({status}); check it "
+            f"{self.where_first()} refused the token ({status}); check it "
             "(`jupyter server list` shows the running servers' URLs with their tokens)."
         )
 
@@ -152,7 +158,7 @@ class ServerConnection:
             reason = server_text(body.get("message") or body.get("reason") or "")
         detail = f": {reason}" if reason else ""
         return ServerRequestError(
-            f"{self.where().capitalize()} could not {subject} "
+            f"{self.where_first()} could not {subject} "
             f"({response.status_code} {server_text(response.reason_phrase)}{detail}).",
             response.status_code,
             reason,
@@ -209,7 +215,7 @@ class ServerConnection:
             raise self.refused(status)
         if status == 404:
             raise not_found or ServerNotFound(
-                f"{self.where().capitalize()} has no {api_path!r} (404); "
+                f"{self.where_first()} has no {api_path!r} (404); "
                 "check the URL (is this a Jupyter server?)."
             )
         if status >= 300:
@@ -220,7 +226,7 @@ class ServerConnection:
             return response.json()
         except ValueError:
             raise ServerRequestError(
-                f"{self.where().capitalize()} did not answer as a Jupyter server does "
+                f"{self.where_first()} did not answer as a Jupyter server does "
                 f"(no JSON from {api_path!r}); check the URL.",
                 status,
             ) from None

@@ -179,8 +179,7 @@ class KernelSocket:
                     "(shut down there, culled for being idle, or the server restarted)."
                 ) from None
             raise ServerRequestError(
-                f"{self.connection.where().capitalize()} refused the kernel's websocket "
-                f"({status}).",
+                f"{self.connection.where_first()} refused the kernel's websocket ({status}).",
                 status,
             ) from None
         except (InvalidHandshake, OSError, TimeoutError) as exc:

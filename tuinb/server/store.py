@@ -15,11 +15,12 @@ As JupyterLab does against the same server:
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tuinb.model.errors import NotebookSaveError
 from tuinb.model.store import Checkpoint, NotebookStore, SaveConflict
-from tuinb.server.address import normalise_path
+from tuinb.server.address import normalise_path, stand_in_path
 from tuinb.server.contents import Contents
 from tuinb.server.errors import ServerNotFound
 from tuinb.server.http import ServerConnection
@@ -70,6 +71,16 @@ class ServerNotebookStore:
     def location(self) -> str:
         return self.connection.address.with_path(self.path).page_url()
 
+    @property
+    def server(self) -> str:
+        """`the Jupyter server at URL`, for questions and messages."""
+        return self.connection.where()
+
+    @property
+    def stand_in(self) -> Path:
+        """The local path the editor knows the notebook by (`stand_in_path`)."""
+        return stand_in_path(self.connection.address.base_url, self.path)
+
     async def load(self) -> Notebook:
         from tuinb.model.nbio import from_server_content
 
@@ -95,9 +106,11 @@ class ServerNotebookStore:
                 f"{self.path} was changed on {self.connection.where()} since it was opened "
                 "here (by JupyterLab?); overwrite it, reload it, or save under another name."
             )
+        revision = notebook.revision
         model = await self.contents.save_notebook(self.path, to_server_content(notebook))
         self.last_modified = _text(model.get("last_modified"))
-        notebook.mark_saved()
+        if notebook.revision == revision:  # (an edit made while it was sent is not saved)
+            notebook.mark_saved()
         if self.checkpoint_on_save:
             await self.create_checkpoint()
 

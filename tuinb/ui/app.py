@@ -32,6 +32,7 @@ from tuinb.render.status import is_read_only, kernel_name
 from tuinb.session.client import SessionClient
 from tuinb.ui.flows.leaving import Leaving
 from tuinb.ui.flows.recovery import RecoveryCopies
+from tuinb.ui.flows.remote import remote_saving
 from tuinb.ui.flows.saving import Saving
 from tuinb.ui.remap import install_keymap
 from tuinb.ui.screen import bridge
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from tuinb.engine.protocols import EngineLike
+    from tuinb.model.store import NotebookStore
     from tuinb.render.termgraphics import Capabilities
 
     T = TypeVar("T")
@@ -75,12 +77,18 @@ def _notebook_commands() -> type[Provider]:
     return NotebookCommands
 
 
+def _server_commands() -> type[Provider]:
+    from tuinb.ui.flows.remote import ServerCommands  # (offers nothing for a local file)
+
+    return ServerCommands
+
+
 class TuinbApp(App[int]):
     """The notebook editor."""
 
     CSS_PATH: ClassVar = "tuinb.tcss"
     TITLE = "tuinb"
-    COMMANDS: ClassVar = App.COMMANDS | {_notebook_commands}
+    COMMANDS: ClassVar = App.COMMANDS | {_notebook_commands, _server_commands}
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(
@@ -93,6 +101,7 @@ class TuinbApp(App[int]):
         check_recovery: bool = True,
         config: LoadedConfig | None = None,
         notices: Sequence[str] = (),
+        store: NotebookStore | None = None,
     ) -> None:
         """`notebook` must have a `path` (where it is saved).
 
@@ -100,6 +109,8 @@ class TuinbApp(App[int]):
         screen is up, and it is shut down when the app ends. `kernel_name`
         overrides the notebook's kernel in the status bar (the `--kernel` option).
         `notices` are shown once the screen is up (start-up said something).
+        `store` keeps a notebook that is not a local file (a Jupyter server's: its
+        `path` is then a stand-in, `tuinb.ui.launch_remote.stand_in_path`).
         """
         super().__init__()
         self.loaded_config = config or LoadedConfig(Config(), Path("config.toml"))
@@ -129,7 +140,11 @@ class TuinbApp(App[int]):
         self.read_only = False
         """The file is marked read-only or cannot be written (the status bar's `[RO]`)."""
         self.recovery = RecoveryCopies(self)
-        self.saving = Saving(self, self.recovery)
+        self.saving = (
+            Saving(self, self.recovery)
+            if store is None
+            else remote_saving(self, self.recovery, store)
+        )
         self.leaving = Leaving(self, self.saving, self.recovery)
         self._notices = tuple(notices)
         self.keymap_applied: dict[str, str] = {}

@@ -32,9 +32,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from tuinb.config import LoadedConfig
     from tuinb.engine.protocols import EngineLike
     from tuinb.model import Notebook
+    from tuinb.model.store import NotebookStore
     from tuinb.session.launch import Attachment, HostStart
 
 UNTITLED = "Untitled"
@@ -158,9 +161,15 @@ def _run(
     notices: list[str],
     *,
     start_host: bool = False,
+    engine_for: Callable[[], EngineLike] | None = None,
+    store: NotebookStore | None = None,
 ) -> int:
     """Draw the first frame, then start the kernel's side (the attached session's client, a
-    new host, or an engine here) and run the app."""
+    new host, or an engine here) and run the app.
+
+    `engine_for` builds the engine instead (a server's or gateway's kernel, an existing
+    one: `tuinb.ui.launch_remote`), once the frame is drawn; `store` keeps a notebook that
+    is not a local file (a server's)."""
     from tuinb.render.options import ViewOptions
     from tuinb.session.places import SessionError
     from tuinb.ui.firstframe.terminal import prepainted
@@ -182,7 +191,10 @@ def _run(
             starting: list[HostStart] = []
             wanted = starting if start_host else None
             try:
-                engine = _engine(notebook, attachment, kernel, loaded, notices, wanted)
+                if engine_for is not None:
+                    engine = engine_for()
+                else:
+                    engine = _engine(notebook, attachment, kernel, loaded, notices, wanted)
                 from tuinb.ui.app import TuinbApp
 
                 app = TuinbApp(
@@ -190,9 +202,10 @@ def _run(
                     engine=engine,
                     kernel_name=kernel,
                     recovery_interval=loaded.config.recovery_interval,
-                    check_recovery=attachment is None,
+                    check_recovery=attachment is None and store is None,
                     config=loaded,
                     notices=notices,
+                    store=store,
                 )
                 probe = handoff.graphics
                 if probe is not None:

@@ -35,6 +35,15 @@ class ChoiceModal(ModalScreen[str]):
         self.question = question
         self.choices = choices
         self.cancel = cancel
+        self.answered = False
+        """An answer was given (a second key before the dialog is gone is ignored: a
+        second dismiss raises in Textual)."""
+
+    def answer(self, choice: str) -> None:
+        """Dismiss with `choice`, once."""
+        if not self.answered:
+            self.answered = True
+            self.dismiss(choice)
 
     def compose(self) -> ComposeResult:
         """The question, then a row of buttons."""
@@ -52,18 +61,18 @@ class ChoiceModal(ModalScreen[str]):
         """A button answers the question."""
         event.stop()
         if event.button.id:
-            self.dismiss(event.button.id.removeprefix("choice-"))
+            self.answer(event.button.id.removeprefix("choice-"))
 
     def on_key(self, event: events.Key) -> None:
         """Answer keys: each choice's letter; escape cancels."""
         if event.key == "escape":
             event.stop()
-            self.dismiss(self.cancel)
+            self.answer(self.cancel)
             return
         for choice, _label, key in self.choices:
             if event.key == key:
                 event.stop()
-                self.dismiss(choice)
+                self.answer(choice)
                 return
 
 
@@ -100,11 +109,15 @@ def recovery_modal(question: str) -> ChoiceModal:
     )
 
 
-def external_change_modal(name: str) -> ChoiceModal:
-    """The file changed on disk since it was read or saved."""
+def external_change_modal(name: str, *, server: str | None = None) -> ChoiceModal:
+    """The file changed on disk since it was read or saved (`server`: the notebook is on
+    that Jupyter server, and someone saved it there, in JupyterLab perhaps)."""
+    changed, source = "on disk by another program", "disk"
+    if server is not None:
+        changed, source = f"on {server} (by JupyterLab?)", "the server"
     return ChoiceModal(
-        f"{name} was changed on disk by another program since it was opened. "
-        "Overwrite it with this version, reload it from disk, or cancel the save?",
+        f"{name} was changed {changed} since it was opened. "
+        f"Overwrite it with this version, reload it from {source}, or cancel the save?",
         [("overwrite", "Overwrite", "o"), ("reload", "Reload", "r"), ("cancel", "Cancel", "c")],
         cancel="cancel",
         modal_id="external-modal",
@@ -144,4 +157,27 @@ def keep_running_modal(name: str, running: int, queued: int) -> ChoiceModal:
         [("keep", "Keep running", "k"), ("stop", "Stop and quit", "s"), ("cancel", "Cancel", "c")],
         cancel="cancel",
         modal_id="keep-running-modal",
+    )
+
+
+def revert_modal(name: str, when: str) -> ChoiceModal:
+    """Put a server notebook's last checkpoint back (the changes since are lost)."""
+    return ChoiceModal(
+        f"Revert {name} to its checkpoint of {when}? The notebook on the server and here "
+        "becomes that version; every change since is lost.",
+        [("revert", "Revert", "r"), ("cancel", "Cancel", "c")],
+        cancel="cancel",
+        modal_id="revert-modal",
+    )
+
+
+def foreign_restart_modal(what: str) -> ChoiceModal:
+    """Restart a kernel tuinb did not start (`--existing`, a server's shared kernel)."""
+    return ChoiceModal(
+        f"This kernel is not tuinb's (it was running before, or others share it); "
+        f"{what[:1].lower()}{what[1:]} anyway? Every variable in it is lost, for everyone "
+        "using it.",
+        [("restart", "Restart", "r"), ("cancel", "Cancel", "c")],
+        cancel="cancel",
+        modal_id="restart-modal",
     )

@@ -37,7 +37,13 @@ from tuinb.render.outputs import (
     plan_output,
 )
 from tuinb.render.sections import plan_sections
-from tuinb.render.status import is_read_only, kernel_name, kernel_status, status_parts
+from tuinb.render.status import (
+    TrustMark,
+    is_read_only,
+    kernel_name,
+    kernel_status,
+    status_parts,
+)
 from tuinb.sanitize import has_controls, plain_text, printable, sanitize
 from tuinb.ui.firstframe.colours import Palette, load_palette
 from tuinb.ui.firstframe.lines import (
@@ -262,6 +268,7 @@ def status_text(
         cell=min(1, cells),
         cells=cells,
         read_only=notebook.path is not None and is_read_only(write_access(notebook.path)),
+        untrusted=TrustMark().untrusted(notebook),
     )
     return [(text, style.startswith("bold")) for text, style in parts]
 

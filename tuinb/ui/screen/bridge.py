@@ -73,6 +73,15 @@ class KernelStatusChanged(EngineMessage, bubble=False):
         return isinstance(message, KernelStatusChanged)
 
 
+class KernelConnectionChanged(EngineMessage, bubble=False):
+    """The connection to a server's or gateway's kernel dropped, came back or closed."""
+
+    def __init__(self, state: str, reason: str) -> None:
+        super().__init__()
+        self.state = state
+        self.reason = reason
+
+
 class KernelDied(EngineMessage, bubble=False):
     """The kernel process died or stopped answering."""
 
@@ -201,6 +210,8 @@ def to_message(event: Any) -> Message | None:
             return KernelStartFailed(text)
         case ev.KernelDied(reason=reason):
             return KernelDied(reason)
+        case ev.KernelConnectionChanged(state=state, message=reason):
+            return KernelConnectionChanged(state, reason)
         case ev.InterruptUnanswered(seconds=seconds, cell_id=cell_id):
             return InterruptUnanswered(seconds, cell_id)
         case session_events.SessionAttached():
@@ -257,5 +268,7 @@ def deliver(
             kernel.start_failed(message.text)
         case KernelDied():
             kernel.died(message.reason)
+        case KernelConnectionChanged():
+            kernel.connection_changed(message.state, message.reason)
         case InterruptUnanswered():
             kernel.interrupt_unanswered(message.seconds, message.cell_id)

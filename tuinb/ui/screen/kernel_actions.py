@@ -12,13 +12,14 @@ import asyncio
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from tuinb.engine.backends import owns_kernel
 from tuinb.engine.kernels import (
     change_kernel,
     kernelspec_metadata,
     list_kernels,
     running_kernel,
 )
-from tuinb.ui.dialogs.choice import restart_modal
+from tuinb.ui.dialogs.choice import foreign_restart_modal, restart_modal
 from tuinb.ui.dialogs.kernel_picker import KernelPicker
 from tuinb.ui.dialogs.stdin_prompt import StdinPrompt
 
@@ -103,6 +104,9 @@ class KernelActions:
         self.unanswered: str | None = None
         """The cell that went on running after an interrupt ("" if unknown), until it ends
         or the kernel's state changes: the status bar offers the restart."""
+        self.connection = "connected"
+        """The connection to a server's or gateway's kernel (`KernelConnectionChanged`):
+        `connected`, `reconnecting` or `closed`; a local kernel's is always `connected`."""
         self._stdin: StdinPrompt | None = None
         self._stdin_cell: str | None = None
 
@@ -137,7 +141,10 @@ class KernelActions:
         self.host.start_work(flow, "kernel", exclusive=True)
 
     async def _restart_flow(self, question: str, *, run_all: bool, clear: bool) -> None:
-        if await self.host.ask(restart_modal(question)) == "restart":
+        engine = self.host.engine
+        ours = engine is None or owns_kernel(engine.backend)
+        dialog = restart_modal(question) if ours else foreign_restart_modal(question)
+        if await self.host.ask(dialog) == "restart":
             await self.restart_now(run_all=run_all, clear=clear)
 
     async def restart_now(self, *, run_all: bool = False, clear: bool = False) -> bool:
@@ -231,6 +238,22 @@ class KernelActions:
             severity="error",
             timeout=20,
         )
+        self.pacer.model_changed()
+
+    def connection_changed(self, state: str, reason: str) -> None:
+        """A server's or gateway's kernel: its connection dropped (it is retried: the
+        bar says so), came back (said once), or was closed."""
+        before, self.connection = self.connection, state
+        if state == "reconnecting" and before != "reconnecting":
+            detail = f" ({reason.rstrip('.')})" if reason else ""
+            self.host.tell(
+                f"The connection to the kernel dropped{detail}; reconnecting. "
+                "Outputs sent meanwhile arrive once it is back.",
+                severity="warning",
+                timeout=8,
+            )
+        elif state == "connected" and before == "reconnecting":
+            self.host.tell("Reconnected to the kernel.", timeout=3)
         self.pacer.model_changed()
 
     def interrupt_unanswered(self, seconds: float, cell_id: str | None) -> None:

@@ -24,7 +24,7 @@ from textual.containers import Container
 from textual.widgets import TextArea
 
 from tuinb.render.marks import RunMarks
-from tuinb.render.status import kernel_status
+from tuinb.render.status import TrustMark, kernel_status
 from tuinb.ui.editor.cell_editor import CellEditor
 from tuinb.ui.keys import GLOBAL_BINDINGS
 from tuinb.ui.screen import bridge
@@ -118,6 +118,8 @@ class NotebookScreen(ToolKeys, PacedScreen):
         self.chords = Chords(lambda: self.app.active_bindings, self.run_action)
         self.tools = Tools(self, owner, cursor=self.moving, editing=self.editing, run=self.running)
         self.outputs = OutputActions(self)
+        self.trust_mark = TrustMark()
+        """Whether the bar says the notebook is not trusted (`tuinb.model.trust`)."""
 
     # ---- parts ------------------------------------------------------------------
 
@@ -197,7 +199,10 @@ class NotebookScreen(ToolKeys, PacedScreen):
         """Show the current state in the status bar."""
         state = self.kernel.state if self.engine is not None else None
         kernel = kernel_status(
-            self.owner.kernel_display_name, state, unanswered=self.kernel.unanswered is not None
+            self.owner.kernel_display_name,
+            state,
+            unanswered=self.kernel.unanswered is not None,
+            connection=self.kernel.connection,
         )
         self.status.show(
             name=self.owner.display_name,
@@ -207,6 +212,7 @@ class NotebookScreen(ToolKeys, PacedScreen):
             cell=min(self.view.cursor + 1, len(self.notebook.cells)),
             cells=len(self.notebook.cells),
             read_only=self.owner.read_only,
+            untrusted=self.trust_mark.untrusted(self.notebook),
         )
         self.tools.cell_moved()
 

@@ -1,4 +1,5 @@
-"""The status bar: file name, `[RO]`, unsaved mark, mode, kernel and its state, cell n/N."""
+"""The status bar: file name, `[RO]` and untrusted marks, unsaved mark, mode, kernel and its
+state (or its connection's), cell n/N."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ class StatusBar(Static):
     as on the first frame.
     """
 
-    _shown: tuple[str, bool, str, str, int, int, bool] | None = None
+    _shown: tuple[str, bool, str, str, int, int, bool, bool] | None = None
     _plain = ""
 
     def show(
@@ -29,10 +30,11 @@ class StatusBar(Static):
         cell: int,
         cells: int,
         read_only: bool = False,
+        untrusted: bool = False,
     ) -> None:
         """Repaint with the current state, if it changed (typing would repaint the bar on
         every key). The names are sanitised (`status_parts`)."""
-        shown = (name, dirty, mode, kernel, cell, cells, read_only)
+        shown = (name, dirty, mode, kernel, cell, cells, read_only, untrusted)
         if shown == self._shown:
             return
         self._shown = shown
@@ -45,6 +47,7 @@ class StatusBar(Static):
             cell=cell,
             cells=cells,
             read_only=read_only,
+            untrusted=untrusted,
         )
         for part, style in parts:
             text.append(part, style=style)
