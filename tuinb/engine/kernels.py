@@ -8,11 +8,15 @@ The UI must not import the kernel layer; this module is its door to it.
   `switch_to(name)`, then `Engine.restart()` starts the new kernel.
 - `make_engine(notebook, name, cwd)` builds an `Engine` on one;
   `launch_early(engine)` starts its kernel's process before the UI has loaded.
-- `kill_all_kernels()` kills every kernel this process started (exit paths).
+- `kill_all_kernels()` kills every kernel this process started (exit paths);
+  `end_process_later(code, grace)` does that and ends the process if it has
+  not ended by itself in time (a UI stuck on a terminal that is gone).
 """
 
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +36,7 @@ __all__ = [
     "SwitchableKernel",
     "change_kernel",
     "default_kernel",
+    "end_process_later",
     "kernel_for",
     "kernelspec_metadata",
     "kill_all_kernels",
@@ -213,3 +218,18 @@ def kill_all_kernels() -> None:
     from tuinb.kernel import shutdown_all_kernels_sync
 
     shutdown_all_kernels_sync()
+
+
+def end_process_later(code: int, grace: float) -> threading.Timer:
+    """End the process with `code` in `grace` seconds unless it has ended by then, its
+    kernels first (`kill_all_kernels`). The timer is a daemon: a process that ends in
+    time is not held up by it."""
+
+    def end() -> None:
+        kill_all_kernels()
+        os._exit(code)
+
+    timer = threading.Timer(grace, end)
+    timer.daemon = True
+    timer.start()
+    return timer

@@ -214,6 +214,9 @@ def _run(
                     from tuinb.ui.textual_compat import keep_terminal_modes
 
                     keep_terminal_modes(app, handoff.saved, typed=probe.keys if probe else None)
+                from tuinb.ui.flows import leaving
+
+                leaving.GUARD_EXIT = True  # this process is the editor's own
                 app.run()
             except KeyboardInterrupt:  # before Textual took the keys: no host waits for us
                 for host in starting:

@@ -41,6 +41,19 @@ NOT_IN_A_SESSION = (
 )
 
 
+EXIT_GRACE = 10.0
+"""Seconds the editor may take to leave after SIGHUP or SIGTERM before it ends itself.
+
+With the terminal gone, Textual's shutdown can block for ever on its output
+thread (editors left sleeping after their tmux server was killed were found
+stuck there); by then the edits are with the host or in a recovery copy."""
+
+
+GUARD_EXIT = False
+"""Set by the CLI's launch (a process of its own): `terminated` arms `end_process_later`. An
+app run in a test's process must never end that process."""
+
+
 class Leaving:
     """Quit, detach, signals, and the session's end (see the module docstring)."""
 
@@ -135,6 +148,10 @@ class Leaving:
 
     def terminated(self, signum: int) -> None:
         """SIGHUP (the terminal went away) or SIGTERM: detach, or keep a recovery copy."""
+        if GUARD_EXIT:
+            from tuinb.engine.kernels import end_process_later
+
+            end_process_later(128 + signum, EXIT_GRACE)
         if self.attached() is not None:
             self.host.start_work(self.detach(return_code=128 + signum, say=False), "leave")
             return
