@@ -1,0 +1,138 @@
+"""The editor on kernels it does not run here: a real Kernel Gateway's, and an existing one's.
+
+Each test builds what `tuinb NB --gateway-url URL` and `tuinb NB --existing FILE`
+build (`tuinb.ui.launch_remote`): a local notebook, an engine on the
+source's backend, and the app; then runs a cell through the keys, quits
+through the keys, and checks what became of the kernel: the gateway's
+(tuinb started it) is shut down, the existing one (someone else's) lives on.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from tests.kernel_support import process_exists, someone_elses_kernel
+from tests.server.support import RunningServer, running_server
+from tests.ui.editor_helpers import SIZE, screen_text, settle, status, write_notebook
+from tests.ui.test_editor_safety import modal_id
+from tuinb.engine.backends import owns_kernel
+from tuinb.engine.sources import Source, make_engine_for, source_from_args
+from tuinb.kernel.existing import ExistingKernel
+from tuinb.model import load
+from tuinb.server.remote import RemoteKernel
+from tuinb.ui.app import TuinbApp
+from tuinb.ui.dialogs.choice import ChoiceModal
+
+pytestmark = [pytest.mark.kernel, pytest.mark.timeout(180)]
+
+
+@pytest.fixture(scope="module")
+def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    with running_server(tmp_path_factory.mktemp("gateway"), gateway=True) as running:
+        yield running
+
+
+@pytest.fixture
+def other(isolated_dirs: Path) -> Iterator[tuple[Path, subprocess.Popen[bytes]]]:
+    """Someone else's ipykernel, its connection file in the Jupyter runtime folder."""
+    folder = Path(os.environ["JUPYTER_RUNTIME_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    with someone_elses_kernel(folder) as running:
+        yield running
+
+
+@asynccontextmanager
+async def editor(path: Path, source: Source) -> AsyncIterator[tuple[TuinbApp, Pilot[Any]]]:
+    """The editor on the local notebook `path`, its kernel from `source`, kernel idle."""
+    notebook = load(path)
+    notebook.path = path
+    engine = make_engine_for(source, notebook, cwd=path.parent)
+    app = TuinbApp(notebook, engine=engine, check_recovery=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: "(idle)" in status(app), "the kernel to be ready")
+        yield app, pilot
+
+
+async def run_first_cell(app: TuinbApp, pilot: Pilot[Any], output: str) -> None:
+    await pilot.press("ctrl+j")
+    await settle(pilot, lambda: output in screen_text(app), f"the output {output!r}")
+
+
+async def quit_discarding(app: TuinbApp, pilot: Pilot[Any]) -> None:
+    """ctrl+q; the outputs made the notebook dirty: discard them."""
+    await pilot.press("ctrl+q")
+    await settle(pilot, lambda: modal_id(app) == "quit-modal", "the quit question")
+    await pilot.press("d")
+    await settle(pilot, lambda: not app.is_running, "the editor to exit")
+
+
+async def test_a_local_notebook_runs_on_a_gateway_kernel_which_quitting_shuts_down(
+    gateway: RunningServer, tmp_path: Path
+) -> None:
+    path = write_notebook(tmp_path / "here.ipynb", [("code", "print(6 * 7)")])
+    source = source_from_args(str(path), gateway=gateway.url, token=gateway.token, environ={})
+    async with editor(path, source) as (app, pilot):
+        backend = app.engine.backend if app.engine is not None else None
+        assert isinstance(backend, RemoteKernel)
+        kernel_id = backend.kernel_id
+        assert kernel_id in [k["id"] for k in gateway.api("GET", "api/kernels").json()]
+        await run_first_cell(app, pilot, "42")
+        await quit_discarding(app, pilot)
+    left = [k["id"] for k in gateway.api("GET", "api/kernels").json()]
+    assert kernel_id not in left, "tuinb started the gateway's kernel, so quitting stops it"
+
+
+async def test_an_existing_kernel_runs_the_cells_and_outlives_the_editor(
+    other: tuple[Path, subprocess.Popen[bytes]], tmp_path: Path
+) -> None:
+    connection_file, proc = other
+    path = write_notebook(tmp_path / "nb.ipynb", [("code", "x = 41\nprint(x + 1)")])
+    source = source_from_args(str(path), existing=str(connection_file), environ={})
+    async with editor(path, source) as (app, pilot):
+        assert isinstance(app.engine.backend if app.engine else None, ExistingKernel)
+        await run_first_cell(app, pilot, "42")
+        await quit_discarding(app, pilot)
+    assert process_exists(proc.pid), "quitting leaves a kernel tuinb did not start running"
+    # the kernel still holds the state the editor left in it
+    again = write_notebook(tmp_path / "again.ipynb", [("code", "print(x * 2)")])
+    source = source_from_args(str(again), existing=connection_file.name, environ={})
+    async with editor(again, source) as (app, pilot):
+        await run_first_cell(app, pilot, "82")
+        await quit_discarding(app, pilot)
+    assert process_exists(proc.pid)
+
+
+async def test_restarting_an_existing_kernel_asks_first_and_cancel_keeps_it(
+    other: tuple[Path, subprocess.Popen[bytes]], tmp_path: Path
+) -> None:
+    _connection_file, proc = other
+    path = write_notebook(tmp_path / "nb.ipynb", [("code", "y = 5"), ("code", "print(y + 1)")])
+    source = source_from_args(str(path), existing="", environ={})  # the newest there
+    async with editor(path, source) as (app, pilot):
+        assert app.engine is not None
+        assert not owns_kernel(app.engine.backend)
+        await pilot.press("ctrl+j")
+        first = app.notebook.cells[0]
+        await settle(pilot, lambda: first.execution_count is not None, "y = 5 to run")
+        await pilot.press("escape", "0", "0")
+        await settle(pilot, lambda: modal_id(app) == "restart-modal", "the restart question")
+        question = app.screen
+        assert isinstance(question, ChoiceModal)
+        assert "not tuinb's" in question.question
+        assert "anyway?" in question.question
+        await pilot.press("c")
+        await settle(pilot, lambda: modal_id(app) is None, "the question to close")
+        await pilot.press("j", "ctrl+j")
+        second = app.notebook.cells[1]
+        await settle(pilot, lambda: bool(second.outputs), "print(y + 1) to run")
+        assert second.outputs[0].get("text") == "6\n", "the kernel kept y: it was not restarted"
+        await quit_discarding(app, pilot)
+    assert process_exists(proc.pid)
