@@ -1,4 +1,5 @@
-"""The editor on kernels it does not run here: a real Kernel Gateway's, and an existing one's.
+"""The editor on kernels it does not run here: a real Kernel Gateway's, an existing one's, and
+one chosen among the running kernels in the kernel picker (alt+k).
 
 Each test builds what `tuinb NB --gateway-url URL` and `tuinb NB --existing FILE`
 build (`tuinb.ui.launch_remote`): a local notebook, an engine on the
@@ -18,18 +19,26 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import OptionList
 
-from tests.kernel_support import process_exists, someone_elses_kernel
-from tests.server.support import RunningServer, running_server
-from tests.ui.editor_helpers import SIZE, screen_text, settle, status, write_notebook
+from tests.kernel_support import process_exists, someone_elses_kernel, wait_gone
+from tests.server.support import RunningServer, kernel_pid, running_server
+from tests.server.test_editor_remote import editor as server_editor
+from tests.server.test_store import write_notebook as write_server_notebook
+from tests.session.test_editor_real_host import _editor as session_editor
+from tests.session.test_host_process import _write as session_notebook
+from tests.session.test_host_process import host_cleanup
+from tests.ui.editor_helpers import SIZE, notices, screen_text, settle, status, write_notebook
 from tests.ui.test_editor_safety import modal_id
-from tuinb.engine.backends import owns_kernel
+from tuinb.engine.backends import KernelProcess, owns_kernel
+from tuinb.engine.running import running_choices
 from tuinb.engine.sources import Source, make_engine_for, source_from_args
 from tuinb.kernel.existing import ExistingKernel
 from tuinb.model import load
 from tuinb.server.remote import RemoteKernel
 from tuinb.ui.app import TuinbApp
 from tuinb.ui.dialogs.choice import ChoiceModal
+from tuinb.ui.dialogs.kernel_picker import RUNNING_TITLE, KernelPicker
 
 pytestmark = [pytest.mark.kernel, pytest.mark.timeout(180)]
 
@@ -136,3 +145,95 @@ async def test_restarting_an_existing_kernel_asks_first_and_cancel_keeps_it(
         assert second.outputs[0].get("text") == "6\n", "the kernel kept y: it was not restarted"
         await quit_discarding(app, pilot)
     assert process_exists(proc.pid)
+
+
+async def pick_running(app: TuinbApp, pilot: Pilot[Any], key: str) -> str:
+    """alt+k, then the running kernel `key` (its label returned); checks the section is there."""
+    await pilot.press("escape", "alt+k")
+    await settle(pilot, lambda: isinstance(app.screen, KernelPicker), "the kernel picker")
+    listing = app.screen.query_one(OptionList)
+    await settle(pilot, lambda: listing.option_count > 0, "the picker's options")
+    prompts = [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+    assert RUNNING_TITLE in prompts
+    index = listing.get_option_index(key)
+    listing.highlighted = index
+    await pilot.press("enter")
+    return prompts[index]
+
+
+@pytest.mark.usefixtures("python3_kernelspec")
+async def test_the_picker_attaches_the_editor_to_a_running_kernel_and_stops_its_own(
+    other: tuple[Path, subprocess.Popen[bytes]], tmp_path: Path
+) -> None:
+    connection_file, proc = other
+    path = write_notebook(tmp_path / "nb.ipynb", [("code", "import os\nprint('pid', os.getpid())")])
+    async with editor(path, source_from_args(str(path), environ={})) as (app, pilot):
+        assert app.engine is not None
+        own = app.engine.backend.pid if isinstance(app.engine.backend, KernelProcess) else None
+        assert own is not None
+        label = await pick_running(app, pilot, f"file:{connection_file}")
+        assert f"pid {proc.pid}" in label
+        await settle(pilot, lambda: "Attached to the running kernel" in notices(app), "attach")
+        await settle(pilot, lambda: "(idle)" in status(app), "the attached kernel")
+        assert isinstance(app.engine.backend, ExistingKernel)
+        await wait_gone(own, within=10)  # tuinb's own kernel was shut down, as on a change
+        await run_first_cell(app, pilot, f"pid {proc.pid}")
+        await quit_discarding(app, pilot)
+    assert process_exists(proc.pid), "quitting leaves the attached kernel running"
+
+
+@pytest.mark.usefixtures("python3_kernelspec")
+async def test_in_a_session_the_picker_lists_others_but_says_how_to_attach_instead(
+    other: tuple[Path, subprocess.Popen[bytes]], tmp_path: Path
+) -> None:
+    connection_file, proc = other
+    notebook = session_notebook(tmp_path / "s.ipynb", "1")
+    async with host_cleanup(notebook):
+        app = session_editor(notebook)  # a real session host, with its own kernel
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, lambda: "(idle" in status(app), "the session's kernel")
+            assert app.engine is not None
+            choices = await running_choices(app.engine)
+            # the host's kernel has its connection file in the same folder: not offered
+            assert [c.connection_file for c in choices] == [connection_file]
+            await pick_running(app, pilot, f"file:{connection_file}")
+            await settle(pilot, lambda: "--existing" in notices(app), "the refusal")
+            said = notices(app)
+            assert f"--existing {connection_file}" in said
+            assert "background session" in said
+            assert "(idle" in status(app), "the session's kernel is still the notebook's"
+            await pilot.press("ctrl+q")
+            await settle(pilot, lambda: not app.is_running, "the editor to exit")
+    assert process_exists(proc.pid)
+
+
+async def test_on_a_server_the_picker_lists_its_kernels_and_sessions_and_attaches(
+    server: RunningServer,
+) -> None:
+    write_server_notebook(server.root / "k1" / "nb.ipynb", "import os\nprint('pid', os.getpid())")
+    write_server_notebook(server.root / "k1" / "other.ipynb", "1")
+    session = server.api(
+        "POST",
+        "api/sessions",
+        json={"path": "k1/other.ipynb", "type": "notebook", "kernel": {"name": "python3"}},
+    ).json()
+    theirs = session["kernel"]["id"]
+    pid = kernel_pid(server, theirs)
+    async with server_editor(server, "k1/nb.ipynb") as (app, pilot):
+        backend = app.engine.backend if app.engine is not None else None
+        assert isinstance(backend, RemoteKernel)
+        ours = backend.kernel_id
+        choices = await running_choices(app.engine)
+        keys = [c.key for c in choices]
+        assert f"server:{theirs}" in keys
+        assert f"server:{ours}" not in keys, "the editor's own kernel is not offered"
+        label = await pick_running(app, pilot, f"server:{theirs}")
+        assert "session of k1/other.ipynb" in label
+        await settle(pilot, lambda: "Attached to the running kernel" in notices(app), "attach")
+        await settle(pilot, lambda: "(idle)" in status(app), "the attached kernel")
+        assert isinstance(app.engine.backend, RemoteKernel) if app.engine else False
+        await run_first_cell(app, pilot, f"pid {pid}")
+        await quit_discarding(app, pilot)
+    running = [k["id"] for k in server.api("GET", "api/kernels").json()]
+    assert theirs in running, "the attached kernel is not tuinb's: it stays"
+    assert ours in running, "the notebook's session kernel stays, as before"

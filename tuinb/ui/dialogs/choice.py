@@ -160,6 +160,22 @@ def keep_running_modal(name: str, running: int, queued: int) -> ChoiceModal:
     )
 
 
+def attach_modal(running: int, queued: int) -> ChoiceModal:
+    """Attaching to another kernel while cells run or wait: they stop."""
+    parts = []
+    if running:
+        parts.append(f"{running} cell{'s' if running != 1 else ''} running")
+    if queued:
+        parts.append(f"{queued} queued")
+    return ChoiceModal(
+        f"This notebook has {' and '.join(parts)}; attaching to another kernel stops "
+        "them. Attach anyway?",
+        [("attach", "Attach", "a"), ("cancel", "Cancel", "c")],
+        cancel="cancel",
+        modal_id="attach-modal",
+    )
+
+
 def revert_modal(name: str, when: str) -> ChoiceModal:
     """Put a server notebook's last checkpoint back (the changes since are lost)."""
     return ChoiceModal(
