@@ -94,6 +94,14 @@ async def test_a_local_notebook_runs_on_a_gateway_kernel_which_quitting_shuts_do
         kernel_id = backend.kernel_id
         assert kernel_id in [k["id"] for k in gateway.api("GET", "api/kernels").json()]
         await run_first_cell(app, pilot, "42")
+        # the picker offers the gateway's other kernels, not the editor's own
+        another = gateway.api("POST", "api/kernels", json={"name": "python3"}).json()["id"]
+        try:
+            keys = [c.key for c in await running_choices(app.engine)]
+        finally:
+            gateway.api("DELETE", f"api/kernels/{another}")
+        assert f"server:{another}" in keys
+        assert f"server:{kernel_id}" not in keys
         await quit_discarding(app, pilot)
     left = [k["id"] for k in gateway.api("GET", "api/kernels").json()]
     assert kernel_id not in left, "tuinb started the gateway's kernel, so quitting stops it"
@@ -180,6 +188,36 @@ async def test_the_picker_attaches_the_editor_to_a_running_kernel_and_stops_its_
         await run_first_cell(app, pilot, f"pid {proc.pid}")
         await quit_discarding(app, pilot)
     assert process_exists(proc.pid), "quitting leaves the attached kernel running"
+
+
+@pytest.mark.usefixtures("python3_kernelspec")
+async def test_attaching_while_a_cell_runs_asks_first(
+    other: tuple[Path, subprocess.Popen[bytes]], tmp_path: Path
+) -> None:
+    connection_file, proc = other
+    loop = "import time\nfor _ in range(600): time.sleep(0.1)"
+    path = write_notebook(tmp_path / "nb.ipynb", [("code", loop)])
+    async with editor(path, source_from_args(str(path), environ={})) as (app, pilot):
+        assert app.engine is not None
+        await pilot.press("ctrl+j")
+        await settle(pilot, lambda: "(busy)" in status(app), "the loop to run")
+        await pick_running(app, pilot, f"file:{connection_file}")
+        await settle(pilot, lambda: modal_id(app) == "attach-modal", "the question")
+        await pilot.press("c")
+        await settle(pilot, lambda: modal_id(app) is None, "the question to close")
+        assert not isinstance(app.engine.backend, ExistingKernel)
+        assert "(busy)" in status(app), "cancel: the cell goes on running"
+        await pick_running(app, pilot, f"file:{connection_file}")
+        await settle(pilot, lambda: modal_id(app) == "attach-modal", "the question again")
+        await pilot.press("a")
+        engine = app.engine
+        await settle(pilot, lambda: isinstance(engine.backend, ExistingKernel), "attach")
+        marks = app.notebook_screen.run_marks
+        cell_id = app.notebook.cells[0].id
+        await settle(pilot, lambda: cell_id in marks.failed, "the stopped cell's mark")
+        assert not marks.running
+        await quit_discarding(app, pilot)
+    assert process_exists(proc.pid)
 
 
 @pytest.mark.usefixtures("python3_kernelspec")
