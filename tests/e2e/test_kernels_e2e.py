@@ -51,3 +51,38 @@ async def test_attach_run_and_quit_leaves_the_kernel_running(
         await tmux.send("d")
         assert await tmux.wait_exit(within=20) == 0, await tmux.exit_report()
         assert process_exists(proc.pid), "quitting left the kernel tuinb did not start"
+
+
+@pytest.mark.parametrize("detach", [False, True])
+async def test_the_picker_attaches_to_a_running_kernel_or_says_how_in_a_session(
+    tmux: TmuxSession, tuinb: Path, tmp_path: Path, runtime: Path, detach: bool
+) -> None:
+    notebook = write_notebook(
+        tmp_path / "nb.ipynb", [{"source": "import os\nprint('pid', os.getpid())"}]
+    )
+    with someone_elses_kernel(runtime) as (connection_file, proc):
+        argv = [str(notebook)] if detach else [str(notebook), "--no-detach"]
+        await tmux.start([str(tuinb), *argv], env=tuinb_env())
+        await tmux.wait_for("(idle)", within=60, what="the notebook's own kernel")
+        await tmux.send("M-k")
+        await tmux.wait_for("Running kernels", within=20, what="the picker's running kernels")
+        await tmux.wait_for(connection_file.name, within=5, what="the other kernel in the list")
+        await tmux.send("End", "Enter")  # the last option: the only other running kernel
+        if detach:
+            await tmux.wait_for("background session", within=20, what="the refusal")
+            assert "--existing" in await tmux.screen()
+            await tmux.send("C-q")
+        else:
+            await tmux.wait_for("Attached to the running", within=60, what="the attach")
+            await tmux.wait_for("(idle)", within=60, what="the attached kernel")
+            await tmux.send("C-j")
+            await tmux.wait_for(
+                re.compile(rf"^\s*▌?pid {proc.pid}\s*$", re.M),
+                within=30,
+                what="the output, printed by the attached kernel's process",
+            )
+            await tmux.send("C-q")
+            await tmux.wait_for("unsaved changes", within=10, what="the quit question")
+            await tmux.send("d")
+        assert await tmux.wait_exit(within=30) == 0, await tmux.exit_report()
+        assert process_exists(proc.pid), "quitting left the kernel tuinb did not start"
