@@ -101,7 +101,7 @@ def probe(
     """One tui_probe run of `command`; its JSON record."""
     out = run / "result.jsonl"
     argv = [sys.executable, str(PROBE), "--runs", "1", "--marker", marker, "--json", str(out)]
-    argv += ["--timeout", str(timeout), "--cwd", str(run), "--poll-ms", str(POLL_MS)]
+    argv += ["--timeout", str(timeout), "--cwd", str(run), "--poll-ms", str(poll_ms())]
     for key, value in env.items():
         argv += ["--env", f"{key}={value}"]
     for keys, step_marker in steps:
@@ -292,10 +292,19 @@ def run_all(runs: int) -> None:
         flood_screen(work, jupyter)
 
 
+def poll_ms() -> float:
+    """tui_probe's screen polling period: `--poll-ms`, else bench_exec's."""
+    return float(os.environ.get("BENCH_POLL_MS", POLL_MS))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument(
+        "--poll-ms", type=float, default=POLL_MS, help="tui_probe's screen polling period"
+    )
     args = parser.parse_args()
+    os.environ["BENCH_POLL_MS"] = str(args.poll_ms)
     run_all(args.runs)
 
 

@@ -10,6 +10,11 @@ httpx is imported on the first request, not with this module (~0.1 s that
 the local editor never pays). An `httpx.AsyncClient` belongs to the event
 loop it was first used on, so one is made per loop: a notebook loaded
 before the editor's loop starts can still be saved from it.
+
+The editor fetches a server notebook before its first frame with
+`ServerConnection.light` set: those few requests go through the standard
+library's `http.client` (in a thread), which spares the first frame httpx's
+import and client (~90 ms); answers and errors are read the same way.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import json
 import socket
 import ssl
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tuinb.server.address import ServerAddress
@@ -74,6 +80,21 @@ def connect_reason(exc: BaseException) -> str:
     return server_text(chain[-1]) or type(chain[-1]).__name__
 
 
+@dataclass
+class Reply:
+    """An HTTP answer, whichever client got it."""
+
+    status: int
+    reason: str
+    location: str
+    """The `Location` header ("" if none)."""
+    content: bytes
+
+    def json(self) -> Any:
+        """The body decoded as JSON (ValueError if it is not)."""
+        return json.loads(self.content)
+
+
 class ServerConnection:
     """One server (or gateway): its address, token, TLS settings and HTTP client."""
 
@@ -89,6 +110,9 @@ class ServerConnection:
         self.kind = kind
         """`Jupyter server` or `kernel gateway`, for messages."""
         self.timeout = timeout
+        self.light = False
+        """Send requests with the standard library (one connection each, no httpx): for
+        the few before the editor's first frame."""
         self._ssl: ssl.SSLContext | None = None
         self._clients: dict[int, tuple[asyncio.AbstractEventLoop, httpx.AsyncClient]] = {}
 
@@ -147,11 +171,11 @@ class ServerConnection:
             "(`jupyter server list` shows the running servers' URLs with their tokens)."
         )
 
-    def failed(self, response: httpx.Response, subject: str) -> ServerRequestError:
+    def failed(self, reply: Reply, subject: str) -> ServerRequestError:
         """The error for any other 4xx/5xx: the server's own reason, sanitised."""
         reason = ""
         try:
-            body = response.json()
+            body = reply.json()
         except ValueError:
             body = None
         if isinstance(body, dict):
@@ -159,8 +183,8 @@ class ServerConnection:
         detail = f": {reason}" if reason else ""
         return ServerRequestError(
             f"{self.where_first()} could not {subject} "
-            f"({response.status_code} {server_text(response.reason_phrase)}{detail}).",
-            response.status_code,
+            f"({reply.status} {server_text(reply.reason)}{detail}).",
+            reply.status,
             reason,
         )
 
@@ -198,20 +222,15 @@ class ServerConnection:
         `subject` completes "could not ..." in an error message (e.g. `save
         dir/nb.ipynb`); `not_found` is raised for a 404 (a generic one if None).
         """
-        import httpx
-
-        client = self._client()
         url = self.address.url(api_path, query)
         content = None if body is None else json.dumps(body).encode("utf-8")
-        headers = {"Content-Type": "application/json"} if content is not None else None
-        try:
-            response = await client.request(method, url, content=content, headers=headers)
-        except (httpx.TransportError, OSError, ssl.SSLError) as exc:
-            raise self.unreachable(exc) from None
-        status = response.status_code
-        if status in (401, 403) or (
-            300 <= status < 400 and "login" in response.headers.get("location", "")
-        ):
+        headers = {"Content-Type": "application/json"} if content is not None else {}
+        if self.light:
+            response = await asyncio.to_thread(self._exchange_here, method, url, content, headers)
+        else:
+            response = await self._exchange(method, url, content, headers)
+        status = response.status
+        if status in (401, 403) or (300 <= status < 400 and "login" in response.location):
             raise self.refused(status)
         if status == 404:
             raise not_found or ServerNotFound(
@@ -230,6 +249,47 @@ class ServerConnection:
                 f"(no JSON from {api_path!r}); check the URL.",
                 status,
             ) from None
+
+    async def _exchange(
+        self, method: str, url: str, content: bytes | None, headers: dict[str, str]
+    ) -> Reply:
+        import httpx
+
+        try:
+            response = await self._client().request(
+                method, url, content=content, headers=headers or None
+            )
+        except (httpx.TransportError, OSError, ssl.SSLError) as exc:
+            raise self.unreachable(exc) from None
+        location = response.headers.get("location", "")
+        return Reply(response.status_code, response.reason_phrase, location, response.content)
+
+    def _exchange_here(
+        self, method: str, url: str, content: bytes | None, headers: dict[str, str]
+    ) -> Reply:
+        """One request with `http.client` (blocking: run in a thread)."""
+        import http.client
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        connection: http.client.HTTPConnection
+        if parts.scheme == "https":
+            connection = http.client.HTTPSConnection(
+                host, parts.port, timeout=self.timeout, context=self.ssl_context()
+            )
+        else:
+            connection = http.client.HTTPConnection(host, parts.port, timeout=self.timeout)
+        target = parts.path + (f"?{parts.query}" if parts.query else "")
+        try:
+            connection.request(method, target, body=content, headers=self.headers() | headers)
+            answer = connection.getresponse()
+            return Reply(answer.status, answer.reason, answer.getheader("location") or "",
+                         answer.read())  # fmt: skip
+        except (OSError, http.client.HTTPException) as exc:
+            raise self.unreachable(exc) from None
+        finally:
+            connection.close()
 
     async def aclose(self) -> None:
         """Close the HTTP client of the running loop (others are dropped)."""

@@ -165,9 +165,11 @@ def _fetch(source: Source) -> _Fetched | int:
     connection = connection_for(source.server)
 
     async def load(wanted: Source) -> OpenedNotebook | ServerFolder:
+        connection.light = True  # before the first frame: no httpx yet (see server/http.py)
         try:
             return await open_remote_notebook(wanted, connection)
         finally:
+            connection.light = False
             await connection.aclose()  # its HTTP client belongs to this loop
 
     while True:
