@@ -7,6 +7,8 @@
 - `running_kernel(spec)` starts a `KernelManager`, yields it, shuts it down and
   asserts that no process of its group is left.
 - `assert_no_process(pid)` / `wait_gone(pid)`.
+- `someone_elses_kernel(folder)` starts an ipykernel as `jupyter kernel` does (for
+  `--existing`): tuinb neither started nor owns it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import asyncio
 import contextlib
 import json
 import os
+import signal
+import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -22,6 +26,7 @@ from typing import Any
 
 import pytest
 
+from tuinb.kernel.connection import new_connection_info, write_connection_file
 from tuinb.kernel.kernelspec import KernelSpec
 from tuinb.kernel.manager import KernelManager
 from tuinb.kernel.messages import Message
@@ -212,3 +217,26 @@ async def next_message(
             if predicate(msg):
                 return msg
     raise AssertionError(f"the message stream ended while waiting for {what}")
+
+
+@contextlib.contextmanager
+def someone_elses_kernel(
+    folder: Path, name: str = "kernel-other.json"
+) -> Iterator[tuple[Path, subprocess.Popen[bytes]]]:
+    """An ipykernel started the way `jupyter kernel` starts one: its own connection file, its
+    own process group, not a child of anything tuinb runs."""
+    info = new_connection_info("tcp", kernel_name="python3")
+    path = folder / name
+    write_connection_file(info, path)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ipykernel_launcher", "-f", str(path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        yield path, proc
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(10)

@@ -82,3 +82,25 @@ def test_opening_a_local_notebook_imports_nothing_of_the_server_layer() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     ).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("argv", "path", "existing"),
+    [
+        (["--existing", "k.json", "nb.ipynb"], "nb.ipynb", "k.json"),
+        (["nb.ipynb", "--existing"], "nb.ipynb", ""),
+        (["nb.ipynb", "--existing", "k.json"], "nb.ipynb", "k.json"),
+        (["--existing", "nb.ipynb"], "nb.ipynb", ""),
+        (["--existing", "nb.ipynb", "k.json"], "nb.ipynb", "k.json"),
+        (["--existing"], None, ""),
+        (["--existing", "k.json"], None, "k.json"),
+    ],
+)
+def test_a_value_of_existing_ending_in_ipynb_is_the_notebook(
+    argv: list[str], path: str | None, existing: str
+) -> None:
+    from tuinb.cli import _editor_parser, _notebook_not_connection_file
+
+    args = _editor_parser().parse_args(argv)
+    _notebook_not_connection_file(args)
+    assert (args.path, args.existing) == (path, existing)

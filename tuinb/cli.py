@@ -63,7 +63,7 @@ def _editor_parser() -> argparse.ArgumentParser:
         const="",
         metavar="FILE",
         help="attach to a running kernel: a connection file, a name in the Jupyter runtime "
-        "folder, or the newest there",
+        "folder, or the newest there (a value ending in .ipynb is the notebook)",
     )
     parser.add_argument(
         "--no-detach",
@@ -83,6 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = module.main(args[1:])
         return code
     editor_args = _editor_parser().parse_args(args)
+    _notebook_not_connection_file(editor_args)
     path = Path(editor_args.path).expanduser() if editor_args.path is not None else None
     if _beyond_this_machine(editor_args):
         source = _source(editor_args)
@@ -106,6 +107,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return open_editor(path, kernel=editor_args.kernel, detach=not editor_args.no_detach)
     except KeyboardInterrupt:  # ctrl+c while the first frame waits for Textual
         return 130
+
+
+def _notebook_not_connection_file(args: argparse.Namespace) -> None:
+    """`tuinb --existing nb.ipynb`: the notebook, attached to the newest running kernel.
+
+    `--existing` takes an optional value, so argparse gives it the word that
+    follows; a value ending in `.ipynb` is the notebook (no connection file is
+    named so), and `--existing FILE.json nb.ipynb` and `nb.ipynb --existing
+    [FILE]` already parse as meant.
+    """
+    existing = args.existing
+    if not existing or not existing.endswith(".ipynb"):
+        return
+    if args.path is None:
+        args.path, args.existing = existing, ""
+    elif not args.path.endswith(".ipynb"):  # `--existing nb.ipynb FILE.json`
+        args.path, args.existing = existing, args.path
 
 
 def _beyond_this_machine(args: argparse.Namespace) -> bool:

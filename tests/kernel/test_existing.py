@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import os
 import signal
 import subprocess
-import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from tests.engine.support import make_notebook
-from tests.kernel_support import process_exists, wait_gone
+from tests.kernel_support import process_exists, someone_elses_kernel, wait_gone
 from tests.server.engine_support import remote_engine, text_of
 from tests.server.support import kernel_pid, running_server
 from tuinb.engine import KernelDied
@@ -25,29 +23,6 @@ from tuinb.kernel.errors import KernelError
 from tuinb.kernel.existing import ExistingKernel, find_connection_file, running_kernels
 
 pytestmark = [pytest.mark.kernel, pytest.mark.timeout(180)]
-
-
-@contextlib.contextmanager
-def someone_elses_kernel(
-    folder: Path, name: str = "kernel-other.json"
-) -> Iterator[tuple[Path, subprocess.Popen[bytes]]]:
-    """An ipykernel started the way `jupyter kernel` starts one: its own connection file, its
-    own process group, not a child of anything tuinb runs."""
-    info = new_connection_info("tcp", kernel_name="python3")
-    path = folder / name
-    write_connection_file(info, path)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "ipykernel_launcher", "-f", str(path)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        yield path, proc
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(10)
 
 
 @pytest.fixture

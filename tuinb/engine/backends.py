@@ -14,12 +14,23 @@ are in `tuinb.engine.protocols` (`LaunchesEarly`, `SwitchesKernel`,
 - `ConnectionReporting`: its connection can drop and come back (a server or
   gateway); the engine turns the changes into `KernelConnectionChanged`.
 - `ProvisionerInfo`: started through a jupyter_client kernel provisioner.
+- `KernelProcess`: its kernel is (or may be) a process here, with a pid.
+- `OnKernelServer`: its kernel is on a Jupyter server or gateway (whose other
+  running kernels the kernel picker lists).
+
+And one ability of an engine: `ReplacesBackend`, running on another kernel
+backend from now on (the kernel picker's "Running kernels"). An engine in a
+session host (`tuinb.session.client.SessionClient`) has not got it.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from tuinb.engine.protocols import KernelBackend
+    from tuinb.server.http import ServerConnection
 
 
 @runtime_checkable
@@ -52,6 +63,43 @@ class ProvisionerInfo(Protocol):
 
     @property
     def provisioner_name(self) -> str: ...
+
+
+@runtime_checkable
+class KernelProcess(Protocol):
+    """A backend whose kernel may be a process on this machine."""
+
+    @property
+    def pid(self) -> int | None:
+        """The kernel's process id here (None: not started, or not here)."""
+        ...
+
+
+@runtime_checkable
+class OnKernelServer(Protocol):
+    """A backend whose kernel runs on a Jupyter server or gateway (`RemoteKernel`)."""
+
+    @property
+    def connection(self) -> ServerConnection: ...
+    @property
+    def kernel_id(self) -> str | None: ...
+    @property
+    def gateway(self) -> bool: ...
+
+
+@runtime_checkable
+class ReplacesBackend(Protocol):
+    """An engine that can run on another kernel backend from now on (`Engine`)."""
+
+    async def replace_backend(self, backend: KernelBackend) -> None: ...
+
+
+@runtime_checkable
+class InSessionHost(Protocol):
+    """An engine in a session host (`SessionClient`): its kernel is the host's child."""
+
+    @property
+    def host_pid(self) -> int | None: ...
 
 
 def owns_kernel(backend: object) -> bool:

@@ -264,6 +264,31 @@ class Engine:
             raise
         await self._connected(cast(ClientLike, client))
 
+    async def replace_backend(self, backend: KernelBackend) -> None:
+        """Run on `backend`'s kernel from now on (the kernel picker's running kernels).
+
+        As a restart: running cells end as `error`, queued ones as `aborted`;
+        then the old backend is shut down (a kernel tuinb does not own is only
+        let go) and the new one started (`KernelStartFailed` if it cannot be).
+        """
+        self._set_state("restarting")
+        self._settled.clear()
+        await self._stop_tasks()
+        if self._connection_task is not None:
+            self._connection_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._connection_task
+            self._connection_task = None
+        self._client = None
+        self.widgets.kernel_gone()
+        self._end_all(running_ename="KernelChanged", running_evalue="the kernel was changed")
+        old, self.backend = self.backend, backend
+        try:
+            await old.shutdown()
+        except Exception as exc:  # the old kernel's trouble is not the new one's
+            log.warning("could not shut the previous kernel down: %s", exc)
+        await self.start()
+
     async def provide_input(self, value: str) -> None:
         """Answer the pending `InputRequested` with `value`."""
         if self._client is None:

@@ -20,6 +20,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from tuinb.engine.backends import OnKernelServer, ReplacesBackend
 from tuinb.engine.engine import Engine
 from tuinb.engine.protocols import (
     EngineLike,
@@ -186,13 +187,21 @@ class SwitchableKernel:
         return str(await manager.wait_for_death())
 
 
-async def change_kernel(engine: EngineLike, name: str) -> None:
-    """Switch `engine` to kernelspec `name` and start it (the old kernel is stopped)."""
+async def change_kernel(engine: EngineLike, name: str, *, cwd: Path | None = None) -> None:
+    """Switch `engine` to kernelspec `name` and start it (the old kernel is stopped).
+
+    An engine attached to a running kernel (the picker's running kernels) gets
+    a new kernel of its own again, started in `cwd`.
+    """
     backend = engine.backend
-    if not isinstance(backend, SwitchesKernel):
-        raise KernelUnavailable("this kernel cannot be changed while the notebook is open")
-    backend.switch_to(name)
-    await engine.restart()
+    if isinstance(backend, SwitchesKernel):
+        backend.switch_to(name)
+        await engine.restart()
+        return
+    if isinstance(engine, ReplacesBackend) and not isinstance(backend, OnKernelServer):
+        await engine.replace_backend(SwitchableKernel(name, cwd=cwd))
+        return
+    raise KernelUnavailable("this kernel cannot be changed while the notebook is open")
 
 
 def running_kernel(engine: EngineLike) -> KernelChoice | None:

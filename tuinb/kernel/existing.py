@@ -2,7 +2,9 @@
 
 `find_connection_file(name)` takes a connection file's path, or a name (or
 part of one) in the Jupyter runtime folder, or nothing (the newest file
-there). `running_kernels()` lists the connection files there, for a picker.
+there). `running_kernels()` lists the connection files there;
+`live_kernels()` only those whose kernel is there (its process found here,
+or its heartbeat answering), for the kernel picker.
 
 `ExistingKernel` is a `KernelBackend` that does not own its kernel
 (`owns_kernel` is False): shutting down only disconnects, so quitting tuinb
@@ -115,6 +117,36 @@ def running_kernels() -> list[RunningLocalKernel]:
             )
         )
     return sorted(kernels, key=lambda k: k.modified, reverse=True)
+
+
+LIVE_PING = 0.5
+"""Seconds a kernel whose process is not found here gets to answer a heartbeat ping."""
+
+
+async def answers(path: Path, *, timeout: float = LIVE_PING) -> bool:  # noqa: ASYNC109 (a ping's deadline)
+    """Whether the kernel of connection file `path` echoes a heartbeat ping within `timeout`."""
+    from tuinb.kernel.channels import Heartbeat, context
+
+    try:
+        info, _data = _read(path)
+    except KernelStartError:
+        return False
+    heartbeat = Heartbeat(context(), info)
+    try:
+        return await heartbeat.ping(timeout)
+    finally:
+        heartbeat.close()
+
+
+async def live_kernels() -> list[RunningLocalKernel]:
+    """The kernels of `running_kernels()` that are there: a process found here (this user's),
+    else a heartbeat answered (another user's, a container's); a file left by a kernel that
+    ended is not offered."""
+    listed = await asyncio.to_thread(running_kernels)
+    unknown = [k for k in listed if k.pid is None]
+    answered = await asyncio.gather(*(answers(k.path) for k in unknown))
+    gone = {k.path for k, alive in zip(unknown, answered, strict=True) if not alive}
+    return [k for k in listed if k.path not in gone]
 
 
 def _raw(path: Path) -> bytes:

@@ -144,19 +144,35 @@ def overwrite_modal(name: str) -> ChoiceModal:
     )
 
 
-def keep_running_modal(name: str, running: int, queued: int) -> ChoiceModal:
-    """Quitting while cells run or wait in a session: keep them going without the editor?"""
+def _at_work(running: int, queued: int) -> str:
+    """`2 cells running and 1 queued`."""
     parts = []
     if running:
         parts.append(f"{running} cell{'s' if running != 1 else ''} running")
     if queued:
         parts.append(f"{queued} queued")
+    return " and ".join(parts)
+
+
+def keep_running_modal(name: str, running: int, queued: int) -> ChoiceModal:
+    """Quitting while cells run or wait in a session: keep them going without the editor?"""
     return ChoiceModal(
-        f"{name} has {' and '.join(parts)}. Keep running in the background "
+        f"{name} has {_at_work(running, queued)}. Keep running in the background "
         "(`tuinb attach` comes back to it), stop the kernel and quit, or cancel?",
         [("keep", "Keep running", "k"), ("stop", "Stop and quit", "s"), ("cancel", "Cancel", "c")],
         cancel="cancel",
         modal_id="keep-running-modal",
+    )
+
+
+def attach_modal(running: int, queued: int) -> ChoiceModal:
+    """Attaching to another kernel while cells run or wait: they stop."""
+    return ChoiceModal(
+        f"This notebook has {_at_work(running, queued)}; attaching to another kernel stops "
+        "them. Attach anyway?",
+        [("attach", "Attach", "a"), ("cancel", "Cancel", "c")],
+        cancel="cancel",
+        modal_id="attach-modal",
     )
 
 

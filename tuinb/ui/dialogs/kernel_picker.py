@@ -1,8 +1,11 @@
-"""The kernel picker: every installed kernelspec; dismisses with the chosen name.
+"""The kernel picker: every installed kernelspec, then the running kernels; dismisses with
+the chosen kernelspec's name or running kernel's key.
 
-The list comes from `tuinb.engine.kernels.list_kernels()` (the UI never reads
-kernelspecs itself). The current kernel is highlighted; enter picks, escape
-cancels (None).
+The lists come from `tuinb.engine.kernels.list_kernels()` and
+`tuinb.engine.running.running_choices()` (the UI never reads kernelspecs or
+connection files itself). The current kernel is highlighted; enter picks,
+escape cancels (None). A running kernel's key (`RunningChoice.key`) has a
+colon, which no kernelspec name has.
 """
 
 from __future__ import annotations
@@ -18,6 +21,10 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tuinb.engine.kernels import KernelChoice
+from tuinb.engine.running import RunningChoice
+from tuinb.sanitize import printable
+
+RUNNING_TITLE = "Running kernels (not tuinb's: quitting leaves them running)"
 
 
 class KernelPicker(ModalScreen[str | None]):
@@ -33,7 +40,12 @@ class KernelPicker(ModalScreen[str | None]):
     """
 
     def __init__(
-        self, choices: list[KernelChoice], *, current: str | None = None, reason: str = ""
+        self,
+        choices: list[KernelChoice],
+        *,
+        current: str | None = None,
+        reason: str = "",
+        running: list[RunningChoice] | None = None,
     ) -> None:
         super().__init__(id="kernel-picker")
         self.choices = choices
@@ -42,6 +54,8 @@ class KernelPicker(ModalScreen[str | None]):
         """The notebook's kernel now (highlighted)."""
         self.reason = reason
         """Why the picker is shown (e.g. the kernel could not start), if not asked for."""
+        self.running = running
+        """The running kernels offered after the kernelspecs (None: no such section)."""
 
     def compose(self) -> ComposeResult:
         """A title line and the list."""
@@ -53,10 +67,15 @@ class KernelPicker(ModalScreen[str | None]):
                     Text("No kernel is installed: install ipykernel (pip install ipykernel)."),
                     id="picker-empty",
                 )
-            options = [
+            options: list[Option | None] = [
                 Option(Text(f"{c.display_name}  ({c.name}, {c.language or '?'})"), id=c.name)
                 for c in self.choices
             ]
+            if self.running is not None:
+                options += [None, Option(Text(RUNNING_TITLE, style="bold"), disabled=True)]
+                options += [Option(Text(printable(r.label)), id=r.key) for r in self.running]
+                if not self.running:
+                    options.append(Option(Text("(none found)", style="dim"), disabled=True))
             yield OptionList(*options, id="picker-list")
 
     def on_mount(self) -> None:

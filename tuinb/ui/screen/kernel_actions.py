@@ -9,17 +9,29 @@ failed to start, died).
 from __future__ import annotations
 
 import asyncio
+import shlex
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from tuinb.engine.backends import owns_kernel
 from tuinb.engine.kernels import (
+    KernelChoice,
     change_kernel,
     kernelspec_metadata,
     list_kernels,
     running_kernel,
 )
-from tuinb.ui.dialogs.choice import foreign_restart_modal, restart_modal
+from tuinb.engine.running import (
+    AttachRefused,
+    RunningChoice,
+    attach_kernel,
+    can_attach,
+    refusal,
+    running_choices,
+)
+from tuinb.sanitize import printable
+from tuinb.ui.dialogs.choice import attach_modal, foreign_restart_modal, restart_modal
 from tuinb.ui.dialogs.kernel_picker import KernelPicker
 from tuinb.ui.dialogs.stdin_prompt import StdinPrompt
 
@@ -173,25 +185,80 @@ class KernelActions:
         self.host.start_work(self._pick_flow(), "kernel", exclusive=True)
 
     async def _pick_flow(self, reason: str = "") -> None:
-        choices = await asyncio.to_thread(list_kernels)
+        engine = self.host.engine
+        choices, running = await asyncio.gather(
+            asyncio.to_thread(list_kernels), running_choices(engine)
+        )
         notebook = self.host.notebook
         spec = notebook.metadata.get("kernelspec")
         current = spec.get("name") if isinstance(spec, dict) else None
-        picked = await self.host.ask(KernelPicker(choices, current=current, reason=reason))
+        picker = KernelPicker(choices, current=current, reason=reason, running=running)
+        picked = await self.host.ask(picker)
         if picked is None:
+            return
+        attached = next((r for r in running if r.key == picked), None)
+        if attached is not None:
+            await self._attach_flow(attached, choices)
             return
         choice = next(c for c in choices if c.name == picked)
         notebook.metadata["kernelspec"] = kernelspec_metadata(choice)
         notebook.mark_unsaved()
         self.host.kernel_chosen()
-        engine = self.host.engine
         if engine is None:
             return
         try:
-            await change_kernel(engine, picked)
+            await change_kernel(engine, picked, cwd=self._folder())
         except Exception:  # reported by the engine as KernelStartFailed
             return
         self.host.tell(f"Now using the kernel {choice.display_name}.", timeout=3)
+
+    def _folder(self) -> Path | None:
+        """The notebook's folder, where a new kernel of its own starts (None: not a folder
+        here, as a server notebook's stand-in path)."""
+        path = self.host.notebook.path
+        return path.parent if path is not None and path.parent.is_dir() else None
+
+    def _as_typed(self) -> str:
+        """The notebook's path as a command line would name it (from the current folder)."""
+        path = self.host.notebook.path
+        if path is None:
+            return "NOTEBOOK"
+        try:
+            named = str(path.resolve().relative_to(Path.cwd()))
+        except (ValueError, OSError):
+            named = str(path)
+        return shlex.quote(named)
+
+    async def _attach_flow(self, attached: RunningChoice, choices: list[KernelChoice]) -> None:
+        """Run the notebook on a running kernel: refused in a session (said how instead);
+        asked first when cells run; the kernel the editor ran is shut down if it was tuinb's."""
+        engine = self.host.engine
+        if engine is None:
+            self.host.tell("This editor was started without a kernel.", severity="warning")
+            return
+        if not can_attach(engine):
+            self.host.tell(refusal(self._as_typed(), attached), severity="warning", timeout=15)
+            return
+        running, queued = len(self.marks.running), len(self.marks.queued)
+        if (running or queued) and await self.host.ask(attach_modal(running, queued)) != "attach":
+            return
+        try:
+            await attach_kernel(engine, attached, notebook=self._as_typed())
+        except AttachRefused as err:
+            self.host.tell(str(err), severity="warning", timeout=15)
+            return
+        except Exception:  # reported by the engine as KernelStartFailed
+            return
+        known = next((c for c in choices if c.name == attached.kernel_name), None)
+        if known is not None:
+            self.host.notebook.metadata["kernelspec"] = kernelspec_metadata(known)
+            self.host.notebook.mark_unsaved()
+            self.host.kernel_chosen()
+        self.host.tell(
+            f"Attached to the running kernel {printable(attached.label)}; "
+            "quitting leaves it running.",
+            timeout=5,
+        )
 
     # ---- the engine's kernel events ------------------------------------------------
 
