@@ -23,17 +23,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
-
 from tuinb.model import NotebookError, recovery
 from tuinb.model.store import CheckpointStore, RenamingStore, SaveConflict
 from tuinb.ui.dialogs.choice import external_change_modal, revert_modal
 from tuinb.ui.dialogs.save_as import SaveAsPrompt
 from tuinb.ui.flows.saving import Saving, with_save_as_keys
+from tuinb.ui.screen.commands import Command, ListedCommands
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from tuinb.model.store import NotebookStore
     from tuinb.ui.flows.host import FlowHost
     from tuinb.ui.flows.recovery import RecoveryCopies
@@ -210,10 +207,10 @@ class SavingHost(Protocol):
     def start_work(self, work: object, group: str) -> None: ...
 
 
-class ServerCommands(Provider):
+class ServerCommands(ListedCommands):
     """The command palette's commands for a server notebook (none for a local file)."""
 
-    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+    def _commands(self) -> list[Command]:
         app = self.app
         if not isinstance(app, SavingHost) or not isinstance(app.saving, RemoteSaving):
             return []
@@ -226,16 +223,3 @@ class ServerCommands(Provider):
             ("Revert to checkpoint", "server.revert_checkpoint", revert),
             ("Reload from the server", "server.reload", saving.reload),
         ]
-
-    async def discover(self) -> Hits:
-        """Both commands, for an empty query."""
-        for label, help_text, run in self._commands():
-            yield DiscoveryHit(label, run, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        """The commands matching the query."""
-        matcher = self.matcher(query)
-        for label, help_text, run in self._commands():
-            score = matcher.match(label)
-            if score > 0:
-                yield Hit(score, matcher.highlight(label), run, help=help_text)
