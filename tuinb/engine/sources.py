@@ -228,8 +228,6 @@ async def open_remote_notebook(
 
 def kernel_backend(source: Source, notebook: NotebookLike, *, cwd: Path | None = None) -> Any:
     """The kernel backend for `source` (see the table in the module docstring)."""
-    from tuinb.engine.kernels import SwitchableKernel, kernel_for
-
     spec = notebook.metadata.get("kernelspec")
     named = spec.get("name") if isinstance(spec, dict) else None
     # a server or gateway picks its own default kernel when neither names one
@@ -259,6 +257,8 @@ def kernel_backend(source: Source, notebook: NotebookLike, *, cwd: Path | None =
             return ExistingKernel(find_connection_file(source.existing or None))
         except KernelError as exc:
             raise SourceError(str(exc)) from None
+    from tuinb.engine.kernels import SwitchableKernel, kernel_for  # the engine: ~25 ms
+
     return SwitchableKernel(kernel_for(notebook.metadata, source.kernel), cwd=cwd)
 
 
