@@ -180,3 +180,8 @@ def stand_in_path(base_url: str, server_path: str) -> Path:
     return Path(
         "/", STAND_IN_FOLDER, *PurePosixPath(where).parts, *PurePosixPath(server_path).parts
     )
+
+
+def contents_api(path: str, *suffix: str) -> str:
+    """The contents API path of `path` (`api/contents/dir/nb.ipynb`, `.../checkpoints`)."""
+    return "/".join(["api/contents", *(p for p in (normalise_path(path), *suffix) if p)])

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tuinb.server.address import normalise_path
+from tuinb.server.address import contents_api, normalise_path
 from tuinb.server.errors import NotANotebook, ServerNotFound, ServerRequestError, server_text
 from tuinb.server.http import ServerConnection
 
@@ -40,8 +40,7 @@ class ContentEntry:
         )
 
 
-def _api(path: str, *suffix: str) -> str:
-    return "/".join(["api/contents", *(p for p in (normalise_path(path), *suffix) if p)])
+_api = contents_api
 
 
 class Contents:

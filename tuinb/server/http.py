@@ -20,11 +20,11 @@ import and client (~90 ms); answers and errors are read the same way.
 from __future__ import annotations
 
 import asyncio
+import http.client
 import json
 import socket
 import ssl
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tuinb.server.address import ServerAddress
@@ -36,6 +36,7 @@ from tuinb.server.errors import (
     ServerUnreachable,
     server_text,
 )
+from tuinb.server.plainhttp import Reply, exchange
 
 if TYPE_CHECKING:
     import httpx
@@ -78,21 +79,6 @@ def connect_reason(exc: BaseException) -> str:
         if isinstance(cause, (ConnectionResetError, BrokenPipeError)):
             return "the connection was reset"
     return server_text(chain[-1]) or type(chain[-1]).__name__
-
-
-@dataclass
-class Reply:
-    """An HTTP answer, whichever client got it."""
-
-    status: int
-    reason: str
-    location: str
-    """The `Location` header ("" if none)."""
-    content: bytes
-
-    def json(self) -> Any:
-        """The body decoded as JSON (ValueError if it is not)."""
-        return json.loads(self.content)
 
 
 class ServerConnection:
@@ -268,28 +254,18 @@ class ServerConnection:
         self, method: str, url: str, content: bytes | None, headers: dict[str, str]
     ) -> Reply:
         """One request with `http.client` (blocking: run in a thread)."""
-        import http.client
-        from urllib.parse import urlsplit
-
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        connection: http.client.HTTPConnection
-        if parts.scheme == "https":
-            connection = http.client.HTTPSConnection(
-                host, parts.port, timeout=self.timeout, context=self.ssl_context()
-            )
-        else:
-            connection = http.client.HTTPConnection(host, parts.port, timeout=self.timeout)
-        target = parts.path + (f"?{parts.query}" if parts.query else "")
+        context = self.ssl_context() if self.secure else None
         try:
-            connection.request(method, target, body=content, headers=self.headers() | headers)
-            answer = connection.getresponse()
-            return Reply(answer.status, answer.reason, answer.getheader("location") or "",
-                         answer.read())  # fmt: skip
+            return exchange(
+                method,
+                url,
+                headers=self.headers() | headers,
+                content=content,
+                timeout=self.timeout,
+                context=context,
+            )
         except (OSError, http.client.HTTPException) as exc:
             raise self.unreachable(exc) from None
-        finally:
-            connection.close()
 
     async def aclose(self) -> None:
         """Close the HTTP client of the running loop (others are dropped)."""
