@@ -132,16 +132,19 @@ def _open_server(source: Source, loaded: LoadedConfig, notices: list[str]) -> in
         notices.append(
             f"{notebook_opened.location} does not exist yet; the first save (ctrl+s) creates it."
         )
-    backend = _backend(source, notebook, cwd=None)
-    if backend is None:
-        return 2
+    def engine_for() -> EngineLike:  # after the first frame: the server's kernel layer loads
+        from tuinb.engine.engine import Engine
+        from tuinb.engine.sources import kernel_backend
+
+        return Engine(notebook, kernel_backend(source, notebook, cwd=None))
+
     return _run(
         notebook,
         None,
         source.kernel,
         loaded,
         notices,
-        engine_for=_engine_on(notebook, backend),
+        engine_for=engine_for,
         store=notebook_opened.store,
     )
 
