@@ -12,6 +12,9 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
+DUMB_TERMS = frozenset({"dumb", ""})
+"""`TERM` values of a terminal that draws no images (nor colours)."""
+
 __all__ = [
     "DEFAULT_CELL",
     "DEFAULT_LAYOUT",

@@ -44,6 +44,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from tuinb.render.imagefit import DUMB_TERMS
 from tuinb.render.images import CellPixels
 
 __all__ = [
@@ -102,7 +103,7 @@ class EnvHints:
 
     @property
     def dumb(self) -> bool:
-        return self.term in ("dumb", "")
+        return self.term in DUMB_TERMS
 
     @property
     def terminal_name(self) -> str:

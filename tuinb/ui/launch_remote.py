@@ -132,6 +132,7 @@ def _open_server(source: Source, loaded: LoadedConfig, notices: list[str]) -> in
         notices.append(
             f"{notebook_opened.location} does not exist yet; the first save (ctrl+s) creates it."
         )
+
     def engine_for() -> EngineLike:  # after the first frame: the server's kernel layer loads
         from tuinb.engine.engine import Engine
         from tuinb.engine.sources import kernel_backend

@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
-from tuinb.render.imagefit import DEFAULT_LAYOUT, CellPixels, ImageLayout
+from tuinb.render.imagefit import DEFAULT_LAYOUT, DUMB_TERMS, CellPixels, ImageLayout
 
 if TYPE_CHECKING:
     from tuinb.config import OutputConfig
@@ -184,9 +184,9 @@ def _image_layout(output: OutputConfig | None, cell: CellPixels | None) -> Image
     """How the first frame lays images out: as the view will, before the terminal answers."""
     if output is None:
         return DEFAULT_LAYOUT
-    from tuinb.render.termgraphics import environment_hints
-
-    draw = output.images != "none" and not (output.images == "auto" and environment_hints().dumb)
+    # (TERM alone, as `termgraphics.EnvHints.dumb`: that module loads after the frame)
+    dumb = os.environ.get("TERM", "") in DUMB_TERMS
+    draw = output.images != "none" and not (output.images == "auto" and dumb)
     return ImageLayout(draw=draw, cell=cell or CellPixels(), max_rows=output.image_max_height)
 
 
