@@ -13,7 +13,6 @@ them; the model itself never imports the server layer.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -111,6 +110,8 @@ class FileStore:
         return str(self.path)
 
     async def load(self) -> Notebook:
+        import asyncio  # (not at import: a server notebook's first frame does without it)
+
         from tuinb.model.nbio import load
 
         return await asyncio.to_thread(load, self.path)

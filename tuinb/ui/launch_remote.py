@@ -20,7 +20,6 @@ start is not one a host of ours could own.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import sys
 from collections.abc import Iterator
@@ -164,22 +163,23 @@ def _fetch(source: Source) -> _Fetched | int:
     from tuinb.engine.sources import ServerFolder, connection_for, open_remote_notebook
     from tuinb.model import NotebookError
     from tuinb.server.errors import ServerError
+    from tuinb.server.http import run_now
 
     assert source.server is not None
     connection = connection_for(source.server)
 
-    async def load(wanted: Source) -> OpenedNotebook | ServerFolder:
-        connection.light = True  # before the first frame: no httpx yet (see server/http.py)
+    def load(wanted: Source) -> OpenedNotebook | ServerFolder:
+        # before the first frame: no httpx, no event loop (see server/http.py)
+        connection.light = True
         try:
-            return await open_remote_notebook(wanted, connection)
+            return run_now(open_remote_notebook(wanted, connection))
         finally:
             connection.light = False
-            await connection.aclose()  # its HTTP client belongs to this loop
 
     while True:
         try:
             with keys_as_typed():
-                opened = asyncio.run(load(source))
+                opened = load(source)
         except (ServerError, NotebookError) as err:
             _say(str(err))
             return 2
