@@ -274,4 +274,8 @@ async def test_on_a_server_the_picker_lists_its_kernels_and_sessions_and_attache
         await quit_discarding(app, pilot)
     running = [k["id"] for k in server.api("GET", "api/kernels").json()]
     assert theirs in running, "the attached kernel is not tuinb's: it stays"
-    assert ours in running, "the notebook's session kernel stays, as before"
+    # as when JupyterLab changes a notebook's kernel: its session follows, and the
+    # server shuts the session's previous kernel down
+    sessions = {s["path"]: s["kernel"]["id"] for s in server.api("GET", "api/sessions").json()}
+    assert sessions["k1/nb.ipynb"] == theirs
+    assert ours not in running

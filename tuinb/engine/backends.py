@@ -85,6 +85,10 @@ class OnKernelServer(Protocol):
     def kernel_id(self) -> str | None: ...
     @property
     def gateway(self) -> bool: ...
+    @property
+    def session_id(self) -> str | None:
+        """The notebook's session on the server (None: the kernel has none)."""
+        ...
 
 
 @runtime_checkable

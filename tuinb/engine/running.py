@@ -141,6 +141,7 @@ def _backend_for(engine: EngineLike, choice: RunningChoice) -> KernelBackend:
             kernel_id=choice.kernel_id,
             owns_kernel=False,
             gateway=backend.gateway,
+            session_id=backend.session_id,
         )
     from tuinb.kernel.existing import ExistingKernel
 

@@ -135,6 +135,17 @@ class KernelsAPI:
             raise await self._unknown_kernel(kernel_name or "", exc) from None
         return model if isinstance(model, dict) else {}
 
+    async def move_session(self, session_id: str, kernel_id: str) -> dict[str, Any]:
+        """Point a notebook's session at another running kernel, as JupyterLab does when a
+        notebook changes kernel (the server shuts the session's previous kernel down)."""
+        model = await self.connection.request(
+            "PATCH",
+            f"api/sessions/{session_id}",
+            body={"kernel": {"id": kernel_id}},
+            subject="move the notebook's session to that kernel",
+        )
+        return model if isinstance(model, dict) else {}
+
     async def kernel(self, kernel_id: str) -> dict[str, Any]:
         """The kernel's model (`execution_state`, ...); `KernelGone` if it is not there."""
         model = await self.connection.request(

@@ -59,6 +59,7 @@ class RemoteKernel:
         owns_kernel: bool | None = None,
         gateway: bool = False,
         protocols: tuple[str, ...] = (V1_PROTOCOL,),
+        session_id: str | None = None,
     ) -> None:
         self.connection = connection
         self.api = KernelsAPI(connection)
@@ -68,7 +69,9 @@ class RemoteKernel:
         """The notebook on the server whose session holds the kernel (None: no session)."""
         self.kernel_id = kernel_id
         """The kernel's id on the server, once known."""
-        self.session_id: str | None = None
+        self.session_id: str | None = session_id
+        """The notebook's session on the server (given with `kernel_id`: it is moved to
+        that kernel when the kernel is obtained)."""
         self.cwd = cwd
         """Where the kernel should run (the server path of the notebook's folder)."""
         self.owns_kernel = owns_kernel if owns_kernel is not None else session_path is None
@@ -174,6 +177,8 @@ class RemoteKernel:
         """Find or start the kernel: by id, the notebook's session, or a new one."""
         if self.kernel_id is not None:
             model = await self.api.kernel(self.kernel_id)
+            if self.session_id is not None:  # the notebook's session follows, as in JupyterLab
+                await self.api.move_session(self.session_id, self.kernel_id)
         elif self.session_path is not None:
             session = await self.api.create_session(self.session_path, self.kernel_name)
             self.session_id = str(session.get("id") or "") or None
