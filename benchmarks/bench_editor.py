@@ -83,17 +83,6 @@ def runtime_folder() -> Path:
     return Path(tempfile.mkdtemp(prefix="tbe", dir="/tmp"))
 
 
-def stop_hosts(runtime: Path) -> None:
-    """End the sessions the runs left (the terminal going leaves a host running, as it is
-    meant to; tui_probe kills the processes a run tagged, hosts included, so this is for
-    a host that escaped it) and remove their folder."""
-    for folder in sorted(p for p in runtime.iterdir() if p.is_dir()):
-        env = {**os.environ, "TUINB_RUNTIME_DIR": str(folder)}
-        code = "from tuinb.session.commands import stop_all; stop_all()"
-        subprocess.run([sys.executable, "-c", code], env=env, check=False, timeout=120)
-    shutil.rmtree(runtime, ignore_errors=True)
-
-
 @dataclass
 class Result:
     """One measured figure (None when the run failed)."""
@@ -123,7 +112,9 @@ def probe(
         return _probe(program, notebook, marker, steps, runs, label, out, timeout, linger_ms,
                       runtime)  # fmt: skip
     finally:
-        stop_hosts(runtime)
+        # tui_probe killed every process its runs tagged (TUIPROBE_RUN), session hosts
+        # and their kernels too: only their files are left
+        shutil.rmtree(runtime, ignore_errors=True)
 
 
 def _probe(

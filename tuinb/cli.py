@@ -19,6 +19,7 @@ from tuinb import __version__
 from tuinb.headless.terminal import Parser, install_safe_logging, say
 
 if TYPE_CHECKING:
+    from tuinb.config import LoadedConfig
     from tuinb.engine.sources import Source
 
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
@@ -85,8 +86,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     editor_args = _editor_parser().parse_args(args)
     _notebook_not_connection_file(editor_args)
     path = Path(editor_args.path).expanduser() if editor_args.path is not None else None
-    if _beyond_this_machine(editor_args):
-        source = _source(editor_args)
+    from tuinb.config import load_config
+
+    loaded = load_config()  # once: the gateway's URL may come from it, and the editor's options
+    if _beyond_this_machine(editor_args, loaded):
+        source = _source(editor_args, loaded)
         if source is None:
             return 2
         refused = _refuse_without_terminal(source.path)
@@ -95,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tuinb.ui.launch_remote import open_source
 
         try:
-            return open_source(source)
+            return open_source(source, loaded)
         except KeyboardInterrupt:
             return 130
     refused = _refuse_without_terminal(path)
@@ -104,7 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from tuinb.ui.launch import open_editor
 
     try:
-        return open_editor(path, kernel=editor_args.kernel, detach=not editor_args.no_detach)
+        return open_editor(
+            path, kernel=editor_args.kernel, detach=not editor_args.no_detach, loaded=loaded
+        )
     except KeyboardInterrupt:  # ctrl+c while the first frame waits for Textual
         return 130
 
@@ -126,14 +132,16 @@ def _notebook_not_connection_file(args: argparse.Namespace) -> None:
         args.path, args.existing = existing, args.path
 
 
-def _beyond_this_machine(args: argparse.Namespace) -> bool:
+def _beyond_this_machine(args: argparse.Namespace, loaded: LoadedConfig) -> bool:
     """Whether a server, a gateway or an existing kernel is involved (a plain local notebook
     is opened without importing any of that: the first frame does not wait for it)."""
     url = args.path is not None and args.path.startswith(("http://", "https://"))
-    return bool(url or args.server or args.token or _gateway(args) or args.existing is not None)
+    return bool(
+        url or args.server or args.token or _gateway(args, loaded) or args.existing is not None
+    )
 
 
-def _gateway(args: argparse.Namespace) -> str | None:
+def _gateway(args: argparse.Namespace, loaded: LoadedConfig) -> str | None:
     """The gateway a local notebook's kernel runs on: `--gateway-url`, else
     `JUPYTER_GATEWAY_URL`, else the config file's `gateway_url` or `server_url` (as
     `tuinb.engine.sources.gateway_url` says, without importing the engine here: a local
@@ -148,13 +156,11 @@ def _gateway(args: argparse.Namespace) -> str | None:
         return None
     if os.environ.get("JUPYTER_GATEWAY_URL"):
         return os.environ["JUPYTER_GATEWAY_URL"]
-    from tuinb.config import load_config
-
-    config = load_config().config
+    config = loaded.config
     return config.gateway_url or config.server_url or None
 
 
-def _source(args: argparse.Namespace) -> Source | None:
+def _source(args: argparse.Namespace, loaded: LoadedConfig) -> Source | None:
     """What to open, from the editor's arguments (None after printing why it cannot be).
 
     A token typed on the command line is overwritten in the process's arguments at once.
@@ -166,7 +172,7 @@ def _source(args: argparse.Namespace) -> Source | None:
             args.path,
             server=args.server,
             token=args.token,
-            gateway=_gateway(args),
+            gateway=_gateway(args, loaded),
             existing=args.existing,
             kernel=args.kernel,
         )

@@ -135,6 +135,9 @@ class TuinbApp(App[int]):
         """The engine, when it is a session host's client: the kernel outlives the editor."""
         self.cell_clipboard: list[Cell] = []
         """Cells copied or cut with c / x."""
+        self.guard_exit = False
+        """Set by the CLI's launch: this process is the editor's own (`Leaving.terminated`
+        then ends it within `EXIT_GRACE` even if leaving hangs)."""
         self.exit_message: str | None = None
         """Printed on the terminal once the editor's screen is gone (taken over, detached)."""
         self.read_only = False

@@ -98,7 +98,12 @@ def sessions_supported() -> bool:
 
 
 def open_editor(
-    path: Path | None, *, kernel: str | None, detach: bool = True, attach_only: bool = False
+    path: Path | None,
+    *,
+    kernel: str | None,
+    detach: bool = True,
+    attach_only: bool = False,
+    loaded: LoadedConfig | None = None,
 ) -> int:
     """Open the editor on `path`; returns the exit code.
 
@@ -108,7 +113,7 @@ def open_editor(
     """
     from tuinb.config import load_config
 
-    loaded = load_config()  # its warnings are shown once the editor is up
+    loaded = loaded or load_config()  # its warnings are shown once the editor is up
     wanted = detach and loaded.config.detach and sessions_supported()
     notices: list[str] = []
     target = (path or next_untitled(Path.cwd())).expanduser()
@@ -214,9 +219,7 @@ def _run(
                     from tuinb.ui.textual_compat import keep_terminal_modes
 
                     keep_terminal_modes(app, handoff.saved, typed=probe.keys if probe else None)
-                from tuinb.ui.flows import leaving
-
-                leaving.GUARD_EXIT = True  # this process is the editor's own
+                app.guard_exit = True  # this process is the editor's own
                 app.run()
             except KeyboardInterrupt:  # before Textual took the keys: no host waits for us
                 for host in starting:

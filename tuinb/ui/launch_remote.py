@@ -73,11 +73,11 @@ def keys_as_typed() -> Iterator[None]:
             termios.tcsetattr(fd, termios.TCSANOW, saved)
 
 
-def open_source(source: Source) -> int:
+def open_source(source: Source, loaded: LoadedConfig | None = None) -> int:
     """Open the editor on `source` (see the module docstring); returns the exit code."""
     from tuinb.config import load_config
 
-    loaded = load_config()
+    loaded = loaded or load_config()
     notices: list[str] = []
     if source.on_server:
         return _open_server(source, loaded, notices)

@@ -24,6 +24,9 @@ class FlowHost(Protocol):
 
     notebook: Notebook
     """The document being edited (replaced on reload, restore, the host's notebook)."""
+    guard_exit: bool
+    """The process is the editor's own (the CLI's): after SIGHUP or SIGTERM it may end
+    itself if leaving hangs. Never in a test's process."""
 
     @property
     def config(self) -> Config:

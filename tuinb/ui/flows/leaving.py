@@ -49,11 +49,6 @@ thread (editors left sleeping after their tmux server was killed were found
 stuck there); by then the edits are with the host or in a recovery copy."""
 
 
-GUARD_EXIT = False
-"""Set by the CLI's launch (a process of its own): `terminated` arms `end_process_later`. An
-app run in a test's process must never end that process."""
-
-
 class Leaving:
     """Quit, detach, signals, and the session's end (see the module docstring)."""
 
@@ -148,7 +143,7 @@ class Leaving:
 
     def terminated(self, signum: int) -> None:
         """SIGHUP (the terminal went away) or SIGTERM: detach, or keep a recovery copy."""
-        if GUARD_EXIT:
+        if self.host.guard_exit:
             from tuinb.engine.kernels import end_process_later
 
             end_process_later(128 + signum, EXIT_GRACE)
